@@ -1,0 +1,24 @@
+# Every dependency is a Debian 12 package (see scripts/setup.sh); nothing is downloaded.
+find_package(TBB REQUIRED COMPONENTS tbb)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(Threads REQUIRED)
+
+# OpenCV: only the components we use. Debian's OpenCVConfig.cmake ships in libopencv-dev,
+# which drags in every module (highgui pulls Qt 5), so we import the three -dev packages'
+# libraries directly.
+find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
+foreach(component core imgproc imgcodecs)
+  find_library(OPENCV_${component}_LIBRARY opencv_${component} REQUIRED)
+  add_library(OpenCV::${component} UNKNOWN IMPORTED)
+  set_target_properties(OpenCV::${component} PROPERTIES
+    IMPORTED_LOCATION "${OPENCV_${component}_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${OPENCV_INCLUDE_DIR}")
+endforeach()
+
+if(STUDIO_BUILD_GUI)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Charts Svg Test Concurrent)
+  set(CMAKE_AUTOMOC ON)
+  set(CMAKE_AUTORCC ON)
+endif()

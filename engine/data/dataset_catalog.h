@@ -1,0 +1,36 @@
+#pragma once
+// Finding and loading datasets by name or path: the built-in generated sets, Fashion-MNIST
+// from Debian's dataset-fashion-mnist, IDX pairs, CIFAR-10 batches, image folders.
+
+#include <string>
+#include <vector>
+
+#include "engine/core/result.h"
+#include "engine/data/dataset.h"
+
+namespace studio {
+
+struct DatasetOptions {
+    std::uint64_t seed = 1;      // generated sets
+    int samples = 0;             // generated sets: 0 = the set's default
+    int imageSize = 0;           // image folders: side in pixels (0 = 32); others keep theirs
+    int channels = 0;            // image folders: 1 or 3 (0 = decide from the first images)
+    int threads = 0;             // decoding threads (0 = all)
+};
+
+struct DatasetInfo {
+    std::string name;            // what `--dataset` takes
+    std::string description;
+    std::string location;        // path, or "built in"
+    bool available = true;
+};
+
+/// Built-in generated sets and the installed ones that were found.
+std::vector<DatasetInfo> listDatasets();
+
+/// "shapes", "spirals", "circles", "xor", "gauss", "fashion-mnist", or a path: an IDX images
+/// file (its labels file beside it) or a folder holding an IDX pair, a CIFAR-10 .bin batch or a
+/// folder of them, or an image folder root/<class>/<image>.
+Result<DatasetBundle> loadDataset(const std::string& nameOrPath, const DatasetOptions& options = {});
+
+}  // namespace studio

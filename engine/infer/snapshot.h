@@ -1,0 +1,29 @@
+#pragma once
+// ModelSnapshot: everything a prediction needs, immutable once published and shared between
+// the trainer, inference and the UI. Predictions can never drift from how the model was trained.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/data/preprocessing.h"
+#include "engine/nn/model.h"
+
+namespace studio {
+
+struct ModelSnapshot {
+    Model model;
+    Preprocessing preprocessing;
+    std::vector<std::string> classNames;
+    std::string datasetName;
+    nlohmann::json trainConfig = nlohmann::json::object();   // TrainConfig::toJson()
+    nlohmann::json metrics = nlohmann::json::object();       // final/epoch metrics
+    int epoch = 0;                                           // epochs trained when taken
+};
+
+using SnapshotPtr = std::shared_ptr<const ModelSnapshot>;
+
+}  // namespace studio

@@ -1,0 +1,83 @@
+#include "engine/nn/dense.h"
+
+#include <cmath>
+
+#include <Eigen/Core>
+
+#include "engine/nn/spec_reader.h"
+
+namespace studio {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatMap = Eigen::Map<RowMatrix, Eigen::Aligned64>;
+using ConstMatMap = Eigen::Map<const RowMatrix, Eigen::Unaligned>;
+
+Result<std::unique_ptr<Layer>> Dense::create(const nlohmann::json& options, const Shape& input) {
+    SpecReader r(options);
+    auto d = std::make_unique<Dense>();
+    d->m_units = r.integer("units", std::nullopt, 1, 1 << 20);
+    d->m_bias = r.boolean("bias", true);
+    d->m_init = r.text("init", "he", {"he", "glorot"});
+    if (auto e = r.finish()) return Error::invalid(*e);
+    const std::size_t in = shapeSize(input);
+    if (in == 0) return Error::invalid("its input is empty");
+    if (static_cast<double>(in) * d->m_units > 256.0 * 1024 * 1024)
+        return Error::invalid("a " + shapeToString(input) + " input to " + std::to_string(d->m_units) +
+                              " units needs more than 256M weights; pool or shrink the input first");
+    d->m_inFeatures = static_cast<int>(in);
+    d->m_in = input;
+    d->m_out = {d->m_units};
+    d->m_params.push_back({"weight", Tensor({d->m_units, d->m_inFeatures}), true, true});
+    if (d->m_bias) d->m_params.push_back({"bias", Tensor({d->m_units}), true, false});
+    return std::unique_ptr<Layer>(std::move(d));
+}
+
+nlohmann::json Dense::options() const {
+    nlohmann::json o = {{"units", m_units}};
+    if (!m_bias) o["bias"] = false;
+    if (m_init != "he") o["init"] = m_init;
+    return o;
+}
+
+void Dense::initialize(Rng& rng) {
+    const float stddev = m_init == "glorot" ? std::sqrt(2.0f / static_cast<float>(m_inFeatures + m_units))
+                                            : std::sqrt(2.0f / static_cast<float>(m_inFeatures));
+    Tensor& w = m_params[0].value;
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = rng.normal(0.0f, stddev);
+    if (m_bias) m_params[1].value.zero();
+}
+
+void Dense::forward(const Tensor& x, Tensor& y, LayerScratch&, const RunContext&) const {
+    const int n = x.dim(0);
+    STUDIO_ASSERT(x.sampleSize() == static_cast<std::size_t>(m_inFeatures), "Dense: input width mismatch");
+    y.resize({n, m_units});
+    ConstMatMap X(x.data(), n, m_inFeatures);
+    ConstMatMap W(m_params[0].value.data(), m_units, m_inFeatures);
+    MatMap Y(y.data(), n, m_units);
+    Y.noalias() = X * W.transpose();
+    if (m_bias) {
+        Eigen::Map<const Eigen::RowVectorXf> b(m_params[1].value.data(), m_units);
+        Y.rowwise() += b;
+    }
+}
+
+void Dense::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, std::span<Tensor> grads,
+                     LayerScratch&, const RunContext&) const {
+    const int n = x.dim(0);
+    ConstMatMap X(x.data(), n, m_inFeatures);
+    ConstMatMap dY(dy.data(), n, m_units);
+    MatMap dW(grads[0].data(), m_units, m_inFeatures);
+    dW.noalias() += dY.transpose() * X;
+    if (m_bias) {
+        Eigen::Map<Eigen::RowVectorXf> db(grads[1].data(), m_units);
+        db.noalias() += dY.colwise().sum();
+    }
+    if (dx) {
+        dx->resize(x.shape());
+        ConstMatMap W(m_params[0].value.data(), m_units, m_inFeatures);
+        MatMap dX(dx->data(), n, m_inFeatures);
+        dX.noalias() = dY * W;
+    }
+}
+
+}  // namespace studio
