@@ -1,7 +1,15 @@
 #pragma once
 // Optimizers update parameters from the batch-mean gradient, element by element in a fixed
-// order (parallel over parameter tensors/rows is fine: each element is written by one task).
+// order (parallel over parameter tensors: each element is written by exactly one task).
+//
+// One step, for every trainable parameter θ with gradient g (PyTorch's formulas):
+//   clipping     if clipNorm > 0: n = ‖g‖ over all trainable grads; if n > clipNorm:
+//                g ← g · clipNorm / (n + 1e-6)                   (torch.nn.utils.clip_grad_norm_)
+//   L2 decay     g ← g + λ·θ           only where Param::decay (not for adamw, see adam.h)
+//   update       see sgd.h, adam.h, rmsprop.h
+// Non-trainable params (BatchNorm running statistics) are never touched.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,7 +29,10 @@ struct OptimizerConfig {
     float weightDecay = 0.0f;    // L2 added to the gradient; decoupled for adamw
     float clipNorm = 0.0f;       // global gradient-norm clipping (0 = off)
 
+    /// Every field, keys as above.
     nlohmann::json toJson() const;
+    /// Missing keys keep their defaults; unknown keys and out-of-range values are errors that
+    /// name the option ("Optimizer settings: 'beta1' is 1.5 but must be between 0 and 0.999999.").
     static Result<OptimizerConfig> fromJson(const nlohmann::json& j);
     static std::vector<std::string> kinds();
 };
@@ -29,22 +40,45 @@ struct OptimizerConfig {
 class Optimizer {
 public:
     virtual ~Optimizer() = default;
+    /// Validates the config (same checks as fromJson) and builds the optimizer it names.
     static Result<std::unique_ptr<Optimizer>> create(const OptimizerConfig& config);
 
     /// One update. params and grads are aligned (Model::params(), Workspace::grads()); only
     /// trainable params are touched. grads hold dL/dθ of the batch mean and may be modified
     /// (weight decay, clipping). lr is this step's learning rate.
-    virtual void step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr) = 0;
+    /// Requires: the same parameter list (count and shapes) on every call.
+    /// Threads:  runs tbb::parallel_for over parameter tensors in the caller's arena.
+    void step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr);
+
     const OptimizerConfig& config() const { return m_config; }
+    /// Steps taken so far (Adam's t after the last step).
+    std::int64_t steps() const { return m_steps; }
+    /// Global gradient norm before clipping, measured by the last step (0 when clipping is off).
+    double lastGradientNorm() const { return m_lastNorm; }
 
 protected:
     explicit Optimizer(OptimizerConfig config) : m_config(std::move(config)) {}
+
+    /// Called once per step before any update with the parameter count (size state vectors here;
+    /// allocate each parameter's buffers lazily in update()).
+    virtual void prepare(std::size_t paramCount) = 0;
+    /// Updates one trainable parameter. g already has clipping and L2 decay applied.
+    /// `t` is the 1-based step number. Must touch only state belonging to `index`.
+    virtual void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) = 0;
+    /// True when decay is decoupled (AdamW): the base class then does not add λ·θ to g.
+    virtual bool decoupledDecay() const { return false; }
+
     OptimizerConfig m_config;
+
+private:
+    std::int64_t m_steps = 0;
+    double m_lastNorm = 0.0;
 };
 
 /// Global L2 norm over the trainable gradients (fixed order, double accumulation).
 double gradientNorm(const std::vector<Param*>& params, const std::vector<Tensor>& grads);
-/// Scales grads so their global norm is at most maxNorm; returns the norm before clipping.
+/// Scales grads so their global norm is at most maxNorm (factor maxNorm / (norm + 1e-6), as
+/// PyTorch); returns the norm before clipping.
 double clipGradientNorm(const std::vector<Param*>& params, std::vector<Tensor>& grads, double maxNorm);
 
 }  // namespace studio

@@ -1,0 +1,47 @@
+#include "engine/optim/adam.h"
+
+#include <cmath>
+
+namespace studio {
+
+void AdamOptimizer::prepare(std::size_t paramCount) {
+    STUDIO_ASSERT(m_state.empty() || m_state.size() == paramCount, "AdamOptimizer: the parameter list changed");
+    m_state.resize(paramCount);
+}
+
+void AdamOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) {
+    Moments& s = m_state[index];
+    if (s.m.empty()) {
+        s.m = Tensor(param.value.shape());
+        s.v = Tensor(param.value.shape());
+    }
+    const std::size_t n = g.size();
+    STUDIO_ASSERT(s.m.size() == n, "AdamOptimizer: parameter shape changed");
+    float* w = param.value.data();
+    const float* gd = g.data();
+    float* m = s.m.data();
+    float* v = s.v.data();
+
+    const float decay = m_config.weightDecay;
+    if (m_decoupled && decay > 0.0f && param.decay) {
+        const float keep = 1.0f - lr * decay;   // θ ← θ·(1 − lr·λ), as torch's param.mul_(1 − lr·λ)
+        for (std::size_t e = 0; e < n; ++e) w[e] *= keep;
+    }
+
+    const double b1 = m_config.beta1, b2 = m_config.beta2;
+    const double bias1 = 1.0 - std::pow(b1, static_cast<double>(t));
+    const double bias2 = 1.0 - std::pow(b2, static_cast<double>(t));
+    const float stepSize = static_cast<float>(lr / bias1);
+    const float bias2Sqrt = static_cast<float>(std::sqrt(bias2));
+    const float beta1 = m_config.beta1, beta2 = m_config.beta2;
+    const float oneMinusB1 = static_cast<float>(1.0 - b1), oneMinusB2 = static_cast<float>(1.0 - b2);
+    const float eps = m_config.epsilon;
+    for (std::size_t e = 0; e < n; ++e) {
+        m[e] = beta1 * m[e] + oneMinusB1 * gd[e];
+        v[e] = beta2 * v[e] + oneMinusB2 * gd[e] * gd[e];
+        const float denom = std::sqrt(v[e]) / bias2Sqrt + eps;
+        w[e] -= stepSize * (m[e] / denom);
+    }
+}
+
+}  // namespace studio

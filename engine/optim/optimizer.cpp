@@ -1,0 +1,125 @@
+#include "engine/optim/optimizer.h"
+
+#include <cmath>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "engine/nn/spec_reader.h"
+#include "engine/optim/adam.h"
+#include "engine/optim/rmsprop.h"
+#include "engine/optim/sgd.h"
+
+namespace studio {
+
+namespace {
+
+const char* const kOptimizerHint =
+    "Optimizer settings look like {\"kind\": \"adam\", \"beta1\": 0.9, \"beta2\": 0.999, \"weightDecay\": 0}; "
+    "kinds: sgd, momentum, nesterov, adam, adamw, rmsprop.";
+
+// Reads and range-checks every field; the same checks serve fromJson and create().
+Result<OptimizerConfig> readConfig(const nlohmann::json& j) {
+    if (!j.is_object()) return Error::invalid("Optimizer settings must be a JSON object.", kOptimizerHint);
+    SpecReader r(j);
+    if (r.has("type")) r.problem("unknown option 'type' (did you mean 'kind'?)");
+    OptimizerConfig c;
+    c.kind = r.text("kind", c.kind, OptimizerConfig::kinds());
+    c.momentum = static_cast<float>(r.number("momentum", c.momentum, 0.0, 0.9999));
+    c.beta1 = static_cast<float>(r.number("beta1", c.beta1, 0.0, 0.999999));
+    c.beta2 = static_cast<float>(r.number("beta2", c.beta2, 0.0, 0.999999));
+    c.epsilon = static_cast<float>(r.number("epsilon", c.epsilon, 1e-30, 1.0));
+    c.rmsAlpha = static_cast<float>(r.number("rmsAlpha", c.rmsAlpha, 0.0, 0.999999));
+    c.weightDecay = static_cast<float>(r.number("weightDecay", c.weightDecay, 0.0, 1.0));
+    c.clipNorm = static_cast<float>(r.number("clipNorm", c.clipNorm, 0.0, 1e6));
+    if (c.kind == "nesterov" && !(c.momentum > 0.0f))
+        r.problem("'momentum' must be above 0 for nesterov (Nesterov momentum needs momentum)");
+    if (auto e = r.finish()) return Error::invalid("Optimizer settings: " + *e + ".", kOptimizerHint);
+    return c;
+}
+
+}  // namespace
+
+nlohmann::json OptimizerConfig::toJson() const {
+    return {{"kind", kind},         {"momentum", momentum}, {"beta1", beta1},
+            {"beta2", beta2},       {"epsilon", epsilon},   {"rmsAlpha", rmsAlpha},
+            {"weightDecay", weightDecay}, {"clipNorm", clipNorm}};
+}
+
+Result<OptimizerConfig> OptimizerConfig::fromJson(const nlohmann::json& j) { return readConfig(j); }
+
+std::vector<std::string> OptimizerConfig::kinds() { return {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"}; }
+
+Result<std::unique_ptr<Optimizer>> Optimizer::create(const OptimizerConfig& config) {
+    auto checked = readConfig(config.toJson());
+    if (!checked.ok()) return checked.error();
+    const std::string& k = config.kind;
+    std::unique_ptr<Optimizer> opt;
+    if (k == "sgd") opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Plain);
+    else if (k == "momentum") opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Momentum);
+    else if (k == "nesterov") opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Nesterov);
+    else if (k == "adam") opt = std::make_unique<AdamOptimizer>(config, /*decoupled=*/false);
+    else if (k == "adamw") opt = std::make_unique<AdamOptimizer>(config, /*decoupled=*/true);
+    else opt = std::make_unique<RmsPropOptimizer>(config);
+    return opt;
+}
+
+void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr) {
+    STUDIO_ASSERT(params.size() == grads.size(), "Optimizer::step: params and grads are not aligned");
+    ++m_steps;
+    m_lastNorm = m_config.clipNorm > 0.0f ? clipGradientNorm(params, grads, m_config.clipNorm) : 0.0;
+    prepare(params.size());
+    const float decay = m_config.weightDecay;
+    const bool l2 = decay > 0.0f && !decoupledDecay();
+    const std::int64_t t = m_steps;
+    auto one = [&](std::size_t i) {
+        Param& p = *params[i];
+        if (!p.trainable) return;
+        Tensor& g = grads[i];
+        STUDIO_ASSERT(g.size() == p.value.size(), "Optimizer::step: gradient size differs from its parameter");
+        if (l2 && p.decay) {
+            // g ← g + λ·θ
+            const float* w = p.value.data();
+            float* gd = g.data();
+            for (std::size_t e = 0; e < g.size(); ++e) gd[e] += decay * w[e];
+        }
+        update(i, p, g, lr, t);
+    };
+    std::size_t total = 0;
+    for (const Param* p : params) total += p->value.size();
+    if (total < 32768) {
+        for (std::size_t i = 0; i < params.size(); ++i) one(i);
+    } else {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, params.size(), 1),
+                          [&](const tbb::blocked_range<std::size_t>& r) {
+                              for (std::size_t i = r.begin(); i < r.end(); ++i) one(i);
+                          });
+    }
+}
+
+double gradientNorm(const std::vector<Param*>& params, const std::vector<Tensor>& grads) {
+    STUDIO_ASSERT(params.size() == grads.size(), "gradientNorm: params and grads are not aligned");
+    double sum = 0.0;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (!params[i]->trainable) continue;
+        const float* g = grads[i].data();
+        for (std::size_t e = 0; e < grads[i].size(); ++e) sum += static_cast<double>(g[e]) * g[e];
+    }
+    return std::sqrt(sum);
+}
+
+double clipGradientNorm(const std::vector<Param*>& params, std::vector<Tensor>& grads, double maxNorm) {
+    const double norm = gradientNorm(params, grads);
+    const double coef = maxNorm / (norm + 1e-6);
+    if (coef < 1.0) {
+        const float f = static_cast<float>(coef);
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            if (!params[i]->trainable) continue;
+            float* g = grads[i].data();
+            for (std::size_t e = 0; e < grads[i].size(); ++e) g[e] *= f;
+        }
+    }
+    return norm;
+}
+
+}  // namespace studio

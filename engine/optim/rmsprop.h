@@ -1,0 +1,25 @@
+#pragma once
+// RMSProp, as torch.optim.RMSprop (not centered, no momentum); ε is outside the square root:
+//   v ← α·v + (1−α)·g²
+//   θ ← θ − lr · g / (√v + ε)
+// g already includes L2 decay λ·θ where the parameter allows it (optimizer.h).
+
+#include <vector>
+
+#include "engine/optim/optimizer.h"
+
+namespace studio {
+
+class RmsPropOptimizer final : public Optimizer {
+public:
+    explicit RmsPropOptimizer(OptimizerConfig config) : Optimizer(std::move(config)) {}
+
+protected:
+    void prepare(std::size_t paramCount) override;
+    void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) override;
+
+private:
+    std::vector<Tensor> m_square;   // v per parameter; empty until its first update
+};
+
+}  // namespace studio
