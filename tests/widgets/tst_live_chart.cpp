@@ -1,0 +1,223 @@
+// LiveChart keeps every point, draws a bounded number of them, and its axes follow the data.
+#include "widgets/live_chart.h"
+#include "widgets/series_decimation.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <algorithm>
+#include <cmath>
+
+using namespace studio::widgets;
+
+class LiveChartTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void appendsListsAndCounts();
+    void unknownSeriesIsIgnored();
+    void clearKeepsSeriesDropsPoints();
+    void axesFollowData_data();
+    void axesFollowData();
+    void logarithmicAxisSpansDecades();
+    void decimationCapsShownPointsKeepsBucketExtremes_data();
+    void decimationCapsShownPointsKeepsBucketExtremes();
+    void smoothingIsExponentialMovingAverage();
+    void smoothingContinuesAcrossAppends();
+    void exportPngWritesWidgetSizedImage();
+    void followsPaletteLightness();
+};
+
+void LiveChartTest::appendsListsAndCounts() {
+    LiveChart chart;
+    chart.addSeries("loss", "Training loss", Qt::red, "loss");
+    chart.addSeries("acc", "Accuracy", Qt::blue, "accuracy");
+    QVERIFY(chart.hasSeries("loss"));
+    chart.appendPoints("loss", {{0, 2.3}, {1, 2.0}});
+    chart.appendPoints("loss", {{2, 1.5}});
+    chart.appendPoints("acc", {{1, 0.4}});
+    QCOMPARE(chart.pointCount("loss"), 3);
+    QCOMPARE(chart.shownPointCount("loss"), 3);
+    QCOMPARE(chart.pointCount("acc"), 1);
+    QCOMPARE(chart.shownPoints("loss").last(), QPointF(2, 1.5));
+}
+
+void LiveChartTest::unknownSeriesIsIgnored() {
+    LiveChart chart;
+    chart.appendPoints("nothing", {{0, 1}});
+    QCOMPARE(chart.pointCount("nothing"), 0);
+    QVERIFY(!chart.hasSeries("nothing"));
+}
+
+void LiveChartTest::clearKeepsSeriesDropsPoints() {
+    LiveChart chart;
+    chart.addSeries("loss", "Loss", Qt::red);
+    chart.setSmoothing("loss", 0.5);
+    chart.appendPoints("loss", {{0, 1}, {1, 2}});
+    chart.clear();
+    QVERIFY(chart.hasSeries("loss"));
+    QCOMPARE(chart.pointCount("loss"), 0);
+    QCOMPARE(chart.shownPointCount("loss"), 0);
+    QVERIFY(chart.smoothedPoints("loss").isEmpty());
+    chart.appendPoints("loss", {{0, 5}});
+    QCOMPARE(chart.pointCount("loss"), 1);
+}
+
+void LiveChartTest::axesFollowData_data() {
+    QTest::addColumn<QList<QPointF>>("points");
+    QTest::newRow("loss falling") << QList<QPointF>{{0, 2.31}, {100, 1.2}, {843, 0.35}};
+    QTest::newRow("accuracy") << QList<QPointF>{{1, 0.52}, {2, 0.81}, {3, 0.88}};
+    QTest::newRow("negative values") << QList<QPointF>{{0, -3.0}, {10, 4.0}};
+    QTest::newRow("flat line") << QList<QPointF>{{0, 0.5}, {50, 0.5}};
+    QTest::newRow("large steps") << QList<QPointF>{{0, 10}, {93750, 12}};
+}
+
+void LiveChartTest::axesFollowData() {
+    QFETCH(QList<QPointF>, points);
+    LiveChart chart;
+    chart.addSeries("s", "Series", Qt::red, "g");
+    chart.appendPoints("s", points);
+    double lo = points.first().y(), hi = lo, maxX = 0;
+    for (const QPointF& p : points) {
+        lo = std::min(lo, p.y());
+        hi = std::max(hi, p.y());
+        maxX = std::max(maxX, p.x());
+    }
+    const AxisRange x = chart.xRange();
+    QCOMPARE(x.min, 0.0);
+    QVERIFY2(x.max >= maxX && x.max <= maxX * 1.5 + 1e-9, qPrintable(QString::number(x.max)));
+    const AxisRange y = chart.yRange("g");
+    QVERIFY2(y.min < lo && y.max > hi, qPrintable(QStringLiteral("%1..%2").arg(y.min).arg(y.max)));
+    // Not so loose that the curve becomes a flat line in a corner.
+    const double span = std::max(hi - lo, std::abs(lo) * 0.2);
+    QVERIFY(y.max - y.min <= span * 3.0 + 1e-9);
+    if (lo >= 0) QVERIFY(y.min >= 0.0);
+}
+
+void LiveChartTest::logarithmicAxisSpansDecades() {
+    LiveChart chart;
+    chart.addSeries("lr", "Learning rate", Qt::darkGreen, "lr");
+    chart.setAxisGroupLogarithmic("lr", true);
+    chart.appendPoints("lr", {{0, 0.0}, {1, 3e-4}, {2, 0.05}});
+    QCOMPARE(chart.pointCount("lr"), 3);
+    QCOMPARE(chart.shownPointCount("lr"), 2);  // y = 0 cannot sit on a log axis
+    QCOMPARE(chart.yRange("lr").min, 1e-4);
+    QCOMPARE(chart.yRange("lr").max, 0.1);
+    chart.setAxisGroupLogarithmic("lr", false);
+    QCOMPARE(chart.shownPointCount("lr"), 3);
+    QCOMPARE(chart.yRange("lr").min, 0.0);
+}
+
+void LiveChartTest::decimationCapsShownPointsKeepsBucketExtremes_data() {
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("budget");
+    QTest::newRow("under budget") << 1500 << 2000;
+    QTest::newRow("10k into 2000") << 10000 << 2000;
+    QTest::newRow("100k into 2000") << 100000 << 2000;
+    QTest::newRow("odd sizes") << 7777 << 333;
+}
+
+void LiveChartTest::decimationCapsShownPointsKeepsBucketExtremes() {
+    QFETCH(int, count);
+    QFETCH(int, budget);
+    QList<QPointF> points;
+    for (int i = 0; i < count; ++i) {
+        double y = 1.0 + 0.3 * std::sin(i * 0.01);
+        if (i % 997 == 500) y = 9.0;   // loss spikes that must stay visible
+        if (i % 1231 == 77) y = -4.0;
+        points.append(QPointF(i, y));
+    }
+    LiveChart chart;
+    chart.setPointBudget(budget);
+    chart.addSeries("loss", "Loss", Qt::red);
+    // Fed in frame-sized lists, as the app does.
+    for (int i = 0; i < count; i += 250) chart.appendPoints("loss", points.mid(i, 250));
+    QCOMPARE(chart.pointCount("loss"), count);
+    QVERIFY(chart.shownPointCount("loss") <= std::max(budget, std::min(count, budget)));
+    const QList<QPointF> shown = chart.shownPoints("loss");
+    if (count <= budget) {
+        QCOMPARE(shown, points);
+        return;
+    }
+    QVERIFY(shown.size() >= budget - 4);
+    QCOMPARE(shown.first(), points.first());
+    QCOMPARE(shown.last(), points.last());
+    // Every bucket's min and max survive: check against the documented bucketing.
+    const qsizetype buckets = (budget - 2) / 2;
+    for (qsizetype b = 0; b < buckets; ++b) {
+        const qsizetype begin = b * count / buckets, end = (b + 1) * count / buckets;
+        auto [lo, hi] = std::minmax_element(points.begin() + begin, points.begin() + end,
+                                            [](const QPointF& a, const QPointF& c) { return a.y() < c.y(); });
+        QVERIFY2(shown.contains(*lo) && shown.contains(*hi), qPrintable(QString::number(b)));
+    }
+    // x stays ordered, so the line never doubles back.
+    for (qsizetype i = 1; i < shown.size(); ++i) QVERIFY(shown[i].x() > shown[i - 1].x());
+    QCOMPARE(chart.yRange("").min <= -4.0, true);
+    QCOMPARE(chart.yRange("").max >= 9.0, true);
+}
+
+void LiveChartTest::smoothingIsExponentialMovingAverage() {
+    LiveChart chart;
+    chart.addSeries("loss", "Loss", Qt::red);
+    chart.appendPoints("loss", {{0, 1.0}, {1, 3.0}, {2, 0.0}});
+    chart.setSmoothing("loss", 0.5);
+    const QList<QPointF> s = chart.smoothedPoints("loss");
+    QCOMPARE(s.size(), 3);
+    QCOMPARE(s[0].y(), 1.0);
+    QCOMPARE(s[1].y(), 2.0);   // 0.5·1 + 0.5·3
+    QCOMPARE(s[2].y(), 1.0);   // 0.5·2 + 0.5·0
+    chart.setSmoothing("loss", 0.0);
+    QVERIFY(chart.smoothedPoints("loss").isEmpty());
+    QCOMPARE(chart.pointCount("loss"), 3);
+}
+
+void LiveChartTest::smoothingContinuesAcrossAppends() {
+    QList<QPointF> points;
+    for (int i = 0; i < 100; ++i) points.append(QPointF(i, std::cos(i * 0.3) + i * 0.01));
+    LiveChart chart;
+    chart.addSeries("loss", "Loss", Qt::red);
+    chart.setSmoothing("loss", 0.9);
+    for (int i = 0; i < 100; i += 7) chart.appendPoints("loss", points.mid(i, 7));
+    const QList<QPointF> expected = exponentialMovingAverage(points, 0.9);
+    const QList<QPointF> got = chart.smoothedPoints("loss");
+    QCOMPARE(got.size(), expected.size());
+    for (int i = 0; i < got.size(); ++i) QVERIFY(std::abs(got[i].y() - expected[i].y()) < 1e-12);
+}
+
+void LiveChartTest::exportPngWritesWidgetSizedImage() {
+    QTemporaryDir dir;
+    LiveChart chart;
+    chart.setTitle("Loss");
+    chart.addSeries("loss", "Training loss", Qt::red);
+    chart.appendPoints("loss", {{0, 2}, {1, 1}, {2, 0.5}});
+    chart.resize(640, 400);
+    const QString path = dir.filePath("chart.png");
+    QVERIFY(chart.exportPng(path));
+    QImage image(path);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(640, 400) * chart.devicePixelRatioF());
+    // Not a blank canvas: the curve and the labels differ from the background.
+    const QRgb background = image.pixel(2, 2);
+    int different = 0;
+    for (int y = 0; y < image.height(); y += 4)
+        for (int x = 0; x < image.width(); x += 4) different += image.pixel(x, y) != background;
+    QVERIFY(different > 100);
+    QVERIFY(!chart.exportPng(dir.filePath("no/such/folder/chart.png")));
+}
+
+void LiveChartTest::followsPaletteLightness() {
+    LiveChart chart;
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(30, 30, 34));
+    dark.setColor(QPalette::Base, QColor(20, 20, 22));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    chart.setPalette(dark);
+    QVERIFY(chart.isDarkTheme());
+    QPalette light;
+    light.setColor(QPalette::Window, QColor(240, 240, 240));
+    chart.setPalette(light);
+    QVERIFY(!chart.isDarkTheme());
+}
+
+QTEST_MAIN(LiveChartTest)
+#include "tst_live_chart.moc"

@@ -1,0 +1,449 @@
+#include "widgets/live_chart.h"
+
+#include "widgets/series_decimation.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QEvent>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPixmap>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace studio::widgets {
+namespace {
+
+struct Curve {
+    QString id;
+    QString title;
+    QString group;
+    QColor color;
+    QList<QPointF> points;    // everything received
+    QList<QPointF> smoothed;  // EMA of points, full resolution; empty when smoothing is off
+    double smoothing = 0.0;
+    QList<QPointF> shown;     // what the raw line series draws
+    QLineSeries* raw = nullptr;
+    QLineSeries* smooth = nullptr;
+};
+
+struct AxisGroup {
+    QString name;
+    QString title;
+    bool logarithmic = false;
+    QAbstractAxis* axis = nullptr;
+    Qt::Alignment alignment = Qt::AlignLeft;
+    AxisRange range;
+};
+
+// A tick step of 1, 2, 2.5 or 5 × 10ᵏ, so that about `ticks` intervals span `span`.
+double niceStep(double span, int ticks) {
+    const double raw = span / ticks;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double r = raw / magnitude;
+    const double nice = r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5 : r <= 5.0 ? 5.0 : 10.0;
+    return nice * magnitude;
+}
+
+struct NiceAxis {
+    AxisRange range;
+    int tickCount = 2;
+    QString labelFormat;
+};
+
+NiceAxis niceAxis(double lo, double hi) {
+    if (!(hi > lo)) {
+        const double pad = lo == 0.0 ? 1.0 : std::abs(lo) * 0.1;
+        lo -= pad;
+        hi += pad;
+    }
+    const double step = niceStep(hi - lo, 5);
+    NiceAxis axis;
+    axis.range.min = std::floor(lo / step + 1e-9) * step;
+    axis.range.max = std::ceil(hi / step - 1e-9) * step;
+    axis.tickCount = static_cast<int>(std::lround((axis.range.max - axis.range.min) / step)) + 1;
+    // Enough decimals to tell neighbouring ticks apart, no more.
+    int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+    if (std::abs(step / std::pow(10.0, -decimals) - 2.5) < 1e-6) ++decimals;
+    axis.labelFormat = QStringLiteral("%.%1f").arg(decimals);
+    return axis;
+}
+
+bool isDarkPalette(const QPalette& palette) { return palette.color(QPalette::Window).lightness() < 128; }
+
+}  // namespace
+
+struct LiveChart::Private {
+    QChartView* view = nullptr;
+    QChart* chart = nullptr;
+    QValueAxis* xAxis = nullptr;
+    AxisRange xRange;
+    std::vector<Curve> curves;
+    std::vector<AxisGroup> groups;
+    bool dark = false;
+
+    Curve* curve(const QString& id) {
+        for (Curve& c : curves)
+            if (c.id == id) return &c;
+        return nullptr;
+    }
+    const Curve* curve(const QString& id) const { return const_cast<Private*>(this)->curve(id); }
+    AxisGroup* group(const QString& name) {
+        for (AxisGroup& g : groups)
+            if (g.name == name) return &g;
+        return nullptr;
+    }
+
+    AxisGroup& ensureGroup(const QString& name) {
+        if (AxisGroup* existing = group(name)) return *existing;
+        AxisGroup g;
+        g.name = name;
+        g.title = name;
+        g.alignment = groups.size() % 2 == 0 ? Qt::AlignLeft : Qt::AlignRight;
+        groups.push_back(g);
+        AxisGroup& added = groups.back();
+        installAxis(added);
+        return added;
+    }
+
+    void installAxis(AxisGroup& g) {
+        if (g.logarithmic) {
+            auto* axis = new QLogValueAxis;
+            axis->setBase(10.0);
+            axis->setLabelFormat(QStringLiteral("%g"));
+            axis->setMinorTickCount(-1);
+            g.axis = axis;
+        } else {
+            g.axis = new QValueAxis;
+        }
+        g.axis->setTitleText(g.title);
+        chart->addAxis(g.axis, g.alignment);
+    }
+};
+
+LiveChart::LiveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Private>()) {
+    d->chart = new QChart;
+    d->chart->setBackgroundRoundness(0);
+    d->chart->setMargins(QMargins(4, 4, 4, 4));
+    d->chart->legend()->setAlignment(Qt::AlignBottom);
+    d->chart->legend()->setShowToolTips(true);
+    d->xAxis = new QValueAxis;
+    d->xAxis->setTitleText(tr("Step"));
+    d->chart->addAxis(d->xAxis, Qt::AlignBottom);
+
+    d->view = new QChartView(d->chart, this);
+    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view->setFrameShape(QFrame::NoFrame);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->view);
+
+    applyPalette();
+    updateAxes();
+}
+
+LiveChart::~LiveChart() = default;
+
+void LiveChart::setTitle(const QString& title) { d->chart->setTitle(title); }
+
+void LiveChart::setXAxisTitle(const QString& title) { d->xAxis->setTitleText(title); }
+
+void LiveChart::setAxisGroupTitle(const QString& axisGroup, const QString& title) {
+    AxisGroup& g = d->ensureGroup(axisGroup);
+    g.title = title;
+    g.axis->setTitleText(title);
+}
+
+void LiveChart::setAxisGroupLogarithmic(const QString& axisGroup, bool logarithmic) {
+    AxisGroup& g = d->ensureGroup(axisGroup);
+    if (g.logarithmic == logarithmic) return;
+    // Qt Charts cannot switch an axis' type: swap the axis and re-attach the group's curves.
+    for (Curve& c : d->curves) {
+        if (c.group != axisGroup) continue;
+        c.raw->detachAxis(g.axis);
+        if (c.smooth) c.smooth->detachAxis(g.axis);
+    }
+    d->chart->removeAxis(g.axis);
+    delete g.axis;
+    g.logarithmic = logarithmic;
+    d->installAxis(g);
+    applyPalette();
+    for (Curve& c : d->curves) {
+        if (c.group != axisGroup) continue;
+        c.raw->attachAxis(g.axis);
+        if (c.smooth) c.smooth->attachAxis(g.axis);
+        refreshSeries(c.id);
+    }
+    updateAxes();
+}
+
+void LiveChart::addSeries(const QString& id, const QString& title, const QColor& color, const QString& axisGroup) {
+    AxisGroup& g = d->ensureGroup(axisGroup);
+    if (Curve* existing = d->curve(id)) {
+        if (existing->group != axisGroup) {
+            AxisGroup* old = d->group(existing->group);
+            existing->raw->detachAxis(old->axis);
+            existing->raw->attachAxis(g.axis);
+            if (existing->smooth) {
+                existing->smooth->detachAxis(old->axis);
+                existing->smooth->attachAxis(g.axis);
+            }
+        }
+        existing->title = title;
+        existing->color = color;
+        existing->group = axisGroup;
+        applyPalette();
+        refreshSeries(id);
+        return;
+    }
+    Curve c;
+    c.id = id;
+    c.title = title;
+    c.group = axisGroup;
+    c.color = color;
+    c.raw = new QLineSeries;
+    d->chart->addSeries(c.raw);
+    c.raw->attachAxis(d->xAxis);
+    c.raw->attachAxis(g.axis);
+    d->curves.push_back(std::move(c));
+    applyPalette();
+    updateAxes();
+}
+
+bool LiveChart::hasSeries(const QString& id) const { return d->curve(id) != nullptr; }
+
+void LiveChart::appendPoints(const QString& id, const QList<QPointF>& points) {
+    Curve* c = d->curve(id);
+    if (!c || points.isEmpty()) return;
+    if (c->smoothing > 0.0) {
+        const bool hasPrevious = !c->smoothed.isEmpty();
+        c->smoothed += exponentialMovingAverage(points, c->smoothing, hasPrevious ? c->smoothed.last().y() : 0.0,
+                                                hasPrevious);
+    }
+    c->points += points;
+    refreshSeries(id);
+    updateAxes();
+}
+
+void LiveChart::setPoints(const QString& id, const QList<QPointF>& points) {
+    Curve* c = d->curve(id);
+    if (!c) return;
+    c->points = points;
+    c->smoothed = c->smoothing > 0.0 ? exponentialMovingAverage(points, c->smoothing) : QList<QPointF>{};
+    refreshSeries(id);
+    updateAxes();
+}
+
+void LiveChart::setSmoothing(const QString& id, double factor) {
+    Curve* c = d->curve(id);
+    if (!c) return;
+    factor = std::clamp(factor, 0.0, 0.999);
+    c->smoothing = factor;
+    if (factor > 0.0) {
+        c->smoothed = exponentialMovingAverage(c->points, factor);
+        if (!c->smooth) {
+            c->smooth = new QLineSeries;
+            d->chart->addSeries(c->smooth);
+            c->smooth->attachAxis(d->xAxis);
+            c->smooth->attachAxis(d->group(c->group)->axis);
+        }
+    } else {
+        c->smoothed.clear();
+        if (c->smooth) {
+            d->chart->removeSeries(c->smooth);
+            delete c->smooth;
+            c->smooth = nullptr;
+        }
+    }
+    applyPalette();
+    refreshSeries(id);
+    updateAxes();
+}
+
+void LiveChart::clear() {
+    for (Curve& c : d->curves) {
+        c.points.clear();
+        c.smoothed.clear();
+        refreshSeries(c.id);
+    }
+    updateAxes();
+}
+
+void LiveChart::setPointBudget(int budget) {
+    m_pointBudget = std::max(8, budget);
+    for (const Curve& c : d->curves) refreshSeries(c.id);
+    updateAxes();
+}
+
+int LiveChart::pointCount(const QString& id) const {
+    const Curve* c = d->curve(id);
+    return c ? static_cast<int>(c->points.size()) : 0;
+}
+
+int LiveChart::shownPointCount(const QString& id) const {
+    const Curve* c = d->curve(id);
+    return c ? static_cast<int>(c->shown.size()) : 0;
+}
+
+QList<QPointF> LiveChart::shownPoints(const QString& id) const {
+    const Curve* c = d->curve(id);
+    return c ? c->shown : QList<QPointF>{};
+}
+
+QList<QPointF> LiveChart::smoothedPoints(const QString& id) const {
+    const Curve* c = d->curve(id);
+    return c ? c->smoothed : QList<QPointF>{};
+}
+
+AxisRange LiveChart::xRange() const { return d->xRange; }
+
+AxisRange LiveChart::yRange(const QString& axisGroup) const {
+    for (const AxisGroup& g : d->groups)
+        if (g.name == axisGroup) return g.range;
+    return {};
+}
+
+bool LiveChart::isDarkTheme() const { return d->dark; }
+
+bool LiveChart::exportPng(const QString& path) {
+    const QPixmap picture = grab();
+    return !picture.isNull() && picture.save(path, "PNG");
+}
+
+void LiveChart::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) applyPalette();
+}
+
+void LiveChart::refreshSeries(const QString& id) {
+    Curve* c = d->curve(id);
+    const AxisGroup* g = d->group(c->group);
+    auto drawable = [g](const QList<QPointF>& points) {
+        if (!g->logarithmic) return points;
+        QList<QPointF> positive;  // a log axis cannot place y ≤ 0
+        positive.reserve(points.size());
+        for (const QPointF& p : points)
+            if (p.y() > 0.0) positive.append(p);
+        return positive;
+    };
+    c->shown = decimateMinMax(drawable(c->points), m_pointBudget);
+    c->raw->replace(c->shown);
+    if (c->smooth) c->smooth->replace(decimateMinMax(drawable(c->smoothed), m_pointBudget));
+}
+
+void LiveChart::updateAxes() {
+    double maxX = 0.0;
+    double minX = 0.0;
+    for (const Curve& c : d->curves) {
+        if (c.points.isEmpty()) continue;
+        minX = std::min(minX, c.points.first().x());
+        maxX = std::max(maxX, c.points.last().x());
+    }
+    const NiceAxis x = niceAxis(minX, maxX > minX ? maxX : minX + 1.0);
+    d->xRange = x.range;
+    d->xAxis->setRange(x.range.min, x.range.max);
+    d->xAxis->setTickCount(x.tickCount);
+    d->xAxis->setLabelFormat(x.labelFormat);
+
+    for (AxisGroup& g : d->groups) {
+        double lo = std::numeric_limits<double>::infinity();
+        double hi = -lo;
+        for (const Curve& c : d->curves) {
+            if (c.group != g.name) continue;
+            for (const QList<QPointF>* list : {&c.shown, &c.smoothed})
+                for (const QPointF& p : *list) {
+                    if (g.logarithmic && p.y() <= 0.0) continue;
+                    if (!std::isfinite(p.y())) continue;
+                    lo = std::min(lo, p.y());
+                    hi = std::max(hi, p.y());
+                }
+        }
+        if (g.logarithmic) {
+            if (!(hi >= lo)) {
+                lo = 1e-4;
+                hi = 1.0;
+            }
+            g.range.min = std::pow(10.0, std::floor(std::log10(lo)));
+            g.range.max = std::pow(10.0, std::ceil(std::log10(hi)));
+            if (g.range.max <= g.range.min) g.range.max = g.range.min * 10.0;
+            g.axis->setRange(g.range.min, g.range.max);
+            continue;
+        }
+        if (!(hi >= lo)) {
+            lo = 0.0;
+            hi = 1.0;
+        }
+        // A 5% margin so the curve never touches the frame; data that never goes below 0
+        // (losses, accuracies) keeps an axis that starts at 0 at the latest.
+        const double margin = (hi - lo) * 0.05;
+        const double paddedLo = (lo >= 0.0 && lo - margin < 0.0) ? 0.0 : lo - margin;
+        const NiceAxis y = niceAxis(paddedLo, hi + margin);
+        g.range = y.range;
+        auto* axis = static_cast<QValueAxis*>(g.axis);
+        axis->setRange(y.range.min, y.range.max);
+        axis->setTickCount(y.tickCount);
+        axis->setLabelFormat(y.labelFormat);
+    }
+}
+
+void LiveChart::applyPalette() {
+    const QPalette pal = palette();
+    d->dark = isDarkPalette(pal);
+    d->chart->setTheme(d->dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+
+    // The theme's own background and fonts are replaced by the window's, so the chart reads like
+    // the rest of the studio window.
+    const QColor text = pal.color(QPalette::WindowText);
+    QColor grid = text;
+    grid.setAlphaF(d->dark ? 0.16f : 0.12f);
+    QColor axisLine = text;
+    axisLine.setAlphaF(0.45f);
+    d->chart->setBackgroundBrush(pal.color(QPalette::Base));
+    d->chart->setBackgroundPen(Qt::NoPen);
+    d->view->setBackgroundBrush(pal.color(QPalette::Base));
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(font().pointSizeF() + 1.0);
+    d->chart->setTitleFont(titleFont);
+    d->chart->setTitleBrush(text);
+    d->chart->legend()->setFont(font());
+    d->chart->legend()->setLabelColor(text);
+
+    QList<QAbstractAxis*> axes = {d->xAxis};
+    for (const AxisGroup& g : d->groups) axes.append(g.axis);
+    for (QAbstractAxis* axis : axes) {
+        axis->setLabelsFont(font());
+        axis->setLabelsColor(text);
+        axis->setTitleFont(font());
+        axis->setTitleBrush(text);
+        axis->setGridLineColor(grid);
+        axis->setMinorGridLineColor(grid);
+        axis->setLinePenColor(axisLine);
+        axis->setTitleVisible(!axis->titleText().isEmpty());
+    }
+
+    for (Curve& c : d->curves) {
+        QPen rawPen(c.color, 2.0);
+        if (c.smooth) {
+            QColor faint = c.color;
+            faint.setAlphaF(0.35f);
+            rawPen = QPen(faint, 1.2);
+            c.smooth->setPen(QPen(c.color, 2.4));
+            c.smooth->setName(c.title);
+            c.raw->setName(tr("%1 (raw)").arg(c.title));
+        } else {
+            c.raw->setName(c.title);
+        }
+        c.raw->setPen(rawPen);
+        // With smoothing the legend names the smoothed curve once; the faint raw one needs no entry.
+        for (QLegendMarker* marker : d->chart->legend()->markers(c.raw)) marker->setVisible(c.smooth == nullptr);
+    }
+}
+
+}  // namespace studio::widgets

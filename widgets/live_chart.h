@@ -1,0 +1,79 @@
+#pragma once
+// LiveChart: curves that grow while a model trains (loss, accuracy, learning rate).
+// The app appends one list of points per series per frame (~30×/s); the chart keeps every point,
+// draws at most pointBudget() of them per series (min/max per bucket, so spikes stay visible),
+// and its axes follow the data. No Qt Charts type appears in this header.
+
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+#include <memory>
+
+namespace studio::widgets {
+
+struct AxisRange {
+    double min = 0.0;
+    double max = 1.0;
+};
+
+class LiveChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit LiveChart(QWidget* parent = nullptr);
+    ~LiveChart() override;
+
+    void setTitle(const QString& title);
+    void setXAxisTitle(const QString& title);
+    /// Series with the same axisGroup share a y axis; the first group is drawn on the left,
+    /// the second on the right, further ones on the left again.
+    void setAxisGroupTitle(const QString& axisGroup, const QString& title);
+    /// A logarithmic y axis (e.g. for the learning rate); points with y ≤ 0 are not drawn on it.
+    void setAxisGroupLogarithmic(const QString& axisGroup, bool logarithmic);
+
+    /// Adding an id that exists only changes its title, colour and group.
+    void addSeries(const QString& id, const QString& title, const QColor& color, const QString& axisGroup = {});
+    bool hasSeries(const QString& id) const;
+    /// Appends points (x increasing) to series `id`; unknown ids are ignored.
+    void appendPoints(const QString& id, const QList<QPointF>& points);
+    /// Replaces all points of series `id`.
+    void setPoints(const QString& id, const QList<QPointF>& points);
+    /// factor in [0, 1): 0 turns smoothing off; otherwise an exponential moving average is drawn
+    /// boldly in the series colour and the raw curve fades behind it.
+    void setSmoothing(const QString& id, double factor);
+    /// Keeps every series, drops every point.
+    void clear();
+
+    /// Most points drawn per curve (default 2000, at least 8).
+    void setPointBudget(int budget);
+    int pointBudget() const { return m_pointBudget; }
+
+    int pointCount(const QString& id) const;        // every point received
+    int shownPointCount(const QString& id) const;   // points drawn for the raw curve
+    QList<QPointF> shownPoints(const QString& id) const;
+    QList<QPointF> smoothedPoints(const QString& id) const;  // full resolution; empty when smoothing is off
+    AxisRange xRange() const;
+    AxisRange yRange(const QString& axisGroup) const;
+    bool isDarkTheme() const;
+
+    /// Renders the widget as it is on screen into a PNG file; false when the file cannot be written.
+    bool exportPng(const QString& path);
+
+    QSize sizeHint() const override { return {480, 300}; }
+    QSize minimumSizeHint() const override { return {240, 160}; }
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Private;
+    void refreshSeries(const QString& id);
+    void updateAxes();
+    void applyPalette();
+
+    std::unique_ptr<Private> d;
+    int m_pointBudget = 2000;
+};
+
+}  // namespace studio::widgets
