@@ -1,8 +1,13 @@
 #include "engine/nn/layer_registry.h"
 
 #include "engine/nn/activation.h"
+#include "engine/nn/batchnorm.h"
+#include "engine/nn/conv2d.h"
 #include "engine/nn/dense.h"
+#include "engine/nn/dropout.h"
 #include "engine/nn/flatten.h"
+#include "engine/nn/global_avg_pool.h"
+#include "engine/nn/pool2d.h"
 
 namespace studio {
 
@@ -14,6 +19,10 @@ LayerFactory activation(Activation::Function f) {
     return [f](const nlohmann::json& o, const Shape& in) { return Activation::create(f, o, in); };
 }
 
+LayerFactory pool(Pool2D::Mode mode) {
+    return [mode](const nlohmann::json& o, const Shape& in) { return Pool2D::create(mode, o, in); };
+}
+
 std::vector<LayerKindInfo> makeKinds() {
     std::vector<LayerKindInfo> k;
     k.push_back({"dense", "Dense", "Every output is a weighted sum of all inputs plus a bias.",
@@ -21,6 +30,31 @@ std::vector<LayerKindInfo> makeKinds() {
                   {"bias", T::Boolean, true, 0, 0, {}, "Whether each output adds a learned bias."},
                   {"init", T::Choice, "he", 0, 0, {"he", "glorot"}, "How the weights start: He suits ReLU, Glorot suits tanh/sigmoid."}},
                  Dense::create});
+    k.push_back({"conv2d", "Conv 2D", "Slides small learned filters over the image; each filter finds one kind of local pattern.",
+                 {{"filters", T::Integer, nullptr, 1, 4096, {}, "How many filters, i.e. output channels (feature maps), the layer learns."},
+                  {"kernel", T::Integer, 3, 1, 64, {}, "Width and height of each filter in pixels; 3 is the usual choice."},
+                  {"stride", T::Integer, 1, 1, 64, {}, "Step between filter positions; 2 halves the output's width and height."},
+                  {"padding", T::Integer, 0, 0, 64, {}, "Zero pixels added around the image; kernel/2 keeps the size unchanged."},
+                  {"bias", T::Boolean, true, 0, 0, {}, "Whether each filter adds a learned bias (not needed right before batch norm)."},
+                  {"init", T::Choice, "he", 0, 0, {"he", "glorot"}, "How the weights start: He suits ReLU, Glorot suits tanh/sigmoid."}},
+                 Conv2D::create});
+    k.push_back({"maxpool2d", "Max Pool 2D", "Keeps the largest value of each window, shrinking the image while keeping strong features.",
+                 {{"size", T::Integer, 2, 1, 64, {}, "Width and height of each pooling window; 2 halves the image."},
+                  {"stride", T::Integer, 2, 1, 64, {}, "Step between windows; when not given it equals the window size, so windows do not overlap."}},
+                 pool(Pool2D::Mode::Max)});
+    k.push_back({"avgpool2d", "Average Pool 2D", "Replaces each window by its average, shrinking the image smoothly.",
+                 {{"size", T::Integer, 2, 1, 64, {}, "Width and height of each pooling window; 2 halves the image."},
+                  {"stride", T::Integer, 2, 1, 64, {}, "Step between windows; when not given it equals the window size, so windows do not overlap."}},
+                 pool(Pool2D::Mode::Average)});
+    k.push_back({"globalavgpool", "Global Average Pool", "Averages each channel over the whole image, giving one number per channel.",
+                 {}, GlobalAvgPool::create});
+    k.push_back({"batchnorm", "Batch Norm", "Normalizes each channel to zero mean and unit variance over the batch, which lets higher learning rates work.",
+                 {{"momentum", T::Number, 0.1, 0, 1, {}, "How fast the running averages used for prediction follow each batch's statistics."},
+                  {"epsilon", T::Number, 1e-5, 1e-12, 1, {}, "Small number added to the variance so it never divides by zero."}},
+                 BatchNorm::create});
+    k.push_back({"dropout", "Dropout", "Randomly zeroes a fraction of values during training so the network cannot rely on any single one.",
+                 {{"rate", T::Number, 0.5, 0, 0.99, {}, "Fraction of values dropped in each training step (0 turns dropout off)."}},
+                 Dropout::create});
     k.push_back({"flatten", "Flatten", "Turns an image-shaped input into one long vector.", {}, Flatten::create});
     k.push_back({"relu", "ReLU", "max(0, x): the usual default activation.", {}, activation(Activation::Function::ReLU)});
     k.push_back({"leakyrelu", "Leaky ReLU", "Like ReLU but lets a small slope through for negative inputs.",

@@ -1,0 +1,92 @@
+#include "engine/core/im2col.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace studio {
+
+namespace {
+
+// For one kernel column offset kj, the output columns [lo, hi) whose input column
+// iw = ow·stride + kj − pad falls inside [0, W); outside that range im2col writes zeros.
+struct ColumnRange {
+    int lo, hi;
+};
+
+ColumnRange validColumns(const ConvGeometry& g, int kj) {
+    const int off = kj - g.padding;            // iw = ow·s + off
+    int lo = off >= 0 ? 0 : (-off + g.stride - 1) / g.stride;
+    int hi = (g.width - off + g.stride - 1) / g.stride;   // first ow with iw ≥ W
+    lo = std::min(lo, g.outWidth);
+    hi = std::clamp(hi, lo, g.outWidth);
+    return {lo, hi};
+}
+
+}  // namespace
+
+void im2col(const float* x, int samples, const ConvGeometry& g, float* cols) {
+    const int k = g.kernel, s = g.stride, ow = g.outWidth;
+    const std::size_t plane = static_cast<std::size_t>(g.inPixels());
+    const std::size_t image = plane * static_cast<std::size_t>(g.channels);
+    const std::size_t outPlane = static_cast<std::size_t>(g.outPixels());
+    const std::size_t ld = outPlane * static_cast<std::size_t>(samples);
+    for (int c = 0; c < g.channels; ++c) {
+        for (int ki = 0; ki < k; ++ki) {
+            for (int kj = 0; kj < k; ++kj) {
+                float* row = cols + static_cast<std::size_t>((c * k + ki) * k + kj) * ld;
+                const auto [lo, hi] = validColumns(g, kj);
+                const int off = kj - g.padding;
+                for (int n = 0; n < samples; ++n) {
+                    const float* xs = x + static_cast<std::size_t>(n) * image + static_cast<std::size_t>(c) * plane;
+                    float* dst = row + static_cast<std::size_t>(n) * outPlane;
+                    for (int oh = 0; oh < g.outHeight; ++oh, dst += ow) {
+                        const int ih = oh * s + ki - g.padding;
+                        if (ih < 0 || ih >= g.height) {
+                            std::fill(dst, dst + ow, 0.0f);
+                            continue;
+                        }
+                        const float* src = xs + static_cast<std::size_t>(ih) * static_cast<std::size_t>(g.width);
+                        std::fill(dst, dst + lo, 0.0f);
+                        if (s == 1) {
+                            if (hi > lo)
+                                std::memcpy(dst + lo, src + lo + off, static_cast<std::size_t>(hi - lo) * sizeof(float));
+                        } else {
+                            for (int o = lo; o < hi; ++o) dst[o] = src[o * s + off];
+                        }
+                        std::fill(dst + hi, dst + ow, 0.0f);
+                    }
+                }
+            }
+        }
+    }
+}
+
+void col2im(const float* cols, int samples, const ConvGeometry& g, float* dx) {
+    const int k = g.kernel, s = g.stride, ow = g.outWidth;
+    const std::size_t plane = static_cast<std::size_t>(g.inPixels());
+    const std::size_t image = plane * static_cast<std::size_t>(g.channels);
+    const std::size_t outPlane = static_cast<std::size_t>(g.outPixels());
+    const std::size_t ld = outPlane * static_cast<std::size_t>(samples);
+    // Same traversal as im2col, so every dx element receives its terms in a fixed order.
+    for (int c = 0; c < g.channels; ++c) {
+        for (int ki = 0; ki < k; ++ki) {
+            for (int kj = 0; kj < k; ++kj) {
+                const float* row = cols + static_cast<std::size_t>((c * k + ki) * k + kj) * ld;
+                const auto [lo, hi] = validColumns(g, kj);
+                const int off = kj - g.padding;
+                for (int n = 0; n < samples; ++n) {
+                    float* xs = dx + static_cast<std::size_t>(n) * image + static_cast<std::size_t>(c) * plane;
+                    const float* src = row + static_cast<std::size_t>(n) * outPlane;
+                    for (int oh = 0; oh < g.outHeight; ++oh, src += ow) {
+                        const int ih = oh * s + ki - g.padding;
+                        if (ih < 0 || ih >= g.height) continue;
+                        float* dst = xs + static_cast<std::size_t>(ih) * static_cast<std::size_t>(g.width);
+                        for (int o = lo; o < hi; ++o) dst[o * s + off] += src[o];
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace studio

@@ -1,0 +1,174 @@
+#include "engine/nn/conv2d.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <Eigen/Core>
+
+#include "engine/nn/spec_reader.h"
+
+namespace studio {
+
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatMap = Eigen::Map<RowMatrix, Eigen::Unaligned>;
+using ConstMatMap = Eigen::Map<const RowMatrix, Eigen::Unaligned>;
+
+// Floats of im2col buffer per group: 1 MB of the 2 MB L2, measured with tests/bench/bench_layers.
+constexpr std::size_t kGroupBudget = 256 * 1024;
+
+std::string hw(int h, int w) { return std::to_string(h) + "×" + std::to_string(w); }
+
+}  // namespace
+
+Result<std::unique_ptr<Layer>> Conv2D::create(const nlohmann::json& options, const Shape& input) {
+    SpecReader r(options);
+    auto l = std::make_unique<Conv2D>();
+    l->m_filters = r.integer("filters", std::nullopt, 1, 4096);
+    const int kernel = r.integer("kernel", 3, 1, 64);
+    const int stride = r.integer("stride", 1, 1, 64);
+    const int padding = r.integer("padding", 0, 0, 64);
+    l->m_bias = r.boolean("bias", true);
+    l->m_init = r.text("init", "he", {"he", "glorot"});
+    if (auto e = r.finish()) return Error::invalid(*e);
+    if (input.size() != 3)
+        return Error::invalid("needs an image input (C×H×W) but gets " +
+                              (input.size() == 1 ? std::to_string(input[0]) + " features"
+                                                 : "a " + shapeToString(input) + " input") +
+                              "; put it before flatten/dense");
+    const int c = input[0], h = input[1], w = input[2];
+    if (padding >= kernel)
+        return Error::invalid("padding " + std::to_string(padding) + " must be smaller than kernel " +
+                              std::to_string(kernel) + " (use padding " + std::to_string(kernel / 2) +
+                              " to keep the size)");
+    if (kernel > h + 2 * padding || kernel > w + 2 * padding) {
+        std::string msg = "kernel " + std::to_string(kernel) + " is larger than its " + hw(h, w) + " input";
+        if (padding > 0) msg += " padded to " + hw(h + 2 * padding, w + 2 * padding);
+        return Error::invalid(msg + " (add padding or use a smaller kernel)");
+    }
+    l->m_geom = ConvGeometry::make(c, h, w, kernel, stride, padding);
+    if (static_cast<double>(l->m_geom.rows()) * l->m_geom.outPixels() > 64.0 * 1024 * 1024)
+        return Error::invalid("a " + shapeToString(input) + " input with kernel " + std::to_string(kernel) +
+                              " needs more than 64M values per image; downscale or pool first");
+    l->m_in = input;
+    l->m_out = {l->m_filters, l->m_geom.outHeight, l->m_geom.outWidth};
+    l->m_params.push_back({"weight", Tensor({l->m_filters, c, kernel, kernel}), true, true});
+    if (l->m_bias) l->m_params.push_back({"bias", Tensor({l->m_filters}), true, false});
+    return std::unique_ptr<Layer>(std::move(l));
+}
+
+nlohmann::json Conv2D::options() const {
+    nlohmann::json o = {{"filters", m_filters}, {"kernel", m_geom.kernel}};
+    if (m_geom.stride != 1) o["stride"] = m_geom.stride;
+    if (m_geom.padding != 0) o["padding"] = m_geom.padding;
+    if (!m_bias) o["bias"] = false;
+    if (m_init != "he") o["init"] = m_init;
+    return o;
+}
+
+void Conv2D::initialize(Rng& rng) {
+    const float fanIn = static_cast<float>(m_geom.rows());
+    const float fanOut = static_cast<float>(m_filters * m_geom.kernel * m_geom.kernel);
+    const float stddev = m_init == "glorot" ? std::sqrt(2.0f / (fanIn + fanOut)) : std::sqrt(2.0f / fanIn);
+    Tensor& w = m_params[0].value;
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = rng.normal(0.0f, stddev);
+    if (m_bias) m_params[1].value.zero();
+}
+
+int Conv2D::groupSize(int n) const {
+    const std::size_t perSample = static_cast<std::size_t>(m_geom.rows()) * static_cast<std::size_t>(m_geom.outPixels());
+    const std::size_t g = std::max<std::size_t>(1, kGroupBudget / std::max<std::size_t>(perSample, 1));
+    return static_cast<int>(std::min<std::size_t>(g, static_cast<std::size_t>(std::max(n, 1))));
+}
+
+void Conv2D::forward(const Tensor& x, Tensor& y, LayerScratch& scratch, const RunContext&) const {
+    const int n = x.dim(0);
+    STUDIO_ASSERT(x.sampleSize() == shapeSize(m_in), "Conv2D: input shape mismatch");
+    y.resize({n, m_filters, m_geom.outHeight, m_geom.outWidth});
+    const int rows = m_geom.rows(), pixels = m_geom.outPixels(), f = m_filters;
+    const int group = groupSize(n);
+    if (scratch.tensors.size() < 2) scratch.tensors.resize(2);
+    Tensor& cols = scratch.tensors[0];
+    Tensor& yg = scratch.tensors[1];
+    ConstMatMap W(m_params[0].value.data(), f, rows);
+    for (int n0 = 0; n0 < n; n0 += group) {
+        const int g = std::min(group, n - n0);
+        cols.resize({rows, g * pixels});
+        im2col(x.sample(n0), g, m_geom, cols.data());
+        ConstMatMap C(cols.data(), rows, g * pixels);
+        if (g == 1) {
+            MatMap Y(y.sample(n0), f, pixels);
+            Y.noalias() = W * C;
+        } else {
+            // Y:(F, g·P) → y[n0+s]:(F, P) for each sample s.
+            yg.resize({f, g * pixels});
+            MatMap Y(yg.data(), f, g * pixels);
+            Y.noalias() = W * C;
+            for (int s = 0; s < g; ++s)
+                for (int o = 0; o < f; ++o)
+                    std::memcpy(y.sample(n0 + s) + static_cast<std::size_t>(o) * pixels,
+                                yg.data() + (static_cast<std::size_t>(o) * g + s) * pixels, sizeof(float) * pixels);
+        }
+    }
+    if (m_bias) {
+        const float* b = m_params[1].value.data();
+        for (int s = 0; s < n; ++s) {
+            float* ys = y.sample(s);
+            for (int o = 0; o < f; ++o) {
+                float* row = ys + static_cast<std::size_t>(o) * pixels;
+                for (int p = 0; p < pixels; ++p) row[p] += b[o];
+            }
+        }
+    }
+}
+
+void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, std::span<Tensor> grads,
+                      LayerScratch& scratch, const RunContext&) const {
+    const int n = x.dim(0);
+    const int rows = m_geom.rows(), pixels = m_geom.outPixels(), f = m_filters;
+    const int group = groupSize(n);
+    if (scratch.tensors.size() < 2) scratch.tensors.resize(2);
+    Tensor& cols = scratch.tensors[0];
+    Tensor& dyg = scratch.tensors[1];
+    ConstMatMap W(m_params[0].value.data(), f, rows);
+    MatMap dW(grads[0].data(), f, rows);
+    if (dx) {
+        dx->resize(x.shape());
+        dx->zero();
+    }
+    for (int n0 = 0; n0 < n; n0 += group) {
+        const int g = std::min(group, n - n0);
+        const float* dyData = dy.sample(n0);
+        if (g > 1) {  // dy[n0+s]:(F,P) → dY:(F, g·P)
+            dyg.resize({f, g * pixels});
+            for (int s = 0; s < g; ++s)
+                for (int o = 0; o < f; ++o)
+                    std::memcpy(dyg.data() + (static_cast<std::size_t>(o) * g + s) * pixels,
+                                dy.sample(n0 + s) + static_cast<std::size_t>(o) * pixels, sizeof(float) * pixels);
+            dyData = dyg.data();
+        }
+        ConstMatMap dY(dyData, f, g * pixels);
+        cols.resize({rows, g * pixels});
+        im2col(x.sample(n0), g, m_geom, cols.data());
+        MatMap C(cols.data(), rows, g * pixels);
+        dW.noalias() += dY * C.transpose();
+        if (dx) {
+            C.noalias() = W.transpose() * dY;   // the cols buffer now holds dcols
+            col2im(cols.data(), g, m_geom, dx->sample(n0));
+        }
+    }
+    if (m_bias) {
+        float* db = grads[1].data();
+        for (int s = 0; s < n; ++s) {
+            const float* ds = dy.sample(s);
+            for (int o = 0; o < f; ++o) {
+                // Eigen's vectorized sum: a fixed order for a fixed size, unlike a serial float loop 4× faster.
+                db[o] += Eigen::Map<const Eigen::VectorXf>(ds + static_cast<std::size_t>(o) * pixels, pixels).sum();
+            }
+        }
+    }
+}
+
+}  // namespace studio
