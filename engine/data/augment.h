@@ -31,6 +31,17 @@ struct AugmentConfig {
 };
 
 /// Applies every enabled augmentation to one sample in place. shape = {C, H, W}.
+/// Order: flips (each with probability ½), then one warp for shift (whole pixels) and rotation
+/// (bilinear about the centre; pixels from outside replicate the nearest edge, so a shape's
+/// background stays its own colour), then contrast about the sample's channel mean,
+/// brightness, Gaussian noise; results are clamped to [0, 1]. A feature vector (shape {F})
+/// only gets noise. The Rng draws depend only on the config, so a sample is reproducible.
 void augmentSample(float* chw, const Shape& shape, const AugmentConfig& config, Rng& rng);
+
+/// The building blocks, for tests and previews. shape = {C, H, W}.
+void flipSample(float* chw, const Shape& shape, bool horizontal);
+/// Moves content by (dx, dy) pixels and rotates it by `degrees` (counter-clockwise) about the
+/// centre; replicate border, bilinear when degrees != 0, an exact copy for pure shifts.
+void warpSample(float* chw, const Shape& shape, int dx, int dy, float degrees);
 
 }  // namespace studio

@@ -39,6 +39,9 @@ public:
     /// CHW 8-bit pixels, sampleSize() bytes.
     void addImage(const std::uint8_t* chw, std::int32_t label);
     void addFeatures(const float* values, std::int32_t label);
+    /// Bulk appends: n samples (n × sampleSize() values) with their n labels.
+    void appendImages(const std::uint8_t* chw, const std::int32_t* labels, int n);
+    void appendFeatures(const float* values, const std::int32_t* labels, int n);
     const std::uint8_t* pixels(int i) const { return m_pixels.data() + static_cast<std::size_t>(i) * sampleSize(); }
     const float* featureRow(int i) const { return m_features.data() + static_cast<std::size_t>(i) * sampleSize(); }
     /// Raw sample as floats: pixels / 255 (in [0,1]) or the features as they are.
@@ -83,6 +86,8 @@ struct DataSplit {
 
 /// Seeded, stratified split: per class, a permutation from (seed, Split, class) takes the
 /// first ⌈f·n⌉ for validation, the next for test (only when the bundle has no official test).
+/// Fractions are clamped to [0, 1]; a class keeps at least one training sample while it has
+/// any. Each index list is sorted ascending (epochOrder shuffles the training list).
 DataSplit splitDataset(const DatasetBundle& bundle, double validationFraction, double testFraction, std::uint64_t seed);
 
 }  // namespace studio
