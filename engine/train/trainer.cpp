@@ -1,0 +1,119 @@
+#include "engine/train/trainer.h"
+
+#include "engine/train/training_run.h"
+
+namespace studio {
+
+namespace {
+
+// Everything that can be checked before a thread starts, with messages that name the thing.
+Status checkSetup(const TrainingSetup& setup) {
+    STUDIO_TRY(setup.config.validate());
+    if (!setup.data) return Error::invalid("No dataset was given for training.", "Load a dataset first.");
+    const Dataset& pool = setup.data->pool;
+    if (pool.size() == 0 || pool.classCount() < 2)
+        return Error::invalid("Dataset '" + pool.name() + "' has " + std::to_string(pool.size()) + " samples in " +
+                                  std::to_string(pool.classCount()) + " classes.",
+                              "Training needs samples of at least two classes.");
+    if (setup.split.train.empty())
+        return Error::invalid("The training split of dataset '" + pool.name() + "' is empty.",
+                              "Lower the validation and test fractions or add samples.");
+    for (const auto* part : {&setup.split.train, &setup.split.validation})
+        for (int i : *part) STUDIO_ASSERT(i >= 0 && i < pool.size(), "DataSplit index outside the dataset");
+    if (!setup.split.testFromPool && !setup.split.test.empty())
+        STUDIO_ASSERT(setup.data->test.has_value(), "DataSplit refers to a missing official test set");
+    return Status::success();
+}
+
+Status checkAgainstData(const Model& model, const Dataset& pool) {
+    if (model.inputShape() != pool.sampleShape())
+        return Error::invalid("The model takes inputs of " + shapeToString(model.inputShape()) + " but dataset '" +
+                                  pool.name() + "' has samples of " + shapeToString(pool.sampleShape()) + ".",
+                              "Set the model's \"input\" to " + shapeToString(pool.sampleShape()) +
+                                  " or choose a matching dataset.");
+    if (model.outputSize() != pool.classCount())
+        return Error::invalid("The model has " + std::to_string(model.outputSize()) + " outputs but dataset '" +
+                                  pool.name() + "' has " + std::to_string(pool.classCount()) + " classes.",
+                              "Let the last dense layer have \"units\": \"classes\".");
+    return Status::success();
+}
+
+}  // namespace
+
+Trainer::~Trainer() {
+    stop();
+    wait();
+}
+
+Status Trainer::start(TrainingSetup setup) {
+    if (m_running.load())
+        return Error::invalid("A training is already running.", "Stop it before starting another one.");
+    wait();   // a previous run's thread has pushed its final event; collect it
+
+    STUDIO_TRY(checkSetup(setup));
+    std::optional<Model> model;
+    if (setup.initialModel) {
+        model = std::move(*setup.initialModel);
+        setup.initialModel.reset();
+    } else {
+        auto built = Model::build(setup.spec);
+        if (!built) return built.error();
+        model = std::move(*built);
+        model->initialize(setup.config.seed);
+    }
+    STUDIO_TRY(checkAgainstData(*model, setup.data->pool));
+
+    m_control.reset();
+    publish(nullptr);
+    m_running = true;
+    auto run = std::make_shared<TrainingRun>(std::move(setup), std::move(*model), m_control, m_queue,
+                                             [this](SnapshotPtr s) { publish(std::move(s)); });
+    m_thread = std::thread([this, run] {
+        run->run();
+        m_running = false;
+    });
+    return Status::success();
+}
+
+void Trainer::pause() { m_control.pause(); }
+void Trainer::resume() { m_control.resume(); }
+void Trainer::stop() { m_control.requestStop(); }
+
+void Trainer::wait() {
+    if (m_thread.joinable()) m_thread.join();
+}
+
+SnapshotPtr Trainer::snapshot() const {
+    std::lock_guard lock(m_snapshotMutex);
+    return m_snapshot;
+}
+
+void Trainer::publish(SnapshotPtr snapshot) {
+    std::lock_guard lock(m_snapshotMutex);
+    m_snapshot = std::move(snapshot);
+}
+
+Result<TrainingOutcome> trainToEnd(TrainingSetup setup, const std::function<void(const TrainingEvent&)>& onEvent) {
+    Trainer trainer;
+    STUDIO_TRY(trainer.start(std::move(setup)));
+    TrainingOutcome outcome;
+    std::optional<Error> error;
+    for (bool done = false; !done;) {
+        for (TrainingEvent& event : trainer.events().waitAndDrain(std::chrono::milliseconds(100))) {
+            if (onEvent) onEvent(event);
+            if (auto* s = std::get_if<RunStarted>(&event)) outcome.started = std::move(*s);
+            if (auto* e = std::get_if<EpochMetrics>(&event)) outcome.epochs.push_back(*e);
+            if (auto* f = std::get_if<Finished>(&event)) outcome.finished = std::move(*f);
+            if (auto* f = std::get_if<Failed>(&event)) error = f->error;
+            if (auto* s = std::get_if<Stopped>(&event))
+                error = Error(Error::Kind::Cancelled, "Training was stopped at epoch " + std::to_string(s->epoch) + ".");
+            done = done || isFinal(event);
+        }
+    }
+    trainer.wait();
+    if (error) return *error;
+    outcome.snapshot = trainer.snapshot();
+    return outcome;
+}
+
+}  // namespace studio

@@ -1,0 +1,91 @@
+#pragma once
+// Trainer: runs one training at a time on its own driver thread (ARCHITECTURE.md "Threads").
+// The caller never waits on it: events go through events() (drain ~30×/s), the latest model
+// through snapshot(). pause()/resume()/stop() take effect between steps, within a step's time.
+//
+//   Trainer trainer;
+//   if (auto s = trainer.start(setup); !s) show(s.error());
+//   ... every 33 ms: for (auto& e : trainer.events().drain()) handle(e);
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "engine/core/result.h"
+#include "engine/data/dataset.h"
+#include "engine/data/preprocessing.h"
+#include "engine/infer/snapshot.h"
+#include "engine/nn/model.h"
+#include "engine/nn/model_spec.h"
+#include "engine/train/metrics_queue.h"
+#include "engine/train/run_control.h"
+#include "engine/train/train_config.h"
+
+namespace studio {
+
+struct TrainingSetup {
+    std::shared_ptr<const DatasetBundle> data;
+    DataSplit split;                               // indices into data->pool (test: see DataSplit)
+    ModelSpec spec;                                // built and initialized from config.seed …
+    std::optional<Model> initialModel;             // … unless this is set: fine-tune these weights
+    std::optional<Preprocessing> preprocessing;    // default: fitted on split.train
+    TrainConfig config;
+};
+
+/// What a finished run leaves: the final event, every epoch's numbers and the best model.
+struct TrainingOutcome {
+    RunStarted started;
+    Finished finished;
+    std::vector<EpochMetrics> epochs;
+    SnapshotPtr snapshot;                          // best weights
+};
+
+class Trainer {
+public:
+    Trainer() = default;
+    /// Stops a running training and joins its thread.
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    /// Validates the setup (config, dataset, architecture against the data) and starts the
+    /// driver thread. Errors name the option or layer; nothing has started then.
+    /// Works again after a run finished, stopped or failed (a new run with a fresh snapshot).
+    Status start(TrainingSetup setup);
+
+    /// Threads: any thread. Take effect at the next step boundary.
+    void pause();
+    void resume();
+    void stop();
+    /// Blocks until the driver thread has ended (after a final event was pushed).
+    void wait();
+
+    bool isRunning() const { return m_running.load(); }
+    bool isPaused() const { return m_control.isPaused(); }
+
+    MetricsQueue& events() { return m_queue; }
+    /// The latest published model: after each epoch, after a stop or failure, and at the end
+    /// (best weights). Null before the first epoch of a run. Threads: any thread.
+    SnapshotPtr snapshot() const;
+
+private:
+    void publish(SnapshotPtr snapshot);
+
+    RunControl m_control;
+    MetricsQueue m_queue;
+    mutable std::mutex m_snapshotMutex;
+    SnapshotPtr m_snapshot;
+    std::atomic<bool> m_running{false};
+    std::thread m_thread;
+};
+
+/// Blocking convenience for the CLI and tests: runs to the end, calling onEvent (on the calling
+/// thread) for every event. A failed run returns its Error; a stopped one a Cancelled error.
+Result<TrainingOutcome> trainToEnd(TrainingSetup setup,
+                                   const std::function<void(const TrainingEvent&)>& onEvent = {});
+
+}  // namespace studio

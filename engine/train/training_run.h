@@ -1,0 +1,82 @@
+#pragma once
+// TrainingRun: one run of the epoch/batch loop, executed on the Trainer's driver thread.
+// Internal to engine/train; the public face is Trainer (trainer.h).
+//
+// One step (ARCHITECTURE.md "Threads"):
+//   batch = order[b·B, (b+1)·B)  → shards of config.shardSize samples (never from the thread count)
+//   forEach shard s (parallel):  own Workspace → assembleBatch → forward → softmax CE
+//                                (gradScale 1/|batch|) → zeroGrads → backward
+//   forEach gradient chunk (parallel over elements): Σ_s grads_s in shard order 0..S-1
+//   finite? → optimizer step → BatchNorm statistics → weights still finite?
+// Nothing is summed across threads in an order that depends on scheduling, so the weights are
+// bit-identical for any thread count.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/core/parallel.h"
+#include "engine/loss/softmax_cross_entropy.h"
+#include "engine/optim/optimizer.h"
+#include "engine/train/trainer.h"
+
+namespace studio {
+
+class TrainingRun {
+public:
+    TrainingRun(TrainingSetup setup, Model model, RunControl& control, MetricsQueue& queue,
+                std::function<void(SnapshotPtr)> publish);
+    /// Runs to the end; pushes RunStarted … and exactly one final event.
+    void run();
+
+private:
+    struct Score {
+        double loss = 0.0;       // mean cross-entropy (no label smoothing)
+        double accuracy = 0.0;
+        int count = 0;
+        std::vector<std::vector<int>> confusion;   // [true][predicted], when asked for
+    };
+    struct Chunk {               // a contiguous piece of one parameter's gradient
+        std::size_t param;
+        std::size_t begin, end;
+    };
+    enum class StepResult { Applied, Failed };
+
+    void allocate(int maxShards);
+    StepResult step(std::span<const int> batch, int epoch, int batchInEpoch, double& lossSum, int& correct);
+    /// Loss/accuracy of the model (training off) on data[indices]; nullopt when stopped meanwhile.
+    std::optional<Score> score(const Dataset& data, const std::vector<int>& indices, bool confusion);
+    void fail(Error error);
+    Error numericalError(const char* what, int epoch, int batchInEpoch, float lr) const;
+    SnapshotPtr makeSnapshot(int epoch, nlohmann::json metrics) const;
+    void copyParams(std::vector<Tensor>& to) const;
+    void restoreParams(const std::vector<Tensor>& from);
+    bool paramsFinite();
+
+    TrainingSetup m_setup;
+    Model m_model;
+    RunControl& m_control;
+    MetricsQueue& m_queue;
+    std::function<void(SnapshotPtr)> m_publish;
+
+    Preprocessing m_prep;
+    std::unique_ptr<ThreadPool> m_pool;
+    std::unique_ptr<Optimizer> m_optimizer;
+    std::vector<Param*> m_params;
+    std::vector<Workspace> m_workspaces;           // one per shard, allocated once
+    std::vector<std::vector<std::int32_t>> m_labels;
+    std::vector<Tensor> m_dlogits;
+    std::vector<LossSum> m_shardLoss;
+    std::vector<Tensor> m_summed;                  // shard-order sum, aligned with m_params
+    std::vector<Tensor> m_backup;                  // weights before the step being applied
+    std::vector<Chunk> m_chunks;
+    std::vector<char> m_chunkBad;
+    std::int64_t m_step = 0;                       // optimizer steps taken
+    int m_stepsPerEpoch = 0;
+    int m_completedEpochs = 0;
+};
+
+}  // namespace studio
