@@ -232,7 +232,7 @@ void HyperparameterForm::userChanged(const QString& key) {
     m_idle.start();
 }
 
-void HyperparameterForm::commit(const QString& key) {
+void HyperparameterForm::commit(QString key) {
     if (m_pendingKey == key) {
         m_idle.stop();
         m_pendingKey.clear();

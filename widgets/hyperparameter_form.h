@@ -75,7 +75,7 @@ private:
     QVariant currentValue(const Field& f) const;
     void showValue(Field& f, const QVariant& v);
     void userChanged(const QString& key);
-    void commit(const QString& key);
+    void commit(QString key);  // by value: callers pass m_pendingKey, which commit() clears
 
     std::vector<Field> m_fields;
     QWidget* m_content = nullptr;
