@@ -46,7 +46,7 @@ Points regular(int corners, double phase = -kPi / 2) {
 Points star() {
     Points p;
     for (int k = 0; k < 10; ++k) {
-        const double a = -kPi / 2 + kPi * k / 5, r = k % 2 ? 0.45 : 1.0;
+        const double a = -kPi / 2 + kPi * k / 5, r = k % 2 ? 0.42 : 1.0;
         p.emplace_back(r * std::cos(a), r * std::sin(a));
     }
     return p;
@@ -78,13 +78,13 @@ const std::vector<std::string>& shapeClassNames() {
 
 void drawShape(int label, Rng& rng, std::uint8_t* out) {
     // Pose: size, position (kept inside the frame), rotation, stroke.
-    const double r = rng.uniform(6.5f, 12.0f);
-    const double margin = r + 1.5;
+    const double r = rng.uniform(8.5f, 12.5f);
+    const double margin = r + 1.0;
     const cv::Point2d c(rng.uniform(static_cast<float>(margin), static_cast<float>(kSide - margin)),
                         rng.uniform(static_cast<float>(margin), static_cast<float>(kSide - margin)));
     const double angle = rng.uniform(0.0f, static_cast<float>(2 * kPi));
     const bool filled = rng.bernoulli(0.5f);
-    const double stroke = rng.uniform(1.2f, static_cast<float>(std::min(2.5, 0.22 * r)));
+    const double stroke = rng.uniform(1.5f, static_cast<float>(std::min(2.6, 0.22 * r)));
     const double thick = rng.uniform(0.18f, 0.32f) * r;  // cross bars, ring band, arrow shaft
 
     cv::Mat mask(kSide * kScale, kSide * kScale, CV_8U, cv::Scalar(0));
@@ -110,8 +110,8 @@ void drawShape(int label, Rng& rng, std::uint8_t* out) {
                        std::max(1, static_cast<int>(std::lround(t * kScale))), cv::LINE_AA, kFractionBits);
             break;
         }
-        case 6:  // diamond: a rhombus with diagonals 2r and 1.2r (never a square, however it turns)
-            shape(mask, place({{1, 0}, {0, 0.6}, {-1, 0}, {0, -0.6}}, r, angle, c), filled, stroke);
+        case 6:  // diamond: a rhombus with diagonals 2r and 0.9r (never a square, however it turns)
+            shape(mask, place({{1, 0}, {0, 0.45}, {-1, 0}, {0, -0.45}}, r, angle, c), filled, stroke);
             break;
         case 7: {  // arrow: shaft plus head
             const double t = std::max(1.5, thick * 0.8);
@@ -125,11 +125,11 @@ void drawShape(int label, Rng& rng, std::uint8_t* out) {
     cv::Mat small;
     cv::resize(mask, small, cv::Size(kSide, kSide), 0, 0, cv::INTER_AREA);
 
-    // Intensities: background and foreground at least 0.35 apart; a quarter dark on light.
-    double bg = rng.uniform(0.0f, 0.4f);
-    double fg = rng.uniform(static_cast<float>(bg + 0.35), 1.0f);
-    if (rng.bernoulli(0.25f)) std::swap(bg, fg);
-    const double noise = rng.uniform(0.0f, 0.08f);
+    // Intensities: a light shape on a darker background, at least 0.4 apart (like MNIST, so a
+    // model trained here reads a white-on-black drawing).
+    const double bg = rng.uniform(0.0f, 0.35f);
+    const double fg = rng.uniform(static_cast<float>(bg + 0.4), 1.0f);
+    const double noise = rng.uniform(0.0f, 0.05f);
     for (int y = 0; y < kSide; ++y) {
         const std::uint8_t* m = small.ptr<std::uint8_t>(y);
         for (int x = 0; x < kSide; ++x) {
@@ -149,9 +149,9 @@ void point2d(SetId set, int label, Rng& rng, float* xy) {
         case Spirals: {
             const double t = rng.uniform();
             const double rad = 0.08 + 0.92 * t;
-            const double a = label * 2 * kPi / 3 + 2.2 * kPi * t;
-            x = rad * std::cos(a) + gaussianDraw(rng, 0.025);
-            y = rad * std::sin(a) + gaussianDraw(rng, 0.025);
+            const double a = label * 2 * kPi / 3 + 3.0 * kPi * t;
+            x = rad * std::cos(a) + gaussianDraw(rng, 0.03);
+            y = rad * std::sin(a) + gaussianDraw(rng, 0.03);
             break;
         }
         case Circles: {
