@@ -25,12 +25,14 @@ struct DatasetInfo {
     bool available = true;
 };
 
-/// Built-in generated sets and the installed ones that were found.
+/// Built-in generated sets (always) and Fashion-MNIST when its files are installed.
 std::vector<DatasetInfo> listDatasets();
 
 /// "shapes", "spirals", "circles", "xor", "gauss", "fashion-mnist", or a path: an IDX images
 /// file (its labels file beside it) or a folder holding an IDX pair, a CIFAR-10 .bin batch or a
-/// folder of them, or an image folder root/<class>/<image>.
+/// folder of them, or an image folder root/<class>/<image>. A folder is tried in that order:
+/// CIFAR batches, then IDX files, then class sub-folders. Errors name the path and list what is
+/// accepted.
 Result<DatasetBundle> loadDataset(const std::string& nameOrPath, const DatasetOptions& options = {});
 
 }  // namespace studio
