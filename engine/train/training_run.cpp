@@ -62,6 +62,7 @@ void TrainingRun::allocate(int maxShards) {
 
 void TrainingRun::run() {
     const auto runStart = Clock::now();
+    const ScopedFlushDenormals flushDenormals;   // this thread runs shards too (see flush_denormals.h)
     const TrainConfig& cfg = m_setup.config;
     const DatasetBundle& bundle = *m_setup.data;
     const Dataset& pool = bundle.pool;
@@ -72,6 +73,8 @@ void TrainingRun::run() {
     if (!optimizer) return fail(optimizer.error());
     m_optimizer = std::move(*optimizer);
     m_pool = std::make_unique<ThreadPool>(cfg.threads);
+    m_flushDenormals = std::make_unique<FlushDenormalsObserver>();
+    m_pool->execute([this] { m_flushDenormals->observe(true); });
 
     const int trainSize = static_cast<int>(split.train.size());
     const int batchSize = std::min(cfg.batchSize, trainSize);
@@ -165,12 +168,13 @@ void TrainingRun::run() {
         } else {
             ++sinceImprovement;
         }
-        m_queue.push(metrics);
+        // Published before the event, so whoever sees EpochMetrics finds its snapshot.
         m_publish(makeSnapshot(epoch + 1, {{"epoch", epoch + 1},
                                            {"train_loss", metrics.trainLoss},
                                            {"train_accuracy", metrics.trainAccuracy},
                                            {"val_loss", metrics.validationLoss},
                                            {"val_accuracy", metrics.validationAccuracy}}));
+        m_queue.push(metrics);
         if (cfg.earlyStopping.patience > 0 && sinceImprovement >= cfg.earlyStopping.patience &&
             epoch + 1 < cfg.epochs) {
             reason = Finished::Reason::EarlyStopped;

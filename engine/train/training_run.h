@@ -21,6 +21,7 @@
 #include "engine/core/parallel.h"
 #include "engine/loss/softmax_cross_entropy.h"
 #include "engine/optim/optimizer.h"
+#include "engine/train/flush_denormals.h"
 #include "engine/train/trainer.h"
 
 namespace studio {
@@ -64,6 +65,7 @@ private:
 
     Preprocessing m_prep;
     std::unique_ptr<ThreadPool> m_pool;
+    std::unique_ptr<FlushDenormalsObserver> m_flushDenormals;   // declared after m_pool: stops observing first
     std::unique_ptr<Optimizer> m_optimizer;
     std::vector<Param*> m_params;
     std::vector<Workspace> m_workspaces;           // one per shard, allocated once
