@@ -81,7 +81,13 @@ void col2im(const float* cols, int samples, const ConvGeometry& g, float* dx) {
                         const int ih = oh * s + ki - g.padding;
                         if (ih < 0 || ih >= g.height) continue;
                         float* dst = xs + static_cast<std::size_t>(ih) * static_cast<std::size_t>(g.width);
-                        for (int o = lo; o < hi; ++o) dst[o * s + off] += src[o];
+                        if (s == 1) {   // contiguous: vectorizes
+                            float* d = dst + lo + off;
+                            const float* v = src + lo;
+                            for (int o = 0; o < hi - lo; ++o) d[o] += v[o];
+                        } else {
+                            for (int o = lo; o < hi; ++o) dst[o * s + off] += src[o];
+                        }
                     }
                 }
             }

@@ -50,6 +50,22 @@ void Pool2D::forward(const Tensor& x, Tensor& y, LayerScratch& scratch, const Ru
             std::int32_t* ip = m_mode == Mode::Max
                                    ? scratch.indices.data() + (static_cast<std::size_t>(b) * c + ch) * oh * ow
                                    : nullptr;
+            if (m_mode == Mode::Max && k == 2 && s == 2) {
+                // The common 2×2/2 case without inner loops: selects compile to blends.
+                for (int i = 0; i < oh; ++i) {
+                    for (int j = 0; j < ow; ++j) {
+                        const int i0 = (2 * i) * w + 2 * j;
+                        int best = i0;
+                        float v = xp[i0];
+                        if (xp[i0 + 1] > v) { v = xp[i0 + 1]; best = i0 + 1; }
+                        if (xp[i0 + w] > v) { v = xp[i0 + w]; best = i0 + w; }
+                        if (xp[i0 + w + 1] > v) { v = xp[i0 + w + 1]; best = i0 + w + 1; }
+                        yp[i * ow + j] = v;
+                        ip[i * ow + j] = static_cast<std::int32_t>(planeOffset) + best;
+                    }
+                }
+                continue;
+            }
             for (int i = 0; i < oh; ++i) {
                 for (int j = 0; j < ow; ++j) {
                     const int i0 = i * s, j0 = j * s;
