@@ -1,10 +1,57 @@
 #include "app/cli/cli.h"
 
 #include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
 namespace studio::cli {
-int run(int, char**) {
-    std::fprintf(stderr, "training-studio-cli: the command line is being built.\n");
-    return 2;
+
+namespace {
+
+const char* kUsage = R"(Usage: training-studio-cli COMMAND [options]
+
+Train and use neural networks on the CPU, headless (the same engine as the studio window).
+
+Commands:
+  train      --dataset NAME|PATH --model PRESET|SPEC.json [options]   train, report per epoch
+  predict    --model FILE IMAGE... [--top K] [--json]                 classify images
+  evaluate   --model FILE --dataset NAME|PATH [--json]                accuracy, confusion, per-class scores
+  datasets                                                            built-in and installed datasets
+  bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch
+  help       this text; `training-studio-cli COMMAND --help` for a command's options
+
+Examples:
+  training-studio-cli train --dataset fashion-mnist --model lenet --epochs 5 --save lenet.tsmodel
+  training-studio-cli predict --model lenet.tsmodel shirt.png --top 3
+)";
+
+int dispatch(const std::string& command, const Args& rest) {
+    if (command == "train") return trainCommand(rest);
+    if (command == "datasets") return datasetsCommand(rest);
+    if (command == "bench") return benchCommand(rest);
+    return reportError(Error::invalid("Unknown command '" + command + "'.",
+                                      "Use train, predict, evaluate, datasets or bench (see --help)."));
 }
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    if (args.empty()) {
+        std::fputs(kUsage, stderr);
+        return kExitUsage;
+    }
+    const std::string command = args.front();
+    const Args rest(args.begin() + 1, args.end());
+    if (command == "help" || command == "--help" || command == "-h") {
+        if (!rest.empty()) return dispatch(rest.front(), {"--help"});   // `help train` = `train --help`
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    return dispatch(command, rest);
+}
+
 }  // namespace studio::cli

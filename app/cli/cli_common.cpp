@@ -1,0 +1,65 @@
+#include "app/cli/cli_common.h"
+
+#include <cmath>
+#include <filesystem>
+
+namespace studio::cli {
+
+int reportError(const Error& error) {
+    std::string line = error.what();
+    for (char& c : line)
+        if (c == '\n' || c == '\r') c = ' ';
+    std::fprintf(stderr, "training-studio-cli: %s\n", line.c_str());
+    std::fflush(stderr);
+    return error.kind() == Error::Kind::InvalidArgument ? kExitUsage : kExitFailure;
+}
+
+Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const DatasetOptions& options) {
+    auto bundle = loadDataset(nameOrPath, options);
+    if (!bundle) return bundle;
+    const auto& skipped = bundle->skipped;
+    constexpr std::size_t kShown = 20;
+    for (std::size_t i = 0; i < skipped.size() && i < kShown; ++i)
+        std::fprintf(stderr, "training-studio-cli: skipped %s: %s\n", skipped[i].path.c_str(), skipped[i].reason.c_str());
+    if (skipped.size() > kShown)
+        std::fprintf(stderr, "training-studio-cli: skipped %zu more files\n", skipped.size() - kShown);
+    return bundle;
+}
+
+Result<ModelSpec> resolveModelSpec(const std::string& presetOrPath, const Dataset& data) {
+    for (const auto& name : presetNames())
+        if (name == presetOrPath) return presetSpec(name, data.sampleShape(), data.classCount());
+    if (!std::filesystem::exists(presetOrPath)) {
+        std::string presets;
+        for (const auto& name : presetNames()) presets += (presets.empty() ? "" : ", ") + name;
+        return Error::notFound("Model '" + presetOrPath + "' is neither a preset nor an existing spec file.",
+                               "Use one of " + presets + ", or the path of a JSON model spec.");
+    }
+    auto spec = ModelSpec::fromFile(presetOrPath);
+    if (!spec) return spec;
+    if (spec->input.empty()) spec->input = data.sampleShape();
+    if (spec->classes == 0) spec->classes = data.classCount();
+    return spec;
+}
+
+std::string fixed(double v, int decimals) {
+    if (std::isnan(v)) return "n/a";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string general(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+void printJsonLine(const nlohmann::json& j) {
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
+}
+
+}  // namespace studio::cli

@@ -1,0 +1,41 @@
+#pragma once
+// Pieces every subcommand shares: error lines, dataset loading with skipped-file reports,
+// model spec resolution, number formatting.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/result.h"
+#include "engine/data/dataset.h"
+#include "engine/data/dataset_catalog.h"
+#include "engine/nn/model_spec.h"
+
+namespace studio::cli {
+
+/// Exit codes: 0 success, 1 a failure (missing file, bad model, numerical), 2 a usage mistake.
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+/// Prints the error as ONE line on stderr ("training-studio-cli: <message> <hint>") and returns
+/// the exit code for it.
+int reportError(const Error& error);
+
+/// Loads a dataset by name or path; skipped files go to stderr (not fatal).
+Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const DatasetOptions& options);
+
+/// A preset name (mlp, lenet, cnn, cnn-bn) or a spec JSON file; input and classes are filled in
+/// from the dataset when the file leaves them out.
+Result<ModelSpec> resolveModelSpec(const std::string& presetOrPath, const Dataset& data);
+
+/// "%.4f"-style formatting without locale surprises.
+std::string fixed(double v, int decimals);
+std::string general(double v);
+/// Prints a JSON object on one line to stdout (NaN becomes null).
+void printJsonLine(const nlohmann::json& j);
+/// NaN → null for JSON output.
+nlohmann::json numberOrNull(double v);
+
+}  // namespace studio::cli

@@ -1,0 +1,16 @@
+#pragma once
+// The subcommands of training-studio-cli. Each takes the arguments after its name and returns
+// the process exit code; errors are one line on stderr (cli_common.h).
+
+#include <string>
+#include <vector>
+
+namespace studio::cli {
+
+using Args = std::vector<std::string>;
+
+int trainCommand(const Args& args);
+int datasetsCommand(const Args& args);
+int benchCommand(const Args& args);
+
+}  // namespace studio::cli

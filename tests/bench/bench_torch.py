@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""The PyTorch side of `training-studio-cli bench`: the same networks (presets mlp, lenet, cnn),
+the same Fashion-MNIST IDX files, one epoch, batch 64, Adam 1e-3, torch.set_num_threads(N).
+Prints one JSON object on stdout; progress goes to stderr.
+
+    /usr/bin/python3 tests/bench/bench_torch.py --threads 2 --epochs 1
+"""
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def find(folder, stem):
+    for name in (stem + ".gz", stem):
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError(f"{stem} not found in {folder}")
+
+
+def load(folder):
+    """Images as N×1×28×28 floats normalized with the training set's mean/std (as our
+    Preprocessing::fitted does), labels as int64."""
+    x_train = read_idx(find(folder, "train-images-idx3-ubyte")).astype(np.float32) / 255.0
+    y_train = read_idx(find(folder, "train-labels-idx1-ubyte")).astype(np.int64)
+    x_test = read_idx(find(folder, "t10k-images-idx3-ubyte")).astype(np.float32) / 255.0
+    y_test = read_idx(find(folder, "t10k-labels-idx1-ubyte")).astype(np.int64)
+    mean, std = float(x_train.mean()), float(x_train.std())
+    norm = lambda x: torch.from_numpy(((x - mean) / std).reshape(-1, 1, 28, 28).copy())
+    return norm(x_train), torch.from_numpy(y_train), norm(x_test), torch.from_numpy(y_test)
+
+
+def make(name, classes=10):
+    """The presets of engine/nn/model_spec.cpp, layer for layer."""
+    if name == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                             nn.Linear(128, classes))
+    if name == "lenet":
+        return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, classes))
+    if name == "cnn":
+        return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
+                             nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, classes))
+    raise ValueError(f"unknown model {name}")
+
+
+def train_epochs(model, x, y, epochs, batch, lr, seed):
+    """Returns training samples per second (the loop only, data already in memory)."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    g = torch.Generator().manual_seed(seed)
+    model.train()
+    start = time.perf_counter()
+    for _ in range(epochs):
+        order = torch.randperm(x.shape[0], generator=g)
+        for b in range(0, x.shape[0], batch):
+            idx = order[b:b + batch]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+    seconds = time.perf_counter() - start
+    return x.shape[0] * epochs / seconds, seconds
+
+
+def accuracy(model, x, y):
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for b in range(0, x.shape[0], 1000):
+            correct += (model(x[b:b + 1000]).argmax(1) == y[b:b + 1000]).sum().item()
+    return correct / x.shape[0]
+
+
+def latency_ms(model, x, count):
+    """Median of `count` single-image forward passes."""
+    model.eval()
+    times = []
+    with torch.no_grad():
+        for i in range(count + 10):
+            one = x[i % x.shape[0]: i % x.shape[0] + 1]
+            t = time.perf_counter()
+            model(one)
+            if i >= 10:  # warm-up
+                times.append((time.perf_counter() - t) * 1000.0)
+    return statistics.median(times)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--models", default="mlp,lenet,cnn")
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--latency-count", type=int, default=200)
+    p.add_argument("--scaling-samples", type=int, default=12800,
+                   help="training samples for the 1-thread rate (0: skip)")
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+
+    torch.manual_seed(a.seed)
+    x_train, y_train, x_test, y_test = load(a.data)
+    out = {"torch_version": torch.__version__, "threads": a.threads, "epochs": a.epochs,
+           "batch_size": a.batch_size, "train_size": int(x_train.shape[0]), "models": {}}
+    for name in a.models.split(","):
+        torch.set_num_threads(a.threads)
+        model = make(name)
+        params = sum(t.numel() for t in model.parameters())
+        print(f"torch {name}: training {a.epochs} epoch(s) with {a.threads} threads", file=sys.stderr, flush=True)
+        rate, seconds = train_epochs(model, x_train, y_train, a.epochs, a.batch_size, a.lr, a.seed)
+        result = {"params": params, "train_samples_per_s": rate, "train_seconds": seconds,
+                  "test_accuracy": accuracy(model, x_test, y_test)}
+        torch.set_num_threads(1)
+        result["latency_ms"] = latency_ms(model, x_test, a.latency_count)
+        if a.scaling_samples > 0:
+            n = min(a.scaling_samples, x_train.shape[0])
+            result["train_samples_per_s_1thread"], _ = train_epochs(make(name), x_train[:n], y_train[:n], 1,
+                                                                    a.batch_size, a.lr, a.seed)
+        out["models"][name] = result
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
