@@ -30,6 +30,7 @@ struct ConvGeometry {
 void im2col(const float* x, int samples, const ConvGeometry& g, float* cols);
 
 /// cols:(C·K·K, samples·OH·OW) → dx: `samples` (C,H,W) images, accumulated (+=). Callers zero dx first.
-void col2im(const float* cols, int samples, const ConvGeometry& g, float* dx);
+/// cols is scratch: the entries that correspond to zero padding are overwritten with 0.
+void col2im(float* cols, int samples, const ConvGeometry& g, float* dx);
 
 }  // namespace studio

@@ -51,17 +51,21 @@ void Pool2D::forward(const Tensor& x, Tensor& y, LayerScratch& scratch, const Ru
                                    ? scratch.indices.data() + (static_cast<std::size_t>(b) * c + ch) * oh * ow
                                    : nullptr;
             if (m_mode == Mode::Max && k == 2 && s == 2) {
-                // The common 2×2/2 case without inner loops: selects compile to blends.
+                // The common 2×2/2 case, branch-free (random data would mispredict every compare).
                 for (int i = 0; i < oh; ++i) {
+                    const float* r0 = xp + 2 * i * w;
+                    const float* r1 = r0 + w;
+                    const int base = static_cast<int>(planeOffset) + 2 * i * w;
                     for (int j = 0; j < ow; ++j) {
-                        const int i0 = (2 * i) * w + 2 * j;
-                        int best = i0;
-                        float v = xp[i0];
-                        if (xp[i0 + 1] > v) { v = xp[i0 + 1]; best = i0 + 1; }
-                        if (xp[i0 + w] > v) { v = xp[i0 + w]; best = i0 + w; }
-                        if (xp[i0 + w + 1] > v) { v = xp[i0 + w + 1]; best = i0 + w + 1; }
-                        yp[i * ow + j] = v;
-                        ip[i * ow + j] = static_cast<std::int32_t>(planeOffset) + best;
+                        const float a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
+                        // Comparisons as 0/1 integers and max as a value: no branches. Ties keep
+                        // the earlier element (a before b, top row before bottom row).
+                        const int topIdx = static_cast<int>(b > a);
+                        const int botIdx = w + static_cast<int>(d > c);
+                        const float top = std::max(a, b), bot = std::max(c, d);
+                        const int useBot = static_cast<int>(bot > top);
+                        yp[i * ow + j] = std::max(top, bot);
+                        ip[i * ow + j] = base + 2 * j + topIdx + useBot * (botIdx - topIdx);
                     }
                 }
                 continue;

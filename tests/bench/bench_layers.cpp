@@ -1,10 +1,12 @@
 // bench_layers: forward + backward time of each layer of the `cnn` preset on a shard of 32
 // 28×28 images, single thread, with GFLOP/s per layer (forward flops × 3 for training: the
-// forward product, dW and dx; the first conv has no dx, so × 2).
-//   bench_layers [shard=32] [seconds per layer=0.5]
+// forward product, dW and dx; the first conv has no dx, so × 2). Times are thread CPU time.
+// Then the whole model (Model::forward + backward through a Workspace, no loss or optimizer).
+//   bench_layers [shard=32] [seconds per layer=0.5] [model]     ("model": only the whole-model run)
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -21,16 +23,23 @@ namespace {
 
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Median of repeated timings of f, each repetition at least ~20 ms of work.
+// CPU time of this thread: other processes sharing the cores do not inflate the numbers.
+double threadSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Median thread-CPU time of repeated calls of f.
 template <typename F>
 double timeIt(F&& f, double budget) {
     f();  // warm-up: allocations, caches
     std::vector<double> samples;
     const auto start = Clock::now();
     while (secondsSince(start) < budget || samples.size() < 5) {
-        const auto t = Clock::now();
+        const double t = threadSeconds();
         f();
-        samples.push_back(secondsSince(t));
+        samples.push_back(threadSeconds() - t);
     }
     std::sort(samples.begin(), samples.end());
     return samples[samples.size() / 2];
@@ -59,6 +68,8 @@ int main(int argc, char** argv) {
 
     RunContext ctx;
     ctx.training = true;
+    const bool modelOnly = argc > 3 && std::string(argv[3]) == "model";
+    if (!modelOnly) {
     std::printf("cnn preset, shard %d, 1 thread\n", shard);
     std::printf("%-3s %-10s %-14s %10s %10s %10s %9s %9s\n", "#", "layer", "output", "fwd ms", "bwd ms", "total ms",
                 "fwd GF/s", "f+b GF/s");
@@ -90,5 +101,17 @@ int main(int argc, char** argv) {
     }
     std::printf("total %.3f ms per shard of %d: %.0f samples/s per core (layers only, no loss/optimizer), %.1f GFLOP/s\n",
                 totalMs, shard, shard / (totalMs / 1e3), totalFlops / (totalMs / 1e3) / 1e9);
+    }
+
+    Workspace ws(*model);
+    ws.input() = x;
+    Tensor dOut({shard, model->outputSize()});
+    for (std::size_t j = 0; j < dOut.size(); ++j) dOut[j] = rng.uniform(-0.1f, 0.1f);
+    const double step = timeIt([&] {
+        model->forward(ws, ctx);
+        model->backward(ws, dOut, ctx);
+    }, modelOnly ? 4.0 * budget : budget);
+    std::printf("whole model forward+backward: %.3f ms per shard of %d = %.0f samples/s per core\n", step * 1e3, shard,
+                shard / step);
     return 0;
 }

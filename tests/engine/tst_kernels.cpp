@@ -61,6 +61,8 @@ void KernelTest::conv_data() {
     QTest::newRow("1ch 3x3 pad1") << 4 << 1 << 8 << 8 << 5 << 3 << 1 << 1 << true;
     QTest::newRow("3ch 3x3 no pad non-square") << 3 << 3 << 7 << 10 << 4 << 3 << 1 << 0 << true;
     QTest::newRow("3ch 5x5 pad2 stride2") << 5 << 3 << 11 << 9 << 6 << 5 << 2 << 2 << true;
+    QTest::newRow("3ch 5x5 pad2 same non-square") << 2 << 3 << 6 << 9 << 4 << 5 << 1 << 2 << true;
+    QTest::newRow("3ch 3x3 pad1 tiny 2x3") << 2 << 3 << 2 << 3 << 2 << 3 << 1 << 1 << true;
     QTest::newRow("1ch 3x3 stride2 no pad") << 3 << 1 << 9 << 6 << 2 << 3 << 2 << 0 << false;
     QTest::newRow("2ch 1x1") << 3 << 2 << 5 << 4 << 3 << 1 << 1 << 0 << true;
     QTest::newRow("1x1 stride2") << 2 << 3 << 6 << 7 << 2 << 1 << 2 << 0 << true;
@@ -144,7 +146,8 @@ void KernelTest::conv() {
 void KernelTest::im2colIsAdjointOfCol2im() {
     // <im2col(x), c> = <x, col2im(c)> for every geometry: col2im is exactly the transpose.
     for (auto [ch, h, w, k, s, p] : std::vector<std::array<int, 6>>{{1, 5, 5, 3, 1, 1}, {3, 7, 6, 3, 2, 1},
-                                                                      {2, 9, 4, 4, 3, 2}, {1, 4, 4, 1, 2, 0}}) {
+                                                                      {2, 9, 4, 4, 3, 2}, {1, 4, 4, 1, 2, 0},
+                                                                      {2, 6, 9, 5, 1, 2}, {3, 2, 3, 3, 1, 1}}) {
         const auto g = ConvGeometry::make(ch, h, w, k, s, p);
         const int samples = 3;
         Rng rng(static_cast<std::uint64_t>(h * 31 + w));
