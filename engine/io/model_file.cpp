@@ -1,0 +1,333 @@
+#include "engine/io/model_file.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <new>
+#include <optional>
+
+#include <zlib.h>
+
+#include "engine/core/sha256.h"
+#include "engine/io/atomic_file.h"
+
+namespace studio {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[8] = {'T', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
+constexpr std::size_t kPrefixBytes = 16;   // magic + version + header length
+constexpr std::size_t kCrcBytes = 4;
+constexpr char kFormatName[] = "training-studio-model";
+constexpr std::uint64_t kMaxFileBytes = 4ull << 30;   // far above any model the editor allows
+constexpr std::size_t kMaxTensors = 100000;
+
+void putU32(std::uint8_t* p, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+std::uint32_t getU32(const std::uint8_t* p) {
+    return std::uint32_t(p[0]) | (std::uint32_t(p[1]) << 8) | (std::uint32_t(p[2]) << 16) | (std::uint32_t(p[3]) << 24);
+}
+
+// Every param's floats as little-endian bytes, in Model::params() order.
+template <typename F>
+void forEachWeightByte(const Model& model, F&& sink) {
+    std::vector<std::uint8_t> chunk;
+    for (const Param* p : model.params()) {
+        const std::size_t n = p->value.size();
+        chunk.resize(n * 4);
+        for (std::size_t e = 0; e < n; ++e) {
+            const std::uint32_t bits = std::bit_cast<std::uint32_t>(p->value[e]);
+            for (int b = 0; b < 4; ++b) chunk[4 * e + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(bits >> (8 * b));
+        }
+        sink(chunk.data(), chunk.size());
+    }
+}
+
+std::string kib(std::uint64_t bytes) { return std::to_string(bytes) + " bytes"; }
+
+// Messages all name the file; each kind of damage has its own hint.
+struct Problems {
+    const std::string& label;
+    Error corrupt(const std::string& what, const std::string& hint = {}) const {
+        return Error::corrupt("Model file '" + label + "' " + what + ".",
+                              hint.empty() ? "The file is damaged; use another copy or save the model again." : hint);
+    }
+    Error header(const std::string& what) const {
+        return Error::corrupt("Model file '" + label + "' has an invalid header: " + what + ".",
+                              "The file is damaged or was not written by Training Studio; save the model again.");
+    }
+};
+
+// A non-negative integer field of at most `hi`, or nullopt.
+std::optional<std::int64_t> boundedInteger(const json& j, std::int64_t hi) {
+    if (!j.is_number_integer()) return std::nullopt;
+    if (j.is_number_unsigned()) {
+        const auto u = j.get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(hi)) return std::nullopt;
+        return static_cast<std::int64_t>(u);
+    }
+    const auto v = j.get<std::int64_t>();
+    if (v < 0 || v > hi) return std::nullopt;
+    return v;
+}
+
+Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* data, std::uint64_t floatCount,
+                                           const Problems& bad) {
+    static const std::vector<std::string> keys = {"classNames", "datasetName", "epoch", "format", "formatVersion",
+                                                  "metrics", "preprocessing", "spec", "tensors", "trainConfig",
+                                                  "weightsSha256"};
+    if (!h.is_object()) return bad.header("it is not a JSON object");
+    for (const auto& [key, value] : h.items()) {
+        (void)value;
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) return bad.header("unknown field '" + key + "'");
+    }
+    for (const auto& key : keys)
+        if (!h.contains(key)) return bad.header("the field '" + key + "' is missing");
+    if (h["format"] != kFormatName) return bad.header("'format' is not \"" + std::string(kFormatName) + "\"");
+    if (h["formatVersion"] != kModelFormatVersion) return bad.header("'formatVersion' differs from the file's version");
+    for (const char* key : {"spec", "preprocessing", "trainConfig", "metrics"})
+        if (!h[key].is_object()) return bad.header(std::string("'") + key + "' must be an object");
+    if (!h["datasetName"].is_string()) return bad.header("'datasetName' must be text");
+    const auto epoch = boundedInteger(h["epoch"], 100000000);
+    if (!epoch) return bad.header("'epoch' must be a whole number ≥ 0");
+    const json& sha = h["weightsSha256"];
+    if (!sha.is_string() || sha.get_ref<const std::string&>().size() != 64) return bad.header("'weightsSha256' must be 64 hex digits");
+
+    // The tensor table, bounded by what the file actually holds before anything is built.
+    const json& table = h["tensors"];
+    if (!table.is_array()) return bad.header("'tensors' must be a list");
+    if (table.size() > kMaxTensors) return bad.header("'tensors' lists " + std::to_string(table.size()) + " tensors");
+    std::vector<Shape> shapes;
+    std::vector<std::string> names;
+    std::uint64_t declared = 0;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        const json& t = table[i];
+        const std::string where = "tensor " + std::to_string(i + 1);
+        if (!t.is_object() || t.size() != 3 || !t.contains("name") || !t.contains("shape") || !t.contains("count"))
+            return bad.header(where + " must be {\"name\", \"shape\", \"count\"}");
+        if (!t["name"].is_string()) return bad.header(where + ": 'name' must be text");
+        if (!t["shape"].is_array() || t["shape"].empty() || t["shape"].size() > 4)
+            return bad.header(where + ": 'shape' must list 1 to 4 sizes");
+        Shape shape;
+        std::uint64_t product = 1;
+        for (const json& d : t["shape"]) {
+            const auto v = boundedInteger(d, std::numeric_limits<int>::max());
+            if (!v || *v == 0) return bad.header(where + ": 'shape' sizes must be whole numbers ≥ 1");
+            product *= static_cast<std::uint64_t>(*v);
+            if (product > floatCount) return bad.header(where + " is larger than the weights the file holds");
+            shape.push_back(static_cast<int>(*v));
+        }
+        const auto count = boundedInteger(t["count"], std::numeric_limits<std::int64_t>::max());
+        if (!count || static_cast<std::uint64_t>(*count) != product)
+            return bad.header(where + ": 'count' does not match its shape");
+        declared += product;
+        if (declared > floatCount) return bad.header("the tensors hold more weights than the file");
+        shapes.push_back(std::move(shape));
+        names.push_back(t["name"].get<std::string>());
+    }
+    if (declared != floatCount)
+        return bad.corrupt("holds " + std::to_string(floatCount) + " weights but its header lists " +
+                           std::to_string(declared));
+
+    auto spec = ModelSpec::fromJson(h["spec"], "model file '" + bad.label + "'");
+    if (!spec.ok()) return bad.header(spec.error().message());
+    auto model = Model::build(*spec);
+    if (!model.ok()) return bad.header("its architecture is not valid: " + model.error().message());
+    auto params = model->params();
+    if (params.size() != shapes.size())
+        return bad.header("the architecture has " + std::to_string(params.size()) + " weight tensors but the table lists " +
+                          std::to_string(shapes.size()));
+    const auto expectedNames = parameterNames(*model);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (names[i] != expectedNames[i])
+            return bad.header("tensor " + std::to_string(i + 1) + " is '" + names[i] + "' but the architecture expects '" +
+                              expectedNames[i] + "'");
+        if (params[i]->value.shape() != shapes[i])
+            return bad.header("tensor '" + names[i] + "' is " + shapeToString(shapes[i]) + " but the architecture needs " +
+                              shapeToString(params[i]->value.shape()));
+    }
+
+    auto preprocessing = Preprocessing::fromJson(h["preprocessing"]);
+    if (!preprocessing.ok()) return bad.header(preprocessing.error().message());
+    if (preprocessing->inputShape != model->inputShape())
+        return bad.header("the preprocessing is for " + shapeToString(preprocessing->inputShape) + " inputs but the model takes " +
+                          shapeToString(model->inputShape()));
+    const json& classes = h["classNames"];
+    if (!classes.is_array() || classes.size() != static_cast<std::size_t>(model->outputSize()))
+        return bad.header("'classNames' must list one name per output (" + std::to_string(model->outputSize()) + ")");
+    std::vector<std::string> classNames;
+    for (const json& c : classes) {
+        if (!c.is_string()) return bad.header("'classNames' must hold text");
+        classNames.push_back(c.get<std::string>());
+    }
+
+    // Weights: little-endian float32, all finite.
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        Tensor& v = params[i]->value;
+        for (std::size_t e = 0; e < v.size(); ++e, offset += 4) {
+            const float x = std::bit_cast<float>(getU32(data + offset));
+            if (!std::isfinite(x))
+                return bad.corrupt("holds a weight that is not a finite number (" + std::string(std::isnan(x) ? "NaN" : "infinity") +
+                                       " in '" + names[i] + "', element " + std::to_string(e) + ")",
+                                   "The model diverged before it was saved; lower the learning rate and retrain.");
+            v[e] = x;
+        }
+    }
+    if (weightsSha256(*model) != sha.get<std::string>())
+        return bad.corrupt("has weights whose SHA-256 differs from the one in its header");
+
+    return ModelSnapshot{std::move(*model),         std::move(*preprocessing), std::move(classNames),
+                         h["datasetName"].get<std::string>(), h["trainConfig"], h["metrics"],
+                         static_cast<int>(*epoch)};
+}
+
+}  // namespace
+
+std::uint32_t crc32Of(std::span<const std::uint8_t> bytes) {
+    return static_cast<std::uint32_t>(crc32_z(crc32_z(0L, Z_NULL, 0), bytes.data(), bytes.size()));
+}
+
+std::vector<std::string> parameterNames(const Model& model) {
+    std::vector<std::string> names;
+    for (int i = 0; i < model.layerCount(); ++i)
+        for (const Param& p : model.layer(i).params())
+            names.push_back("layer" + std::to_string(i + 1) + "." + model.layer(i).kind() + "." + p.name);
+    return names;
+}
+
+std::string weightsSha256(const Model& model) {
+    Sha256 h;
+    forEachWeightByte(model, [&](const std::uint8_t* p, std::size_t n) { h.update(p, n); });
+    return h.hexDigest();
+}
+
+std::vector<std::uint8_t> frameModelFile(std::uint32_t version, const std::string& header,
+                                         std::span<const std::uint8_t> payload) {
+    const std::size_t crcAt = kPrefixBytes + header.size() + payload.size();
+    std::vector<std::uint8_t> out(crcAt + kCrcBytes);
+    std::uint8_t* p = out.data();
+    std::memcpy(p, kMagic, sizeof kMagic);
+    putU32(p + 8, version);
+    putU32(p + 12, static_cast<std::uint32_t>(header.size()));
+    if (!header.empty()) std::memcpy(p + kPrefixBytes, header.data(), header.size());
+    if (!payload.empty()) std::memcpy(p + kPrefixBytes + header.size(), payload.data(), payload.size());
+    putU32(p + crcAt, crc32Of(std::span<const std::uint8_t>(p, crcAt)));
+    return out;
+}
+
+std::vector<std::uint8_t> serializeModel(const ModelSnapshot& s) {
+    json tensors = json::array();
+    const auto names = parameterNames(s.model);
+    const auto params = s.model.params();
+    for (std::size_t i = 0; i < params.size(); ++i)
+        tensors.push_back({{"name", names[i]}, {"shape", params[i]->value.shape()}, {"count", params[i]->value.size()}});
+    const json header = {{"format", kFormatName},
+                         {"formatVersion", kModelFormatVersion},
+                         {"spec", s.model.spec().toJson()},
+                         {"preprocessing", s.preprocessing.toJson()},
+                         {"classNames", s.classNames},
+                         {"datasetName", s.datasetName},
+                         {"trainConfig", s.trainConfig.is_object() ? s.trainConfig : json::object()},
+                         {"metrics", s.metrics.is_object() ? s.metrics : json::object()},
+                         {"epoch", s.epoch},
+                         {"weightsSha256", weightsSha256(s.model)},
+                         {"tensors", tensors}};
+    // Invalid UTF-8 in a name becomes U+FFFD instead of throwing.
+    const std::string text = header.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::vector<std::uint8_t> payload;
+    forEachWeightByte(s.model, [&](const std::uint8_t* p, std::size_t n) { payload.insert(payload.end(), p, p + n); });
+    return frameModelFile(kModelFormatVersion, text, payload);
+}
+
+Result<ModelSnapshot> deserializeModel(const std::vector<std::uint8_t>& bytes, const std::string& label) {
+    const Problems bad{label};
+    const std::uint64_t size = bytes.size();
+    const std::size_t magicSeen = std::min<std::size_t>(bytes.size(), 8);
+    if (size == 0 || std::memcmp(bytes.data(), kMagic, magicSeen) != 0)
+        return Error::corrupt("'" + label + "' is not a Training Studio model file (it does not start with \"TSMODEL\").",
+                              "Choose a " + std::string(kModelFileExtension) + " file saved by Training Studio.");
+    if (size < kPrefixBytes + kCrcBytes) return bad.corrupt("is truncated (only " + kib(size) + ")");
+    const std::uint32_t version = getU32(bytes.data() + 8);
+    if (version > kModelFormatVersion)
+        return Error::unsupported("Model file '" + label + "' was written by a newer Training Studio (format " +
+                                      std::to_string(version) + "); this version reads format " +
+                                      std::to_string(kModelFormatVersion) + ".",
+                                  "Update Training Studio.");
+    if (version == 0) return bad.corrupt("has format version 0, which no Training Studio writes");
+    const std::uint64_t headerBytes = getU32(bytes.data() + 12);
+    if (headerBytes > kMaxModelHeaderBytes)
+        return bad.corrupt("claims a " + kib(headerBytes) + " header, more than the 16 MiB limit");
+    if (kPrefixBytes + headerBytes + kCrcBytes > size)
+        return bad.corrupt("is truncated (its header needs " + kib(kPrefixBytes + headerBytes + kCrcBytes) + ", the file has " +
+                           kib(size) + ")");
+    const std::uint64_t dataBytes = size - kPrefixBytes - headerBytes - kCrcBytes;
+    if (dataBytes % 4 != 0) return bad.corrupt("is truncated or has extra bytes (its weights are not whole floats)");
+    const std::uint32_t stored = getU32(bytes.data() + size - kCrcBytes);
+    const std::uint32_t computed = crc32Of(std::span<const std::uint8_t>(bytes.data(), size - kCrcBytes));
+    if (stored != computed)
+        return bad.corrupt("is damaged or incomplete (checksum mismatch)",
+                           "The file changed or was cut short after it was saved; use another copy or save the model again.");
+
+    try {
+        const auto* begin = reinterpret_cast<const char*>(bytes.data() + kPrefixBytes);
+        const json header = json::parse(begin, begin + headerBytes, nullptr, /*allow_exceptions=*/false);
+        if (header.is_discarded()) return bad.header("it is not valid JSON");
+        return readHeaderAndWeights(header, bytes.data() + kPrefixBytes + headerBytes, dataBytes / 4, bad);
+    } catch (const std::bad_alloc&) {
+        return bad.corrupt("describes a model too large for this computer's memory", "Check the file's origin.");
+    } catch (const std::exception& e) {
+        return bad.header(e.what());
+    }
+}
+
+Status saveModelFile(const std::string& path, const ModelSnapshot& snapshot) {
+    std::vector<std::uint8_t> bytes;
+    try {
+        bytes = serializeModel(snapshot);
+    } catch (const std::bad_alloc&) {
+        return Error::io("Not enough memory to save the model to '" + path + "'.", "Close other programs and retry.");
+    }
+    return writeFileAtomically(path, bytes, "the model");
+}
+
+Result<ModelSnapshot> loadModelFile(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status))
+        return Error::notFound("Model file '" + path + "' does not exist.", "Check the path, or train and save a model first.");
+    if (!std::filesystem::is_regular_file(status))
+        return Error::invalid("'" + path + "' is not a file.", "Choose a " + std::string(kModelFileExtension) + " file.");
+    const std::uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) return Error::io("Cannot read model file '" + path + "': " + ec.message() + ".", "Check the file's permissions.");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error::io("Cannot open model file '" + path + "'.", "Check the file's permissions.");
+    // Look at the magic first: a wrong file of any size costs 8 bytes.
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::min<std::uint64_t>(size, 8)));
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0 || size > kMaxFileBytes) {
+        if (bytes.size() == 8 && std::memcmp(bytes.data(), kMagic, 8) == 0)
+            return Error::unsupported("Model file '" + path + "' is " + kib(size) + ", larger than any model Training Studio writes.",
+                                      "Check the file's origin.");
+        return deserializeModel(bytes, path);
+    }
+    try {
+        bytes.resize(static_cast<std::size_t>(size));
+    } catch (const std::bad_alloc&) {
+        return Error::io("Not enough memory to read model file '" + path + "' (" + kib(size) + ").", "Close other programs and retry.");
+    }
+    in.read(reinterpret_cast<char*>(bytes.data() + 8), static_cast<std::streamsize>(size - 8));
+    if (static_cast<std::uint64_t>(in.gcount()) != size - 8)
+        return Error::io("Cannot read all of model file '" + path + "'.", "The file changed while it was read; retry.");
+    return deserializeModel(bytes, path);
+}
+
+}  // namespace studio
