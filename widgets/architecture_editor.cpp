@@ -90,9 +90,15 @@ ArchitectureEditor::ArchitectureEditor(QWidget* parent) : QWidget(parent), m_mod
     m_table->setWordWrap(true);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(LayerTableModel::Problem, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(LayerTableModel::Options, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setMinimumSectionSize(fontMetrics().height() + 12);
+    // The Options cell already shows a layer's problem under its options; a separate column
+    // would be squeezed to nothing beside the options panel.
+    m_table->setColumnHidden(LayerTableModel::Problem, true);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_model, &LayerTableModel::moveRequested, this, [this](int from, int to) {
         m_expectedSelection = to;
         Q_EMIT layerMoveRequested(from, to);

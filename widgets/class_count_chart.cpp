@@ -28,7 +28,7 @@ ClassCountChart::Geometry ClassCountChart::geometry() const {
     for (const QString& name : m_names) labelWidth = std::max(labelWidth, fm.horizontalAdvance(name));
     int countWidth = 0;
     for (int c : m_counts) countWidth = std::max(countWidth, fm.horizontalAdvance(groupedInteger(c)));
-    labelWidth = std::min(labelWidth, std::max(60, width() / 3));
+    labelWidth = std::min(labelWidth + 4, std::max(60, width() / 3));
     const int rowHeight = fm.height() + 6;
     const int barSpace = std::max(10, width() - labelWidth - countWidth - 24);
     return {labelWidth, countWidth, rowHeight, barSpace};

@@ -57,7 +57,9 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
         switch (index.column()) {
             case Index: return index.row() + 1;
             case Kind: return k ? k->label : row.kind;
-            case Options: return optionsSummary(row);
+            // The problem is written under the options, so it reads in the row even when the
+            // table is narrow (the Check column carries it alone for a wide table).
+            case Options: return problem ? optionsSummary(row) + QStringLiteral("\n⚠ ") + row.problem : optionsSummary(row);
             case OutputShape: return row.outputShape;
             case Params: return humanCount(double(row.params));
             case Flops: return humanCount(double(row.flops));
@@ -77,7 +79,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
         tint.setAlphaF(0.16f);
         return tint;
     }
-    if (role == Qt::ForegroundRole && problem && index.column() == Problem) {
+    if (role == Qt::ForegroundRole && problem && (index.column() == Problem || index.column() == Options)) {
         const bool dark = QApplication::palette().color(QPalette::Base).lightness() < 128;
         return dark ? QColor(255, 130, 120) : QColor(180, 25, 25);
     }

@@ -444,6 +444,8 @@ void LiveChart::applyPalette() {
         // With smoothing the legend names the smoothed curve once; the faint raw one needs no entry.
         for (QLegendMarker* marker : d->chart->legend()->markers(c.raw)) marker->setVisible(c.smooth == nullptr);
     }
+    // One curve needs no legend: the axis title already names it.
+    d->chart->legend()->setVisible(d->curves.size() > 1);
 }
 
 }  // namespace studio::widgets

@@ -59,6 +59,7 @@ void ArchitectureEditorTest::rowsShowLayers() {
     const LayerTableModel* m = editor.model();
     QCOMPARE(m->index(1, LayerTableModel::Kind).data().toString(), QString("Dense"));
     QCOMPARE(m->index(1, LayerTableModel::Options).data().toString(), QString("units 128, activation relu"));
+    QCOMPARE(m->index(1, LayerTableModel::Problem).data().toString(), QString());
     QCOMPARE(m->index(1, LayerTableModel::OutputShape).data().toString(), QString("128"));
     QCOMPARE(m->index(1, LayerTableModel::Params).data().toString(), QString("100 k"));
     QCOMPARE(m->index(1, LayerTableModel::Flops).data().toString(), QString("201 k"));
@@ -186,7 +187,10 @@ void ArchitectureEditorTest::problemRowsAreMarked() {
     editor.setLayerKinds(kinds());
     editor.setLayers(threeLayers(message));
     const LayerTableModel* m = editor.model();
-    QCOMPARE(m->index(1, LayerTableModel::Problem).data().toString(), message);  // visible as text in the row
+    QCOMPARE(m->index(1, LayerTableModel::Problem).data().toString(), message);
+    // Visible as text in the row: the options cell carries it under the options.
+    QVERIFY(m->index(1, LayerTableModel::Options).data().toString().endsWith(message));
+    QVERIFY(!editor.table()->isColumnHidden(LayerTableModel::Options));
     QVERIFY(!m->index(1, LayerTableModel::Problem).data(Qt::DecorationRole).value<QIcon>().isNull());
     QVERIFY(m->index(1, LayerTableModel::Kind).data(Qt::BackgroundRole).isValid());
     QCOMPARE(m->index(1, LayerTableModel::Kind).data(Qt::ToolTipRole).toString(), message);
