@@ -51,6 +51,35 @@ void forEachWeightByte(const Model& model, F&& sink) {
     }
 }
 
+// A first pass over the header text that builds nothing: refuses nesting deeper than 64 and more
+// than 4M values, so a hostile 16 MiB header ("[[[[…") cannot become gigabytes of JSON nodes.
+struct HeaderLimits : nlohmann::json_sax<json> {
+    int depth = 0;
+    std::size_t values = 0;
+    bool tooDeep = false, tooMany = false;
+    bool value() {
+        tooMany = ++values > (4u << 20);
+        return !tooMany;
+    }
+    bool open() {
+        tooDeep = ++depth > 64;
+        return !tooDeep && value();
+    }
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t&) override { return value(); }
+    bool binary(binary_t&) override { return value(); }
+    bool start_object(std::size_t) override { return open(); }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return --depth, true; }
+    bool start_array(std::size_t) override { return open(); }
+    bool end_array() override { return --depth, true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
 std::string kib(std::uint64_t bytes) { return std::to_string(bytes) + " bytes"; }
 
 // Messages all name the file; each kind of damage has its own hint.
@@ -279,6 +308,12 @@ Result<ModelSnapshot> deserializeModel(const std::vector<std::uint8_t>& bytes, c
 
     try {
         const auto* begin = reinterpret_cast<const char*>(bytes.data() + kPrefixBytes);
+        HeaderLimits limits;
+        if (!json::sax_parse(begin, begin + headerBytes, &limits, json::input_format_t::json, /*strict=*/true)) {
+            if (limits.tooDeep) return bad.header("it nests deeper than 64 levels");
+            if (limits.tooMany) return bad.header("it holds more than 4 million values");
+            return bad.header("it is not valid JSON");
+        }
         const json header = json::parse(begin, begin + headerBytes, nullptr, /*allow_exceptions=*/false);
         if (header.is_discarded()) return bad.header("it is not valid JSON");
         return readHeaderAndWeights(header, bytes.data() + kPrefixBytes + headerBytes, dataBytes / 4, bad);

@@ -307,6 +307,13 @@ private Q_SLOTS:
             QVERIFY(!r.ok());
             QVERIFY(r.error().what().find("hostile.tsmodel") != std::string::npos);
         }
+        // Bombs that are valid JSON: limited before any node is built.
+        expectRejected(frameModelFile(1, std::string(100000, '[') + std::string(100000, ']'), p.payload),
+                       "deeper than 64", "deep nesting");
+        std::string many = "[0";
+        for (int i = 0; i < (4 << 20); ++i) many += ",0";
+        many += "]";
+        expectRejected(frameModelFile(1, many, p.payload), "more than 4 million", "many values");
     }
 
     void loadErrorsNameThePath() {
