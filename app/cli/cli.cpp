@@ -30,6 +30,8 @@ Examples:
 
 int dispatch(const std::string& command, const Args& rest) {
     if (command == "train") return trainCommand(rest);
+    if (command == "predict") return predictCommand(rest);
+    if (command == "evaluate") return evaluateCommand(rest);
     if (command == "datasets") return datasetsCommand(rest);
     if (command == "bench") return benchCommand(rest);
     return reportError(Error::invalid("Unknown command '" + command + "'.",

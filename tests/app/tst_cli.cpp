@@ -1,0 +1,185 @@
+// training-studio-cli as scripts use it: train --json, save → predict → evaluate, and one clear
+// stderr line with a non-zero exit for every mistake.
+
+#include <QtTest>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QStringList errLines() const { return err.split('\n', Qt::SkipEmptyParts); }
+    QJsonObject lastJson() const {
+        const QStringList lines = out.split('\n', Qt::SkipEmptyParts);
+        return lines.isEmpty() ? QJsonObject{} : QJsonDocument::fromJson(lines.last().toUtf8()).object();
+    }
+};
+
+Run cli(const QStringList& args, int timeoutMs = 120000) {
+    QProcess p;
+    p.start(qEnvironmentVariable("STUDIO_CLI"), args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString samples(const QString& name) { return QStringLiteral(STUDIO_SOURCE_DIR "/datasets/samples/") + name; }
+
+}  // namespace
+
+class CliTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY2(!qEnvironmentVariable("STUDIO_CLI").isEmpty(), "STUDIO_CLI must name training-studio-cli");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void helpWorks() {
+        const Run r = cli({"--help"});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* command : {"train", "predict", "evaluate", "datasets", "bench"}) {
+            QVERIFY(r.out.contains(command));
+            const Run h = cli({command, "--help"});
+            QCOMPARE(h.exitCode, 0);
+            QVERIFY2(h.out.contains("Usage: training-studio-cli " + QString(command)), qPrintable(h.out));
+        }
+    }
+
+    void datasetsLists() {
+        const Run r = cli({"datasets"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("shapes"));
+        QVERIFY(r.out.contains("spirals"));
+    }
+
+    void trainJsonOnGeneratedSet() {
+        const Run r = cli({"train", "--dataset", "spirals", "--samples", "600", "--model", "mlp", "--epochs", "4",
+                           "--lr", "0.01", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.count("\nepoch "), 4);
+        const QJsonObject j = r.lastJson();
+        for (const char* key : {"test_accuracy", "val_accuracy", "train_samples_per_s", "epochs", "seconds", "params",
+                                "weights_sha256"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(j["epochs"].toInt(), 4);
+        QCOMPARE(j["params"].toInt(), 2 * 256 + 256 + 256 * 128 + 128 + 128 * 3 + 3);
+        QVERIFY(j["test_accuracy"].toDouble() > 0.34 && j["test_accuracy"].toDouble() <= 1.0);
+        QVERIFY(j["train_samples_per_s"].toDouble() > 0);
+        QCOMPARE(j["weights_sha256"].toString().size(), 64);
+
+        // Same command, same seed: the same weights.
+        const Run again = cli({"train", "--dataset", "spirals", "--samples", "600", "--model", "mlp", "--epochs", "4",
+                               "--lr", "0.01", "--json", "--threads", "1"});
+        QCOMPARE(again.lastJson()["weights_sha256"].toString(), j["weights_sha256"].toString());
+    }
+
+    void saveThenPredictAndEvaluate() {
+        const QString model = m_dir.filePath("shapes.tsmodel");
+        const Run train = cli({"train", "--dataset", "shapes", "--samples", "3000", "--model", "lenet", "--epochs", "4",
+                               "--lr", "0.003", "--save", model, "--json"});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        QVERIFY(QFile::exists(model));
+        const QJsonObject trained = train.lastJson();
+        QVERIFY(trained["test_accuracy"].toDouble() > 0.8);
+
+        const Run predict = cli({"predict", "--model", model, samples("shape-circle.png"), samples("shape-star.png"),
+                                 "--top", "3", "--json"});
+        QVERIFY2(predict.exitCode == 0, qPrintable(predict.err));
+        const QJsonDocument doc = QJsonDocument::fromJson(predict.out.split('\n', Qt::SkipEmptyParts).last().toUtf8());
+        const QJsonArray images = doc.object()["predictions"].toArray();
+        QCOMPARE(images.size(), 2);
+        const QJsonArray top = images[0].toObject()["top"].toArray();
+        QCOMPARE(top.size(), 3);
+        QCOMPARE(top[0].toObject()["class"].toString(), QString("circle"));
+        QCOMPARE(images[1].toObject()["top"].toArray()[0].toObject()["class"].toString(), QString("star"));
+        QVERIFY(top[0].toObject()["probability"].toDouble() >= top[1].toObject()["probability"].toDouble());
+
+        const Run plain = cli({"predict", "--model", model, samples("shape-square.png")});
+        QCOMPARE(plain.exitCode, 0);
+        QVERIFY2(plain.out.contains("square"), qPrintable(plain.out));
+
+        // Evaluate rebuilds the same split from the model's train config: the same test accuracy.
+        const Run eval = cli({"evaluate", "--model", model, "--dataset", "shapes", "--json"});
+        QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+        const QJsonObject e = eval.lastJson();
+        QVERIFY(e.contains("confusion"));
+        QVERIFY(e.contains("per_class"));
+        QCOMPARE(e["samples"].toInt(), trained["test_size"].toInt());
+        QVERIFY(qAbs(e["accuracy"].toDouble() - trained["test_accuracy"].toDouble()) < 1e-9);
+
+        const Run text = cli({"evaluate", "--model", model, "--dataset", "shapes"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("precision"));
+    }
+
+    void mistakesGiveOneLine_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("named");
+        const QString corrupt = m_dir.filePath("corrupt.tsmodel");
+        QFile f(corrupt);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("TSMODEL\0this is not a model", 28);
+        f.close();
+        QTest::newRow("unknown option") << QStringList{"train", "--dataset", "spirals", "--model", "mlp", "--epoch", "3"}
+                                        << "--epoch";
+        QTest::newRow("bad number") << QStringList{"train", "--dataset", "spirals", "--model", "mlp", "--lr", "fast"}
+                                    << "--lr";
+        QTest::newRow("missing dataset") << QStringList{"train", "--dataset", "/nonexistent/data", "--model", "mlp"}
+                                         << "/nonexistent/data";
+        QTest::newRow("missing option") << QStringList{"train", "--model", "mlp"} << "--dataset";
+        QTest::newRow("unknown preset") << QStringList{"train", "--dataset", "spirals", "--model", "resnet"} << "resnet";
+        QTest::newRow("corrupt model predict") << QStringList{"predict", "--model", corrupt, samples("shape-ring.png")}
+                                               << corrupt;
+        QTest::newRow("corrupt model evaluate") << QStringList{"evaluate", "--model", corrupt, "--dataset", "shapes"}
+                                                << corrupt;
+        QTest::newRow("missing model") << QStringList{"predict", "--model", m_dir.filePath("none.tsmodel"),
+                                                      samples("shape-ring.png")}
+                                       << m_dir.filePath("none.tsmodel");
+        QTest::newRow("unknown command") << QStringList{"fly"} << "fly";
+        QTest::newRow("bad bench option") << QStringList{"bench", "--threads", "0"} << "--threads";
+    }
+    void mistakesGiveOneLine() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, named);
+        const Run r = cli(args);
+        QVERIFY2(r.exitCode > 0, qPrintable(r.out));
+        QCOMPARE(r.errLines().size(), 1);
+        QVERIFY2(r.err.contains(named), qPrintable(r.err));
+        QVERIFY(r.err.startsWith("training-studio-cli: "));
+    }
+
+    void missingImageIsNamed() {
+        const QString model = m_dir.filePath("spirals.tsmodel");
+        const Run train = cli({"train", "--dataset", "shapes", "--samples", "400", "--model", "mlp", "--epochs", "1",
+                               "--save", model});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        const Run r = cli({"predict", "--model", model, m_dir.filePath("nothing.png")});
+        QVERIFY(r.exitCode > 0);
+        QCOMPARE(r.errLines().size(), 1);
+        QVERIFY(r.err.contains("nothing.png"));
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "tst_cli.moc"
