@@ -32,7 +32,8 @@ Result<Arguments> Arguments::parse(const std::vector<std::string>& args, const O
             out.m_flags.insert("--help");
             continue;
         }
-        if (a.size() > 1 && a[0] == '-' && !(a.size() > 1 && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.'))) {
+        if (a.size() > 1 && a[0] == '-' &&
+            !(a.size() > 1 && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.'))) {
             std::string name = a, inlineValue;
             bool hasInline = false;
             if (const auto eq = a.find('='); eq != std::string::npos) {

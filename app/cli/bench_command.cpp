@@ -2,13 +2,13 @@
 // mlp, lenet and cnn presets on Fashion-MNIST, next to the same networks in PyTorch
 // (tests/bench/bench_torch.py, run with /usr/bin/python3 in the same invocation).
 
+#include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
-#include <unistd.h>
 
 #include "app/cli/arguments.h"
 #include "app/cli/cli_common.h"
@@ -75,7 +75,7 @@ double latencyMs(const ModelSnapshot& snapshot, const Dataset& data, int count) 
         snapshot.model.forward(ws, ctx);
         softmaxRows(ws.output(), probs);
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        if (i >= 10) times.push_back(ms);   // the first ones warm caches and allocate
+        if (i >= 10) times.push_back(ms);  // the first ones warm caches and allocate
     }
     std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2), times.end());
     return times[times.size() / 2];
@@ -88,7 +88,7 @@ Result<ModelBench> benchModel(const std::string& preset, const std::shared_ptr<c
     TrainConfig config;
     config.epochs = epochs;
     config.threads = threads;
-    config.validationFraction = 0.0;   // every training sample trains, as in the PyTorch script
+    config.validationFraction = 0.0;  // every training sample trains, as in the PyTorch script
     config.testFraction = 0.0;
     TrainingSetup setup;
     setup.data = data;
@@ -127,7 +127,7 @@ std::string findTorchScript(const std::optional<std::string>& given) {
     const ssize_t n = ::readlink("/proc/self/exe", exe.data(), exe.size() - 1);
     if (n > 0) {
         const fs::path dir = fs::path(std::string(exe.data(), static_cast<std::size_t>(n))).parent_path();
-        candidates.push_back(dir / "../../tests/bench/bench_torch.py");   // <build>/app/training-studio-cli
+        candidates.push_back(dir / "../../tests/bench/bench_torch.py");  // <build>/app/training-studio-cli
         candidates.push_back(dir / "../share/training-studio/bench_torch.py");
     }
     // This source file lives in <source>/app/cli/.
@@ -163,8 +163,8 @@ std::string ratio(double a, double b) {
 
 int benchCommand(const Args& args) {
     OptionSpec spec;
-    spec.valued = {"--threads", "--epochs", "--models", "--dataset", "--latency-count", "--scaling-samples",
-                   "--torch-script"};
+    spec.valued = {"--threads",       "--epochs",          "--models",      "--dataset",
+                   "--latency-count", "--scaling-samples", "--torch-script"};
     spec.flags = {"--no-torch", "--json"};
     auto parsed = Arguments::parse(args, spec, "bench");
     if (!parsed) return reportError(parsed.error());
@@ -231,10 +231,11 @@ int benchCommand(const Args& args) {
                                     std::to_string(*scalingSamples);
         std::fprintf(stderr, "bench: running PyTorch: %s\n", command.c_str());
         auto [out, status] = capture(command);
-        const auto lineStart = out.rfind("\n{");   // the JSON is the last line
+        const auto lineStart = out.rfind("\n{");  // the JSON is the last line
         torch = nlohmann::json::parse(lineStart == std::string::npos ? out : out.substr(lineStart + 1), nullptr, false);
         if (status != 0 || torch.is_discarded() || !torch.contains("models")) {
-            std::fprintf(stderr, "bench: the PyTorch script failed (exit status %d); showing our numbers only.\n", status);
+            std::fprintf(stderr, "bench: the PyTorch script failed (exit status %d); showing our numbers only.\n",
+                         status);
             torch = nullptr;
         }
     }
@@ -246,11 +247,13 @@ int benchCommand(const Args& args) {
     std::printf("\n%s: %d training samples, %lld epoch(s), batch 64, Adam 1e-3, %lld threads%s\n",
                 data->pool.name().c_str(), data->pool.size(), *epochs, *threads,
                 torch.is_null() ? "" : (", PyTorch " + torch["torch_version"].get<std::string>()).c_str());
-    std::printf("%-6s %8s | %21s %9s | %14s %6s | %19s %10s | %14s\n", "", "", "train samples/s", "", "2-thread scaling", "",
-                "batch-1 latency ms", "", "test accuracy");
+    std::printf("%-6s %8s | %21s %9s | %14s %6s | %19s %10s | %14s\n", "", "", "train samples/s", "",
+                "2-thread scaling", "", "batch-1 latency ms", "", "test accuracy");
     std::printf("%-6s %8s | %10s %10s %9s | %7s %7s | %9s %9s %10s | %6s %7s\n", "model", "params", "ours", "torch",
                 "ours/torch", "ours", "torch", "ours", "torch", "torch/ours", "ours", "torch");
-    nlohmann::json report = {{"dataset", data->pool.name()}, {"threads", *threads}, {"epochs", *epochs},
+    nlohmann::json report = {{"dataset", data->pool.name()},
+                             {"threads", *threads},
+                             {"epochs", *epochs},
                              {"models", nlohmann::json::object()}};
     for (const auto& b : ours) {
         const double tRate = torchValue(b.name, "train_samples_per_s");

@@ -49,7 +49,7 @@ int run(int argc, char** argv) {
     const std::string command = args.front();
     const Args rest(args.begin() + 1, args.end());
     if (command == "help" || command == "--help" || command == "-h") {
-        if (!rest.empty()) return dispatch(rest.front(), {"--help"});   // `help train` = `train --help`
+        if (!rest.empty()) return dispatch(rest.front(), {"--help"});  // `help train` = `train --help`
         std::fputs(kUsage, stdout);
         return 0;
     }

@@ -20,7 +20,8 @@ Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const 
     const auto& skipped = bundle->skipped;
     constexpr std::size_t kShown = 20;
     for (std::size_t i = 0; i < skipped.size() && i < kShown; ++i)
-        std::fprintf(stderr, "training-studio-cli: skipped %s: %s\n", skipped[i].path.c_str(), skipped[i].reason.c_str());
+        std::fprintf(stderr, "training-studio-cli: skipped %s: %s\n", skipped[i].path.c_str(),
+                     skipped[i].reason.c_str());
     if (skipped.size() > kShown)
         std::fprintf(stderr, "training-studio-cli: skipped %zu more files\n", skipped.size() - kShown);
     return bundle;
@@ -55,7 +56,9 @@ std::string general(double v) {
     return buf;
 }
 
-nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json numberOrNull(double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 void printJsonLine(const nlohmann::json& j) {
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());

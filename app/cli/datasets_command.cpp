@@ -15,16 +15,19 @@ int datasetsCommand(const Args& args) {
     auto parsed = Arguments::parse(args, spec, "datasets");
     if (!parsed) return reportError(parsed.error());
     if (parsed->flag("--help")) {
-        std::puts("Usage: training-studio-cli datasets [--json]\n\n"
-                  "Lists the built-in generated datasets and the installed ones that were found,\n"
-                  "with their sizes. Any of the names can be given to --dataset; so can a path.");
+        std::puts(
+            "Usage: training-studio-cli datasets [--json]\n\n"
+            "Lists the built-in generated datasets and the installed ones that were found,\n"
+            "with their sizes. Any of the names can be given to --dataset; so can a path.");
         return 0;
     }
     const auto list = listDatasets();
     if (parsed->flag("--json")) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& d : list)
-            j.push_back({{"name", d.name}, {"description", d.description}, {"location", d.location},
+            j.push_back({{"name", d.name},
+                         {"description", d.description},
+                         {"location", d.location},
                          {"available", d.available}});
         printJsonLine(j);
         return 0;

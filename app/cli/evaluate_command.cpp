@@ -33,10 +33,10 @@ Options:
 
 Status checkCompatible(const ModelSnapshot& snapshot, const Dataset& data, const std::string& modelPath) {
     if (snapshot.model.inputShape() != data.sampleShape() || snapshot.preprocessing.inputShape != data.sampleShape())
-        return Error::invalid("Model '" + modelPath + "' takes inputs of " + shapeToString(snapshot.model.inputShape()) +
-                                  " but dataset '" + data.name() + "' has samples of " +
-                                  shapeToString(data.sampleShape()) + ".",
-                              "Evaluate on the kind of data the model was trained on (for image folders, --image-size).");
+        return Error::invalid(
+            "Model '" + modelPath + "' takes inputs of " + shapeToString(snapshot.model.inputShape()) +
+                " but dataset '" + data.name() + "' has samples of " + shapeToString(data.sampleShape()) + ".",
+            "Evaluate on the kind of data the model was trained on (for image folders, --image-size).");
     if (snapshot.model.outputSize() != data.classCount())
         return Error::invalid("Model '" + modelPath + "' knows " + std::to_string(snapshot.model.outputSize()) +
                                   " classes but dataset '" + data.name() + "' has " +
@@ -129,8 +129,11 @@ int evaluateCommand(const Args& args) {
         nlohmann::json perClass = nlohmann::json::array();
         for (std::size_t c = 0; c < report.perClass.size(); ++c) {
             const auto& m = report.perClass[c];
-            perClass.push_back({{"class", report.classNames[c]}, {"precision", m.precision}, {"recall", m.recall},
-                                {"f1", m.f1}, {"support", m.support}});
+            perClass.push_back({{"class", report.classNames[c]},
+                                {"precision", m.precision},
+                                {"recall", m.recall},
+                                {"f1", m.f1},
+                                {"support", m.support}});
         }
         printJsonLine({{"model", *modelPath},
                        {"dataset", data.name()},

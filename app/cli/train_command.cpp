@@ -54,11 +54,11 @@ Output:
 
 Result<TrainConfig> configFrom(const Arguments& a) {
     TrainConfig c;
-#define STUDIO_CLI_GET(var, expr)          \
-    {                                      \
-        auto r = (expr);                   \
-        if (!r) return r.error();          \
-        var = *r;                          \
+#define STUDIO_CLI_GET(var, expr) \
+    {                             \
+        auto r = (expr);          \
+        if (!r) return r.error(); \
+        var = *r;                 \
     }
     STUDIO_CLI_GET(c.epochs, a.integer("--epochs", 10, 1, 100000));
     STUDIO_CLI_GET(c.batchSize, a.integer("--batch-size", 64, 1, 65536));
@@ -121,10 +121,11 @@ void printEpoch(const EpochMetrics& m, int epochs) {
 
 int trainCommand(const Args& args) {
     OptionSpec spec;
-    spec.valued = {"--dataset", "--model", "--epochs", "--batch-size", "--optimizer", "--lr", "--weight-decay",
-                   "--momentum", "--clip-norm", "--schedule", "--warmup-epochs", "--label-smoothing", "--patience",
-                   "--augment", "--val-split", "--test-split", "--seed", "--threads", "--shard-size", "--samples",
-                   "--image-size", "--save"};
+    spec.valued = {
+        "--dataset",      "--model",    "--epochs",     "--batch-size", "--optimizer",     "--lr",
+        "--weight-decay", "--momentum", "--clip-norm",  "--schedule",   "--warmup-epochs", "--label-smoothing",
+        "--patience",     "--augment",  "--val-split",  "--test-split", "--seed",          "--threads",
+        "--shard-size",   "--samples",  "--image-size", "--save"};
     spec.flags = {"--json"};
     auto parsed = Arguments::parse(args, spec, "train");
     if (!parsed) return reportError(parsed.error());

@@ -43,7 +43,7 @@ public:
     }
 
 private:
-    static constexpr unsigned kFlags = 0x8040;   // FTZ (bit 15) | DAZ (bit 6)
+    static constexpr unsigned kFlags = 0x8040;  // FTZ (bit 15) | DAZ (bit 6)
     unsigned m_saved = 0;
 };
 

@@ -19,51 +19,51 @@ struct RunStarted {
     int validationSize = 0;
     int testSize = 0;
     std::int64_t params = 0;
-    std::int64_t flops = 0;          // forward pass of one sample
+    std::int64_t flops = 0;  // forward pass of one sample
     std::vector<std::string> classNames;
 };
 
 struct BatchMetrics {
-    int epoch = 0;                   // 1-based
-    std::int64_t step = 0;           // optimizer steps so far in the run, 1-based
-    int batch = 0;                   // batch within the epoch, 1-based
-    double loss = 0.0;               // batch mean
-    double accuracy = 0.0;           // batch
-    double learningRate = 0.0;       // the rate this step used
-    double samplesPerSecond = 0.0;   // this step
+    int epoch = 0;                  // 1-based
+    std::int64_t step = 0;          // optimizer steps so far in the run, 1-based
+    int batch = 0;                  // batch within the epoch, 1-based
+    double loss = 0.0;              // batch mean
+    double accuracy = 0.0;          // batch
+    double learningRate = 0.0;      // the rate this step used
+    double samplesPerSecond = 0.0;  // this step
 };
 
 struct EpochMetrics {
-    int epoch = 0;                   // 1-based
-    double trainLoss = 0.0;          // mean over the epoch's samples, as trained (augmented, dropout on)
+    int epoch = 0;           // 1-based
+    double trainLoss = 0.0;  // mean over the epoch's samples, as trained (augmented, dropout on)
     double trainAccuracy = 0.0;
-    double validationLoss = 0.0;     // NaN when there is no validation split
-    double validationAccuracy = 0.0; // NaN when there is no validation split
-    double learningRate = 0.0;       // at the epoch's last step
-    double seconds = 0.0;            // training and validation
-    double samplesPerSecond = 0.0;   // training samples per second of training time
+    double validationLoss = 0.0;      // NaN when there is no validation split
+    double validationAccuracy = 0.0;  // NaN when there is no validation split
+    double learningRate = 0.0;        // at the epoch's last step
+    double seconds = 0.0;             // training and validation
+    double samplesPerSecond = 0.0;    // training samples per second of training time
 };
 
 struct Finished {
     enum class Reason { Completed, EarlyStopped };
     Reason reason = Reason::Completed;
-    int epochs = 0;                  // epochs run
-    int bestEpoch = 0;               // 1-based: the weights kept
-    double validationLoss = 0.0;     // at the best epoch
+    int epochs = 0;               // epochs run
+    int bestEpoch = 0;            // 1-based: the weights kept
+    double validationLoss = 0.0;  // at the best epoch
     double validationAccuracy = 0.0;
-    double testLoss = 0.0;           // with the best weights; NaN when there is no test set
+    double testLoss = 0.0;  // with the best weights; NaN when there is no test set
     double testAccuracy = 0.0;
     int testSize = 0;
-    std::vector<std::vector<int>> testConfusion;   // [true][predicted]
+    std::vector<std::vector<int>> testConfusion;  // [true][predicted]
     double seconds = 0.0;
-    double trainSamplesPerSecond = 0.0;            // over all epochs, training time only
+    double trainSamplesPerSecond = 0.0;  // over all epochs, training time only
 
     static const char* reasonText(Reason r) { return r == Reason::Completed ? "completed" : "early-stopped"; }
 };
 
 struct Stopped {
-    int epoch = 0;                   // 1-based epoch that was running
-    std::int64_t step = 0;           // optimizer steps taken
+    int epoch = 0;          // 1-based epoch that was running
+    std::int64_t step = 0;  // optimizer steps taken
 };
 
 struct Failed {

@@ -102,7 +102,8 @@ Result<TrainConfig> TrainConfig::fromJson(const json& j) {
     }
     if (j.contains("earlyStopping")) {
         const json& e = j["earlyStopping"];
-        if (!e.is_object()) return optionError("earlyStopping", "must be an object {\"metric\", \"patience\", \"minDelta\"}");
+        if (!e.is_object())
+            return optionError("earlyStopping", "must be an object {\"metric\", \"patience\", \"minDelta\"}");
         STUDIO_TRY(rejectUnknown(e, {"metric", "patience", "minDelta"}, "early stopping"));
         STUDIO_TRY(readField(e, "metric", c.earlyStopping.metric));
         STUDIO_TRY(readField(e, "patience", c.earlyStopping.patience));
@@ -131,7 +132,8 @@ Status TrainConfig::validate() const {
     if (validationFraction + testFraction >= 0.95)
         return optionError("validationFraction", "plus 'testFraction' leaves almost nothing to train on");
     if (earlyStopping.metric != "val_loss" && earlyStopping.metric != "val_accuracy")
-        return optionError("earlyStopping.metric", "is '" + earlyStopping.metric + "' but must be val_loss or val_accuracy");
+        return optionError("earlyStopping.metric",
+                           "is '" + earlyStopping.metric + "' but must be val_loss or val_accuracy");
     STUDIO_TRY(range("earlyStopping.patience", earlyStopping.patience, 0, 100000));
     STUDIO_TRY(range("earlyStopping.minDelta", earlyStopping.minDelta, 0.0, 1e6));
     if (!(schedule.baseLr > 0.0f) || !std::isfinite(schedule.baseLr))

@@ -15,9 +15,9 @@
 namespace studio {
 
 struct EarlyStopping {
-    std::string metric = "val_loss";   // val_loss | val_accuracy: also picks the "best" epoch
-    int patience = 0;                  // epochs without improvement before stopping; 0 = off
-    float minDelta = 0.0f;             // an improvement must beat the best by more than this
+    std::string metric = "val_loss";  // val_loss | val_accuracy: also picks the "best" epoch
+    int patience = 0;                 // epochs without improvement before stopping; 0 = off
+    float minDelta = 0.0f;            // an improvement must beat the best by more than this
 
     nlohmann::json toJson() const;
 };
@@ -28,15 +28,15 @@ struct TrainConfig {
     /// Samples per parallel shard. Fixed by the config, never derived from the thread count:
     /// BatchNorm statistics and the gradient sum order depend on it, the thread count must not.
     int shardSize = 32;
-    OptimizerConfig optimizer;          // adam by default
-    LrSchedule schedule;                // constant 1e-3 by default
+    OptimizerConfig optimizer;  // adam by default
+    LrSchedule schedule;        // constant 1e-3 by default
     float labelSmoothing = 0.0f;
     EarlyStopping earlyStopping;
     std::uint64_t seed = 1;
-    int threads = 0;                    // 0 = all cores
+    int threads = 0;  // 0 = all cores
     AugmentConfig augment;
     double validationFraction = 0.1;
-    double testFraction = 0.1;          // only when the dataset has no official test set
+    double testFraction = 0.1;  // only when the dataset has no official test set
 
     /// Every field; keys as above ("batchSize", "earlyStopping": {"metric", ...}).
     nlohmann::json toJson() const;

@@ -27,10 +27,10 @@ Status checkSetup(const TrainingSetup& setup) {
 
 Status checkAgainstData(const Model& model, const Dataset& pool) {
     if (model.inputShape() != pool.sampleShape())
-        return Error::invalid("The model takes inputs of " + shapeToString(model.inputShape()) + " but dataset '" +
-                                  pool.name() + "' has samples of " + shapeToString(pool.sampleShape()) + ".",
-                              "Set the model's \"input\" to " + shapeToString(pool.sampleShape()) +
-                                  " or choose a matching dataset.");
+        return Error::invalid(
+            "The model takes inputs of " + shapeToString(model.inputShape()) + " but dataset '" + pool.name() +
+                "' has samples of " + shapeToString(pool.sampleShape()) + ".",
+            "Set the model's \"input\" to " + shapeToString(pool.sampleShape()) + " or choose a matching dataset.");
     if (model.outputSize() != pool.classCount())
         return Error::invalid("The model has " + std::to_string(model.outputSize()) + " outputs but dataset '" +
                                   pool.name() + "' has " + std::to_string(pool.classCount()) + " classes.",
@@ -48,7 +48,7 @@ Trainer::~Trainer() {
 Status Trainer::start(TrainingSetup setup) {
     if (m_running.load())
         return Error::invalid("A training is already running.", "Stop it before starting another one.");
-    wait();   // a previous run's thread has pushed its final event; collect it
+    wait();  // a previous run's thread has pushed its final event; collect it
 
     STUDIO_TRY(checkSetup(setup));
     std::optional<Model> model;
@@ -75,9 +75,15 @@ Status Trainer::start(TrainingSetup setup) {
     return Status::success();
 }
 
-void Trainer::pause() { m_control.pause(); }
-void Trainer::resume() { m_control.resume(); }
-void Trainer::stop() { m_control.requestStop(); }
+void Trainer::pause() {
+    m_control.pause();
+}
+void Trainer::resume() {
+    m_control.resume();
+}
+void Trainer::stop() {
+    m_control.requestStop();
+}
 
 void Trainer::wait() {
     if (m_thread.joinable()) m_thread.join();
@@ -106,7 +112,8 @@ Result<TrainingOutcome> trainToEnd(TrainingSetup setup, const std::function<void
             if (auto* f = std::get_if<Finished>(&event)) outcome.finished = std::move(*f);
             if (auto* f = std::get_if<Failed>(&event)) error = f->error;
             if (auto* s = std::get_if<Stopped>(&event))
-                error = Error(Error::Kind::Cancelled, "Training was stopped at epoch " + std::to_string(s->epoch) + ".");
+                error =
+                    Error(Error::Kind::Cancelled, "Training was stopped at epoch " + std::to_string(s->epoch) + ".");
             done = done || isFinal(event);
         }
     }

@@ -29,10 +29,10 @@ namespace studio {
 
 struct TrainingSetup {
     std::shared_ptr<const DatasetBundle> data;
-    DataSplit split;                               // indices into data->pool (test: see DataSplit)
-    ModelSpec spec;                                // built and initialized from config.seed …
-    std::optional<Model> initialModel;             // … unless this is set: fine-tune these weights
-    std::optional<Preprocessing> preprocessing;    // default: fitted on split.train
+    DataSplit split;                             // indices into data->pool (test: see DataSplit)
+    ModelSpec spec;                              // built and initialized from config.seed …
+    std::optional<Model> initialModel;           // … unless this is set: fine-tune these weights
+    std::optional<Preprocessing> preprocessing;  // default: fitted on split.train
     TrainConfig config;
 };
 
@@ -41,7 +41,7 @@ struct TrainingOutcome {
     RunStarted started;
     Finished finished;
     std::vector<EpochMetrics> epochs;
-    SnapshotPtr snapshot;                          // best weights
+    SnapshotPtr snapshot;  // best weights
 };
 
 class Trainer {
@@ -85,7 +85,6 @@ private:
 
 /// Blocking convenience for the CLI and tests: runs to the end, calling onEvent (on the calling
 /// thread) for every event. A failed run returns its Error; a stopped one a Cancelled error.
-Result<TrainingOutcome> trainToEnd(TrainingSetup setup,
-                                   const std::function<void(const TrainingEvent&)>& onEvent = {});
+Result<TrainingOutcome> trainToEnd(TrainingSetup setup, const std::function<void(const TrainingEvent&)>& onEvent = {});
 
 }  // namespace studio

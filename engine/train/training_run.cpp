@@ -15,9 +15,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
-constexpr std::size_t kChunkElements = 16384;   // gradient reduction: elements per task
+constexpr std::size_t kChunkElements = 16384;  // gradient reduction: elements per task
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool allFinite(const float* p, std::size_t n) {
@@ -37,7 +39,10 @@ std::string formatNumber(double v) {
 
 TrainingRun::TrainingRun(TrainingSetup setup, Model model, RunControl& control, MetricsQueue& queue,
                          std::function<void(SnapshotPtr)> publish)
-    : m_setup(std::move(setup)), m_model(std::move(model)), m_control(control), m_queue(queue),
+    : m_setup(std::move(setup)),
+      m_model(std::move(model)),
+      m_control(control),
+      m_queue(queue),
       m_publish(std::move(publish)) {}
 
 void TrainingRun::allocate(int maxShards) {
@@ -62,7 +67,7 @@ void TrainingRun::allocate(int maxShards) {
 
 void TrainingRun::run() {
     const auto runStart = Clock::now();
-    const ScopedFlushDenormals flushDenormals;   // this thread runs shards too (see flush_denormals.h)
+    const ScopedFlushDenormals flushDenormals;  // this thread runs shards too (see flush_denormals.h)
     const TrainConfig& cfg = m_setup.config;
     const DatasetBundle& bundle = *m_setup.data;
     const Dataset& pool = bundle.pool;
@@ -266,8 +271,8 @@ TrainingRun::StepResult TrainingRun::step(std::span<const int> batch, int epoch,
     }
     const float lr = cfg.schedule.at(m_step, m_stepsPerEpoch, cfg.epochs);
     if (!std::isfinite(loss)) {
-        fail(numericalError(std::isnan(loss) ? "The loss became NaN" : "The loss became infinite", epoch,
-                            batchInEpoch, lr));
+        fail(numericalError(std::isnan(loss) ? "The loss became NaN" : "The loss became infinite", epoch, batchInEpoch,
+                            lr));
         return StepResult::Failed;
     }
     if (std::find(m_chunkBad.begin(), m_chunkBad.end(), 1) != m_chunkBad.end()) {
@@ -297,7 +302,9 @@ std::optional<TrainingRun::Score> TrainingRun::score(const Dataset& data, const 
     const int classes = m_model.outputSize();
     Score result;
     result.count = n;
-    if (confusion) result.confusion.assign(static_cast<std::size_t>(classes), std::vector<int>(static_cast<std::size_t>(classes), 0));
+    if (confusion)
+        result.confusion.assign(static_cast<std::size_t>(classes),
+                                std::vector<int>(static_cast<std::size_t>(classes), 0));
     std::vector<std::vector<int>> predicted(static_cast<std::size_t>(shards));
     double loss = 0.0;
     int correct = 0;
@@ -332,7 +339,8 @@ std::optional<TrainingRun::Score> TrainingRun::score(const Dataset& data, const 
             correct += m_shardLoss[us].correct;
             if (confusion)
                 for (std::size_t i = 0; i < predicted[us].size(); ++i)
-                    ++result.confusion[static_cast<std::size_t>(m_labels[us][i])][static_cast<std::size_t>(predicted[us][i])];
+                    ++result.confusion[static_cast<std::size_t>(m_labels[us][i])]
+                                      [static_cast<std::size_t>(predicted[us][i])];
         }
     }
     result.loss = n > 0 ? loss / n : kNaN;
@@ -347,10 +355,10 @@ void TrainingRun::fail(Error error) {
 }
 
 Error TrainingRun::numericalError(const char* what, int epoch, int batchInEpoch, float lr) const {
-    return Error::numerical(std::string(what) + " at epoch " + std::to_string(epoch + 1) + ", step " +
-                                std::to_string(batchInEpoch + 1) + " (learning rate " + formatNumber(lr) + ").",
-                            "Try a lower learning rate, e.g. " + formatNumber(lr / 10.0) +
-                                ", or enable gradient clipping.");
+    return Error::numerical(
+        std::string(what) + " at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(batchInEpoch + 1) +
+            " (learning rate " + formatNumber(lr) + ").",
+        "Try a lower learning rate, e.g. " + formatNumber(lr / 10.0) + ", or enable gradient clipping.");
 }
 
 SnapshotPtr TrainingRun::makeSnapshot(int epoch, nlohmann::json metrics) const {

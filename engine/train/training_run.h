@@ -35,12 +35,12 @@ public:
 
 private:
     struct Score {
-        double loss = 0.0;       // mean cross-entropy (no label smoothing)
+        double loss = 0.0;  // mean cross-entropy (no label smoothing)
         double accuracy = 0.0;
         int count = 0;
-        std::vector<std::vector<int>> confusion;   // [true][predicted], when asked for
+        std::vector<std::vector<int>> confusion;  // [true][predicted], when asked for
     };
-    struct Chunk {               // a contiguous piece of one parameter's gradient
+    struct Chunk {  // a contiguous piece of one parameter's gradient
         std::size_t param;
         std::size_t begin, end;
     };
@@ -65,18 +65,18 @@ private:
 
     Preprocessing m_prep;
     std::unique_ptr<ThreadPool> m_pool;
-    std::unique_ptr<FlushDenormalsObserver> m_flushDenormals;   // declared after m_pool: stops observing first
+    std::unique_ptr<FlushDenormalsObserver> m_flushDenormals;  // declared after m_pool: stops observing first
     std::unique_ptr<Optimizer> m_optimizer;
     std::vector<Param*> m_params;
-    std::vector<Workspace> m_workspaces;           // one per shard, allocated once
+    std::vector<Workspace> m_workspaces;  // one per shard, allocated once
     std::vector<std::vector<std::int32_t>> m_labels;
     std::vector<Tensor> m_dlogits;
     std::vector<LossSum> m_shardLoss;
-    std::vector<Tensor> m_summed;                  // shard-order sum, aligned with m_params
-    std::vector<Tensor> m_backup;                  // weights before the step being applied
+    std::vector<Tensor> m_summed;  // shard-order sum, aligned with m_params
+    std::vector<Tensor> m_backup;  // weights before the step being applied
     std::vector<Chunk> m_chunks;
     std::vector<char> m_chunkBad;
-    std::int64_t m_step = 0;                       // optimizer steps taken
+    std::int64_t m_step = 0;  // optimizer steps taken
     int m_stepsPerEpoch = 0;
     int m_completedEpochs = 0;
 };

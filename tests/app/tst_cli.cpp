@@ -39,7 +39,9 @@ Run cli(const QStringList& args, int timeoutMs = 120000) {
     return r;
 }
 
-QString samples(const QString& name) { return QStringLiteral(STUDIO_SOURCE_DIR "/datasets/samples/") + name; }
+QString samples(const QString& name) {
+    return QStringLiteral(STUDIO_SOURCE_DIR "/datasets/samples/") + name;
+}
 
 }  // namespace
 
@@ -76,8 +78,8 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.out.count("\nepoch "), 4);
         const QJsonObject j = r.lastJson();
-        for (const char* key : {"test_accuracy", "val_accuracy", "train_samples_per_s", "epochs", "seconds", "params",
-                                "weights_sha256"})
+        for (const char* key :
+             {"test_accuracy", "val_accuracy", "train_samples_per_s", "epochs", "seconds", "params", "weights_sha256"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["epochs"].toInt(), 4);
         QCOMPARE(j["params"].toInt(), 2 * 256 + 256 + 256 * 128 + 128 + 128 * 3 + 3);
@@ -138,18 +140,20 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("TSMODEL\0this is not a model", 28);
         f.close();
-        QTest::newRow("unknown option") << QStringList{"train", "--dataset", "spirals", "--model", "mlp", "--epoch", "3"}
+        QTest::newRow("unknown option") << QStringList{"train", "--dataset", "spirals", "--model",
+                                                       "mlp",   "--epoch",   "3"}
                                         << "--epoch";
         QTest::newRow("bad number") << QStringList{"train", "--dataset", "spirals", "--model", "mlp", "--lr", "fast"}
                                     << "--lr";
         QTest::newRow("missing dataset") << QStringList{"train", "--dataset", "/nonexistent/data", "--model", "mlp"}
                                          << "/nonexistent/data";
         QTest::newRow("missing option") << QStringList{"train", "--model", "mlp"} << "--dataset";
-        QTest::newRow("unknown preset") << QStringList{"train", "--dataset", "spirals", "--model", "resnet"} << "resnet";
-        QTest::newRow("corrupt model predict") << QStringList{"predict", "--model", corrupt, samples("shape-ring.png")}
-                                               << corrupt;
-        QTest::newRow("corrupt model evaluate") << QStringList{"evaluate", "--model", corrupt, "--dataset", "shapes"}
-                                                << corrupt;
+        QTest::newRow("unknown preset") << QStringList{"train", "--dataset", "spirals", "--model", "resnet"}
+                                        << "resnet";
+        QTest::newRow("corrupt model predict")
+            << QStringList{"predict", "--model", corrupt, samples("shape-ring.png")} << corrupt;
+        QTest::newRow("corrupt model evaluate")
+            << QStringList{"evaluate", "--model", corrupt, "--dataset", "shapes"} << corrupt;
         QTest::newRow("missing model") << QStringList{"predict", "--model", m_dir.filePath("none.tsmodel"),
                                                       samples("shape-ring.png")}
                                        << m_dir.filePath("none.tsmodel");
@@ -168,8 +172,8 @@ private Q_SLOTS:
 
     void missingImageIsNamed() {
         const QString model = m_dir.filePath("spirals.tsmodel");
-        const Run train = cli({"train", "--dataset", "shapes", "--samples", "400", "--model", "mlp", "--epochs", "1",
-                               "--save", model});
+        const Run train = cli(
+            {"train", "--dataset", "shapes", "--samples", "400", "--model", "mlp", "--epochs", "1", "--save", model});
         QVERIFY2(train.exitCode == 0, qPrintable(train.err));
         const Run r = cli({"predict", "--model", model, m_dir.filePath("nothing.png")});
         QVERIFY(r.exitCode > 0);

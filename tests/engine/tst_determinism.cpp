@@ -19,8 +19,8 @@ namespace {
 
 struct RunResult {
     std::string sha;
-    std::vector<float> weights;     // every param, statistics included
-    std::vector<double> losses;     // every step's loss
+    std::vector<float> weights;  // every param, statistics included
+    std::vector<double> losses;  // every step's loss
     double validationLoss = 0.0;
 };
 
@@ -43,7 +43,7 @@ RunResult train(const std::shared_ptr<const DatasetBundle>& data, int threads) {
     TrainConfig c;
     c.epochs = 9;
     c.batchSize = 64;
-    c.shardSize = 16;          // 4 shards per batch: more than 1–3 threads, fewer than 8
+    c.shardSize = 16;  // 4 shards per batch: more than 1–3 threads, fewer than 8
     c.threads = threads;
     c.seed = 11;
     c.optimizer.kind = "adamw";
@@ -68,7 +68,8 @@ RunResult train(const std::shared_ptr<const DatasetBundle>& data, int threads) {
     // The last epoch's weights, not the best: every step must agree.
     const Model& model = outcome->snapshot->model;
     r.sha = weightsSha256(model);
-    for (const Param* p : model.params()) r.weights.insert(r.weights.end(), p->value.data(), p->value.data() + p->value.size());
+    for (const Param* p : model.params())
+        r.weights.insert(r.weights.end(), p->value.data(), p->value.data() + p->value.size());
     r.validationLoss = outcome->finished.validationLoss;
     return r;
 }
@@ -82,7 +83,7 @@ private Q_SLOTS:
     void initTestCase() {
         // Let 8 threads really run at once on a 2-core machine, so their interleaving varies.
         m_parallelism = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, 8);
-        auto bundle = generateDataset("shapes", 3, 1700);   // 1360 train samples: a partial last batch
+        auto bundle = generateDataset("shapes", 3, 1700);  // 1360 train samples: a partial last batch
         QVERIFY(bundle.ok());
         m_data = std::make_shared<const DatasetBundle>(std::move(*bundle));
         m_reference = train(m_data, 1);
@@ -103,7 +104,9 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < r.losses.size(); ++i)
             if (std::memcmp(&r.losses[i], &m_reference.losses[i], sizeof(double)) != 0)
                 QFAIL(qPrintable(QString("step %1: loss %2 vs %3 with 1 thread")
-                                     .arg(i + 1).arg(r.losses[i], 0, 'g', 17).arg(m_reference.losses[i], 0, 'g', 17)));
+                                     .arg(i + 1)
+                                     .arg(r.losses[i], 0, 'g', 17)
+                                     .arg(m_reference.losses[i], 0, 'g', 17)));
         QCOMPARE(r.weights.size(), m_reference.weights.size());
         QVERIFY(std::memcmp(r.weights.data(), m_reference.weights.data(), r.weights.size() * sizeof(float)) == 0);
         QCOMPARE(r.sha, m_reference.sha);

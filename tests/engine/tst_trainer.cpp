@@ -21,7 +21,8 @@ std::shared_ptr<const DatasetBundle> generated(const std::string& name, int samp
     return std::make_shared<const DatasetBundle>(std::move(*bundle));
 }
 
-TrainingSetup setupFor(const std::shared_ptr<const DatasetBundle>& data, const std::string& preset, TrainConfig config) {
+TrainingSetup setupFor(const std::shared_ptr<const DatasetBundle>& data, const std::string& preset,
+                       TrainConfig config) {
     TrainingSetup setup;
     setup.data = data;
     setup.split = splitDataset(*data, config.validationFraction, config.testFraction, config.seed);
@@ -32,7 +33,9 @@ TrainingSetup setupFor(const std::shared_ptr<const DatasetBundle>& data, const s
     return setup;
 }
 
-double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double msSince(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 bool allFinite(const Model& model) {
     for (const Param* p : model.params())
@@ -88,12 +91,18 @@ private Q_SLOTS:
     void configErrorsNameTheOption_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("named");
-        QTest::newRow("batch size") << R"({"batchSize": 0})" << "batchSize";
-        QTest::newRow("epochs type") << R"({"epochs": "ten"})" << "epochs";
-        QTest::newRow("unknown key") << R"({"epoch": 3})" << "epoch";
-        QTest::newRow("metric") << R"({"earlyStopping": {"metric": "loss"}})" << "earlyStopping.metric";
-        QTest::newRow("fractions") << R"({"validationFraction": 0.6, "testFraction": 0.5})" << "validationFraction";
-        QTest::newRow("shard size") << R"({"shardSize": -1})" << "shardSize";
+        QTest::newRow("batch size") << R"({"batchSize": 0})"
+                                    << "batchSize";
+        QTest::newRow("epochs type") << R"({"epochs": "ten"})"
+                                     << "epochs";
+        QTest::newRow("unknown key") << R"({"epoch": 3})"
+                                     << "epoch";
+        QTest::newRow("metric") << R"({"earlyStopping": {"metric": "loss"}})"
+                                << "earlyStopping.metric";
+        QTest::newRow("fractions") << R"({"validationFraction": 0.6, "testFraction": 0.5})"
+                                   << "validationFraction";
+        QTest::newRow("shard size") << R"({"shardSize": -1})"
+                                    << "shardSize";
     }
     void configErrorsNameTheOption() {
         QFETCH(QString, json);
@@ -107,7 +116,7 @@ private Q_SLOTS:
         TrainConfig c;
         c.epochs = 8;
         c.schedule.kind = "cosine";
-        c.schedule.baseLr = 3e-3f;   // ≥ 0.99 on seeds 1–5 in ~4 s on 2 cores
+        c.schedule.baseLr = 3e-3f;  // ≥ 0.99 on seeds 1–5 in ~4 s on 2 cores
         auto outcome = trainToEnd(setupFor(generated("shapes", 8000), "lenet", c));
         QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().what().c_str());
         qInfo("lenet/shapes: test accuracy %.4f, %.0f samples/s, %.1f s", outcome->finished.testAccuracy,
@@ -130,7 +139,7 @@ private Q_SLOTS:
         c.epochs = 60;
         c.batchSize = 32;
         c.schedule.kind = "cosine";
-        c.schedule.baseLr = 3e-3f;   // ≥ 0.986 on seeds 1–5 in < 1 s
+        c.schedule.baseLr = 3e-3f;  // ≥ 0.986 on seeds 1–5 in < 1 s
         auto outcome = trainToEnd(setupFor(generated("spirals", 1500), "mlp", c));
         QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().what().c_str());
         qInfo("mlp/spirals: test accuracy %.4f in %.1f s", outcome->finished.testAccuracy, outcome->finished.seconds);
@@ -183,7 +192,7 @@ private Q_SLOTS:
         QVERIFY(stoppedMs >= 0 && stoppedMs < 200);
         trainer.wait();
         QVERIFY(!trainer.isRunning());
-        QVERIFY(trainer.snapshot());   // the weights at the stop
+        QVERIFY(trainer.snapshot());  // the weights at the stop
     }
 
     void stopWhilePausedEnds() {
@@ -205,7 +214,7 @@ private Q_SLOTS:
         c.epochs = 5;
         c.batchSize = 32;
         c.optimizer.kind = "sgd";
-        c.schedule.baseLr = 100.0f;   // the highest rate a schedule accepts
+        c.schedule.baseLr = 100.0f;  // the highest rate a schedule accepts
         Trainer trainer;
         const Status started = trainer.start(setupFor(generated("spirals", 600), "mlp", c));
         QVERIFY2(started.ok(), started.ok() ? "" : started.error().what().c_str());
@@ -228,7 +237,7 @@ private Q_SLOTS:
         TrainConfig c;
         c.epochs = 20;
         c.earlyStopping.patience = 2;
-        c.earlyStopping.minDelta = 100.0f;   // nothing after the first epoch counts as better
+        c.earlyStopping.minDelta = 100.0f;  // nothing after the first epoch counts as better
         auto outcome = trainToEnd(setupFor(generated("spirals", 600), "mlp", c));
         QVERIFY(outcome.ok());
         QCOMPARE(outcome->finished.reason, Finished::Reason::EarlyStopped);
@@ -267,7 +276,7 @@ private Q_SLOTS:
         Trainer trainer;
         auto data = generated("spirals", 600);
         QVERIFY(trainer.start(setupFor(data, "mlp", c)).ok());
-        QVERIFY(!trainer.start(setupFor(data, "mlp", c)).ok());   // one run at a time
+        QVERIFY(!trainer.start(setupFor(data, "mlp", c)).ok());  // one run at a time
         std::this_thread::sleep_for(std::chrono::milliseconds(30));
         trainer.stop();
         trainer.wait();
