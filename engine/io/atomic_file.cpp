@@ -30,7 +30,9 @@ Status writeFileAtomically(const std::string& path, std::span<const std::uint8_t
         return Error::invalid("Cannot save " + what + " to '" + path + "': it names a folder, not a file.",
                               "Add a file name.");
     const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string pattern = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::string tempName(1, '.');
+    tempName.append(target.filename().string()).append(".tmp-XXXXXX");
+    const std::string pattern = (folder / tempName).string();
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
     const int fd = ::mkstemp(name.data());
