@@ -19,7 +19,9 @@ constexpr std::uint32_t kRound[64] = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+constexpr std::uint32_t rotr(std::uint32_t x, int n) {
+    return (x >> n) | (x << (32 - n));
+}
 
 }  // namespace
 
@@ -54,8 +56,14 @@ void Sha256::compress(const std::uint8_t* block) {
         b = a;
         a = t1 + t2;
     }
-    m_state[0] += a; m_state[1] += b; m_state[2] += c; m_state[3] += d;
-    m_state[4] += e; m_state[5] += f; m_state[6] += g; m_state[7] += h;
+    m_state[0] += a;
+    m_state[1] += b;
+    m_state[2] += c;
+    m_state[3] += d;
+    m_state[4] += e;
+    m_state[5] += f;
+    m_state[6] += g;
+    m_state[7] += h;
 }
 
 void Sha256::update(const void* data, std::size_t size) {
@@ -85,13 +93,15 @@ std::array<std::uint8_t, 32> Sha256::digest() {
     // Padding: 0x80, zeros up to 56 mod 64, then the bit length big-endian.
     std::uint8_t pad[72] = {0x80};
     const std::size_t padLength = (m_buffered < 56 ? 56 - m_buffered : 120 - m_buffered);
-    for (int i = 0; i < 8; ++i) pad[padLength + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i)
+        pad[padLength + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
     update(pad, padLength + 8);
     m_finished = true;
     STUDIO_ASSERT(m_buffered == 0, "Sha256: padding did not end on a block");
     std::array<std::uint8_t, 32> out{};
     for (int i = 0; i < 8; ++i)
-        for (int b = 0; b < 4; ++b) out[static_cast<std::size_t>(4 * i + b)] = static_cast<std::uint8_t>(m_state[i] >> (24 - 8 * b));
+        for (int b = 0; b < 4; ++b)
+            out[static_cast<std::size_t>(4 * i + b)] = static_cast<std::uint8_t>(m_state[i] >> (24 - 8 * b));
     return out;
 }
 

@@ -38,7 +38,8 @@ void fillPrediction(const float* z, int classes, int topK, Prediction& out) {
     double sum = 0.0;
     for (int j = 0; j < classes; ++j) sum += std::exp(static_cast<double>(z[j] - zmax));
     for (int j = 0; j < classes; ++j)
-        out.probabilities[static_cast<std::size_t>(j)] = static_cast<float>(std::exp(static_cast<double>(z[j] - zmax)) / sum);
+        out.probabilities[static_cast<std::size_t>(j)] =
+            static_cast<float>(std::exp(static_cast<double>(z[j] - zmax)) / sum);
 
     const int k = std::clamp(topK, 0, classes);
     out.top.clear();
@@ -50,7 +51,8 @@ void fillPrediction(const float* z, int classes, int topK, Prediction& out) {
             bool taken = false;
             for (const auto& t : out.top) taken |= t.first == j;
             if (taken) continue;
-            if (best < 0 || out.probabilities[static_cast<std::size_t>(j)] > out.probabilities[static_cast<std::size_t>(best)])
+            if (best < 0 ||
+                out.probabilities[static_cast<std::size_t>(j)] > out.probabilities[static_cast<std::size_t>(best)])
                 best = j;
         }
         out.top.emplace_back(best, out.probabilities[static_cast<std::size_t>(best)]);
@@ -63,8 +65,9 @@ Result<Tensor> prepareImage(const Preprocessing& p, const DecodedImage& image) {
                               "Predict with a model trained on an image dataset.");
     const int channels = p.inputShape[0], height = p.inputShape[1], width = p.inputShape[2];
     if (channels != 1 && channels != 3)
-        return Error::unsupported("This model takes " + std::to_string(channels) + "-channel inputs; images have 1 or 3.",
-                                  "Predict with a model trained on gray or RGB images.");
+        return Error::unsupported(
+            "This model takes " + std::to_string(channels) + "-channel inputs; images have 1 or 3.",
+            "Predict with a model trained on gray or RGB images.");
     if (image.channels <= 0 || image.height <= 0 || image.width <= 0 ||
         image.chw.size() != static_cast<std::size_t>(image.channels) * static_cast<std::size_t>(image.height) *
                                 static_cast<std::size_t>(image.width))
@@ -127,7 +130,8 @@ std::vector<Prediction> predictBatch(const ModelSnapshot& snapshot, const Tensor
         const double each = microsecondsSince(start) / count;
         for (int i = 0; i < count; ++i) out[static_cast<std::size_t>(first + i)].microseconds = each;
     };
-    if (pool) pool->forEach(chunks, runChunk);
+    if (pool)
+        pool->forEach(chunks, runChunk);
     else
         for (int c = 0; c < chunks; ++c) runChunk(c);
     return out;

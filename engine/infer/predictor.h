@@ -16,9 +16,9 @@
 namespace studio {
 
 struct Prediction {
-    std::vector<float> probabilities;          // softmax of the logits, one per class
-    std::vector<std::pair<int, float>> top;    // (class, probability), most likely first; ties: lower class
-    double microseconds = 0.0;                 // forward pass + softmax, without decoding
+    std::vector<float> probabilities;        // softmax of the logits, one per class
+    std::vector<std::pair<int, float>> top;  // (class, probability), most likely first; ties: lower class
+    double microseconds = 0.0;               // forward pass + softmax, without decoding
 };
 
 /// A decoded image → the model input x:(1, C, H, W): fitImage to the input size (the

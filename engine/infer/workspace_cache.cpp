@@ -18,7 +18,8 @@ struct Key {
         for (int i = 0; i < m.layerCount(); ++i) {
             const Layer& l = m.layer(i);
             const auto k = static_cast<std::size_t>(i);
-            if (layers[k] != &l || shapes[2 * k] != l.inputShape() || shapes[2 * k + 1] != l.outputShape()) return false;
+            if (layers[k] != &l || shapes[2 * k] != l.inputShape() || shapes[2 * k + 1] != l.outputShape())
+                return false;
         }
         return true;
     }

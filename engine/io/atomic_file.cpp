@@ -15,10 +15,14 @@ namespace {
 
 Error failure(const std::string& what, const std::string& path, const std::string& step, int err) {
     std::string hint = "Choose another folder.";
-    if (err == ENOSPC || err == EDQUOT) hint = "The disk is full; free some space or choose another drive.";
-    else if (err == EACCES || err == EPERM || err == EROFS) hint = "The folder is not writable; choose another folder.";
-    else if (err == ENOENT || err == ENOTDIR) hint = "The folder does not exist; create it or choose another.";
-    return Error::io("Cannot save " + what + " to '" + path + "': " + step + " failed (" + std::strerror(err) + ").", hint);
+    if (err == ENOSPC || err == EDQUOT)
+        hint = "The disk is full; free some space or choose another drive.";
+    else if (err == EACCES || err == EPERM || err == EROFS)
+        hint = "The folder is not writable; choose another folder.";
+    else if (err == ENOENT || err == ENOTDIR)
+        hint = "The folder does not exist; create it or choose another.";
+    return Error::io("Cannot save " + what + " to '" + path + "': " + step + " failed (" + std::strerror(err) + ").",
+                     hint);
 }
 
 }  // namespace

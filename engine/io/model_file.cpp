@@ -22,10 +22,10 @@ namespace {
 using nlohmann::json;
 
 constexpr char kMagic[8] = {'T', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::size_t kPrefixBytes = 16;   // magic + version + header length
+constexpr std::size_t kPrefixBytes = 16;  // magic + version + header length
 constexpr std::size_t kCrcBytes = 4;
 constexpr char kFormatName[] = "training-studio-model";
-constexpr std::uint64_t kMaxFileBytes = 4ull << 30;   // far above any model the editor allows
+constexpr std::uint64_t kMaxFileBytes = 4ull << 30;  // far above any model the editor allows
 constexpr std::size_t kMaxTensors = 100000;
 
 void putU32(std::uint8_t* p, std::uint32_t v) {
@@ -45,7 +45,8 @@ void forEachWeightByte(const Model& model, F&& sink) {
         chunk.resize(n * 4);
         for (std::size_t e = 0; e < n; ++e) {
             const std::uint32_t bits = std::bit_cast<std::uint32_t>(p->value[e]);
-            for (int b = 0; b < 4; ++b) chunk[4 * e + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(bits >> (8 * b));
+            for (int b = 0; b < 4; ++b)
+                chunk[4 * e + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(bits >> (8 * b));
         }
         sink(chunk.data(), chunk.size());
     }
@@ -80,7 +81,9 @@ struct HeaderLimits : nlohmann::json_sax<json> {
     bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
 };
 
-std::string kib(std::uint64_t bytes) { return std::to_string(bytes) + " bytes"; }
+std::string kib(std::uint64_t bytes) {
+    return std::to_string(bytes) + " bytes";
+}
 
 // Messages all name the file; each kind of damage has its own hint.
 struct Problems {
@@ -110,9 +113,9 @@ std::optional<std::int64_t> boundedInteger(const json& j, std::int64_t hi) {
 
 Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* data, std::uint64_t floatCount,
                                            const Problems& bad) {
-    static const std::vector<std::string> keys = {"classNames", "datasetName", "epoch", "format", "formatVersion",
-                                                  "metrics", "preprocessing", "spec", "tensors", "trainConfig",
-                                                  "weightsSha256"};
+    static const std::vector<std::string> keys = {"classNames",    "datasetName", "epoch",         "format",
+                                                  "formatVersion", "metrics",     "preprocessing", "spec",
+                                                  "tensors",       "trainConfig", "weightsSha256"};
     if (!h.is_object()) return bad.header("it is not a JSON object");
     for (const auto& [key, value] : h.items()) {
         (void)value;
@@ -128,7 +131,8 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
     const auto epoch = boundedInteger(h["epoch"], 100000000);
     if (!epoch) return bad.header("'epoch' must be a whole number ≥ 0");
     const json& sha = h["weightsSha256"];
-    if (!sha.is_string() || sha.get_ref<const std::string&>().size() != 64) return bad.header("'weightsSha256' must be 64 hex digits");
+    if (!sha.is_string() || sha.get_ref<const std::string&>().size() != 64)
+        return bad.header("'weightsSha256' must be 64 hex digits");
 
     // The tensor table, bounded by what the file actually holds before anything is built.
     const json& table = h["tensors"];
@@ -172,23 +176,23 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
     if (!model.ok()) return bad.header("its architecture is not valid: " + model.error().message());
     auto params = model->params();
     if (params.size() != shapes.size())
-        return bad.header("the architecture has " + std::to_string(params.size()) + " weight tensors but the table lists " +
-                          std::to_string(shapes.size()));
+        return bad.header("the architecture has " + std::to_string(params.size()) +
+                          " weight tensors but the table lists " + std::to_string(shapes.size()));
     const auto expectedNames = parameterNames(*model);
     for (std::size_t i = 0; i < params.size(); ++i) {
         if (names[i] != expectedNames[i])
-            return bad.header("tensor " + std::to_string(i + 1) + " is '" + names[i] + "' but the architecture expects '" +
-                              expectedNames[i] + "'");
+            return bad.header("tensor " + std::to_string(i + 1) + " is '" + names[i] +
+                              "' but the architecture expects '" + expectedNames[i] + "'");
         if (params[i]->value.shape() != shapes[i])
-            return bad.header("tensor '" + names[i] + "' is " + shapeToString(shapes[i]) + " but the architecture needs " +
-                              shapeToString(params[i]->value.shape()));
+            return bad.header("tensor '" + names[i] + "' is " + shapeToString(shapes[i]) +
+                              " but the architecture needs " + shapeToString(params[i]->value.shape()));
     }
 
     auto preprocessing = Preprocessing::fromJson(h["preprocessing"]);
     if (!preprocessing.ok()) return bad.header(preprocessing.error().message());
     if (preprocessing->inputShape != model->inputShape())
-        return bad.header("the preprocessing is for " + shapeToString(preprocessing->inputShape) + " inputs but the model takes " +
-                          shapeToString(model->inputShape()));
+        return bad.header("the preprocessing is for " + shapeToString(preprocessing->inputShape) +
+                          " inputs but the model takes " + shapeToString(model->inputShape()));
     const json& classes = h["classNames"];
     if (!classes.is_array() || classes.size() != static_cast<std::size_t>(model->outputSize()))
         return bad.header("'classNames' must list one name per output (" + std::to_string(model->outputSize()) + ")");
@@ -205,8 +209,9 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
         for (std::size_t e = 0; e < v.size(); ++e, offset += 4) {
             const float x = std::bit_cast<float>(getU32(data + offset));
             if (!std::isfinite(x))
-                return bad.corrupt("holds a weight that is not a finite number (" + std::string(std::isnan(x) ? "NaN" : "infinity") +
-                                       " in '" + names[i] + "', element " + std::to_string(e) + ")",
+                return bad.corrupt("holds a weight that is not a finite number (" +
+                                       std::string(std::isnan(x) ? "NaN" : "infinity") + " in '" + names[i] +
+                                       "', element " + std::to_string(e) + ")",
                                    "The model diverged before it was saved; lower the learning rate and retrain.");
             v[e] = x;
         }
@@ -214,8 +219,9 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
     if (weightsSha256(*model) != sha.get<std::string>())
         return bad.corrupt("has weights whose SHA-256 differs from the one in its header");
 
-    return ModelSnapshot{std::move(*model),         std::move(*preprocessing), std::move(classNames),
-                         h["datasetName"].get<std::string>(), h["trainConfig"], h["metrics"],
+    return ModelSnapshot{std::move(*model),       std::move(*preprocessing),
+                         std::move(classNames),   h["datasetName"].get<std::string>(),
+                         h["trainConfig"],        h["metrics"],
                          static_cast<int>(*epoch)};
 }
 
@@ -258,7 +264,8 @@ std::vector<std::uint8_t> serializeModel(const ModelSnapshot& s) {
     const auto names = parameterNames(s.model);
     const auto params = s.model.params();
     for (std::size_t i = 0; i < params.size(); ++i)
-        tensors.push_back({{"name", names[i]}, {"shape", params[i]->value.shape()}, {"count", params[i]->value.size()}});
+        tensors.push_back(
+            {{"name", names[i]}, {"shape", params[i]->value.shape()}, {"count", params[i]->value.size()}});
     const json header = {{"format", kFormatName},
                          {"formatVersion", kModelFormatVersion},
                          {"spec", s.model.spec().toJson()},
@@ -282,8 +289,9 @@ Result<ModelSnapshot> deserializeModel(const std::vector<std::uint8_t>& bytes, c
     const std::uint64_t size = bytes.size();
     const std::size_t magicSeen = std::min<std::size_t>(bytes.size(), 8);
     if (size == 0 || std::memcmp(bytes.data(), kMagic, magicSeen) != 0)
-        return Error::corrupt("'" + label + "' is not a Training Studio model file (it does not start with \"TSMODEL\").",
-                              "Choose a " + std::string(kModelFileExtension) + " file saved by Training Studio.");
+        return Error::corrupt(
+            "'" + label + "' is not a Training Studio model file (it does not start with \"TSMODEL\").",
+            "Choose a " + std::string(kModelFileExtension) + " file saved by Training Studio.");
     if (size < kPrefixBytes + kCrcBytes) return bad.corrupt("is truncated (only " + kib(size) + ")");
     const std::uint32_t version = getU32(bytes.data() + 8);
     if (version > kModelFormatVersion)
@@ -296,15 +304,16 @@ Result<ModelSnapshot> deserializeModel(const std::vector<std::uint8_t>& bytes, c
     if (headerBytes > kMaxModelHeaderBytes)
         return bad.corrupt("claims a " + kib(headerBytes) + " header, more than the 16 MiB limit");
     if (kPrefixBytes + headerBytes + kCrcBytes > size)
-        return bad.corrupt("is truncated (its header needs " + kib(kPrefixBytes + headerBytes + kCrcBytes) + ", the file has " +
-                           kib(size) + ")");
+        return bad.corrupt("is truncated (its header needs " + kib(kPrefixBytes + headerBytes + kCrcBytes) +
+                           ", the file has " + kib(size) + ")");
     const std::uint64_t dataBytes = size - kPrefixBytes - headerBytes - kCrcBytes;
     if (dataBytes % 4 != 0) return bad.corrupt("is truncated or has extra bytes (its weights are not whole floats)");
     const std::uint32_t stored = getU32(bytes.data() + size - kCrcBytes);
     const std::uint32_t computed = crc32Of(std::span<const std::uint8_t>(bytes.data(), size - kCrcBytes));
     if (stored != computed)
-        return bad.corrupt("is damaged or incomplete (checksum mismatch)",
-                           "The file changed or was cut short after it was saved; use another copy or save the model again.");
+        return bad.corrupt(
+            "is damaged or incomplete (checksum mismatch)",
+            "The file changed or was cut short after it was saved; use another copy or save the model again.");
 
     try {
         const auto* begin = reinterpret_cast<const char*>(bytes.data() + kPrefixBytes);
@@ -338,11 +347,15 @@ Result<ModelSnapshot> loadModelFile(const std::string& path) {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status))
-        return Error::notFound("Model file '" + path + "' does not exist.", "Check the path, or train and save a model first.");
+        return Error::notFound("Model file '" + path + "' does not exist.",
+                               "Check the path, or train and save a model first.");
     if (!std::filesystem::is_regular_file(status))
-        return Error::invalid("'" + path + "' is not a file.", "Choose a " + std::string(kModelFileExtension) + " file.");
+        return Error::invalid("'" + path + "' is not a file.",
+                              "Choose a " + std::string(kModelFileExtension) + " file.");
     const std::uint64_t size = std::filesystem::file_size(path, ec);
-    if (ec) return Error::io("Cannot read model file '" + path + "': " + ec.message() + ".", "Check the file's permissions.");
+    if (ec)
+        return Error::io("Cannot read model file '" + path + "': " + ec.message() + ".",
+                         "Check the file's permissions.");
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error::io("Cannot open model file '" + path + "'.", "Check the file's permissions.");
     // Look at the magic first: a wrong file of any size costs 8 bytes.
@@ -350,14 +363,16 @@ Result<ModelSnapshot> loadModelFile(const std::string& path) {
     in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0 || size > kMaxFileBytes) {
         if (bytes.size() == 8 && std::memcmp(bytes.data(), kMagic, 8) == 0)
-            return Error::unsupported("Model file '" + path + "' is " + kib(size) + ", larger than any model Training Studio writes.",
-                                      "Check the file's origin.");
+            return Error::unsupported(
+                "Model file '" + path + "' is " + kib(size) + ", larger than any model Training Studio writes.",
+                "Check the file's origin.");
         return deserializeModel(bytes, path);
     }
     try {
         bytes.resize(static_cast<std::size_t>(size));
     } catch (const std::bad_alloc&) {
-        return Error::io("Not enough memory to read model file '" + path + "' (" + kib(size) + ").", "Close other programs and retry.");
+        return Error::io("Not enough memory to read model file '" + path + "' (" + kib(size) + ").",
+                         "Close other programs and retry.");
     }
     in.read(reinterpret_cast<char*>(bytes.data() + 8), static_cast<std::streamsize>(size - 8));
     if (static_cast<std::uint64_t>(in.gcount()) != size - 8)

@@ -28,7 +28,7 @@
 namespace studio {
 
 inline constexpr std::uint32_t kModelFormatVersion = 1;
-inline constexpr std::uint32_t kMaxModelHeaderBytes = 16u << 20;   // 16 MiB
+inline constexpr std::uint32_t kMaxModelHeaderBytes = 16u << 20;  // 16 MiB
 inline constexpr char kModelFileExtension[] = ".tsmodel";
 
 /// Writes atomically: a temp file in the same folder, flushed and fsynced, then renamed over

@@ -24,7 +24,7 @@ void AdamOptimizer::update(std::size_t index, Param& param, const Tensor& g, flo
 
     const float decay = m_config.weightDecay;
     if (m_decoupled && decay > 0.0f && param.decay) {
-        const float keep = 1.0f - lr * decay;   // θ ← θ·(1 − lr·λ), as torch's param.mul_(1 − lr·λ)
+        const float keep = 1.0f - lr * decay;  // θ ← θ·(1 − lr·λ), as torch's param.mul_(1 − lr·λ)
         for (std::size_t e = 0; e < n; ++e) w[e] *= keep;
     }
 

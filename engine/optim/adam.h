@@ -23,7 +23,7 @@ protected:
 
 private:
     struct Moments {
-        Tensor m, v;   // first and second moment; empty until the parameter's first update
+        Tensor m, v;  // first and second moment; empty until the parameter's first update
     };
     bool m_decoupled;
     std::vector<Moments> m_state;

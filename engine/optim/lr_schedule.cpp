@@ -38,8 +38,9 @@ nlohmann::json LrSchedule::toJson() const {
 }
 
 Result<LrSchedule> LrSchedule::fromJson(const nlohmann::json& j) {
-    const char* hint = "A schedule looks like {\"kind\": \"cosine\", \"baseLr\": 0.001, \"warmupEpochs\": 1, "
-                       "\"minLr\": 0}; kinds: constant, step, exponential, cosine.";
+    const char* hint =
+        "A schedule looks like {\"kind\": \"cosine\", \"baseLr\": 0.001, \"warmupEpochs\": 1, "
+        "\"minLr\": 0}; kinds: constant, step, exponential, cosine.";
     if (!j.is_object()) return Error::invalid("Learning-rate schedule must be a JSON object.", hint);
     SpecReader r(j);
     if (r.has("type")) r.problem("unknown option 'type' (did you mean 'kind'?)");
@@ -57,6 +58,8 @@ Result<LrSchedule> LrSchedule::fromJson(const nlohmann::json& j) {
     return s;
 }
 
-std::vector<std::string> LrSchedule::kinds() { return {"constant", "step", "exponential", "cosine"}; }
+std::vector<std::string> LrSchedule::kinds() {
+    return {"constant", "step", "exponential", "cosine"};
+}
 
 }  // namespace studio

@@ -22,10 +22,10 @@ namespace studio {
 struct LrSchedule {
     std::string kind = "constant";  // constant | step | exponential | cosine
     float baseLr = 1e-3f;
-    int warmupEpochs = 0;           // linear from baseLr/W to baseLr over these epochs
-    int stepEpochs = 10;            // step: every stepEpochs epochs multiply by gamma
-    float gamma = 0.1f;             // step: factor; exponential: per-epoch factor (0.95 default there)
-    float minLr = 0.0f;             // cosine floor
+    int warmupEpochs = 0;  // linear from baseLr/W to baseLr over these epochs
+    int stepEpochs = 10;   // step: every stepEpochs epochs multiply by gamma
+    float gamma = 0.1f;    // step: factor; exponential: per-epoch factor (0.95 default there)
+    float minLr = 0.0f;    // cosine floor
 
     /// lr at a step (0-based) with `stepsPerEpoch` steps in each of `epochs` epochs.
     /// stepsPerEpoch and epochs below 1 count as 1; steps past the end keep the last value.

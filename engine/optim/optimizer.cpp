@@ -41,26 +41,41 @@ Result<OptimizerConfig> readConfig(const nlohmann::json& j) {
 }  // namespace
 
 nlohmann::json OptimizerConfig::toJson() const {
-    return {{"kind", kind},         {"momentum", momentum}, {"beta1", beta1},
-            {"beta2", beta2},       {"epsilon", epsilon},   {"rmsAlpha", rmsAlpha},
-            {"weightDecay", weightDecay}, {"clipNorm", clipNorm}};
+    return {{"kind", kind},
+            {"momentum", momentum},
+            {"beta1", beta1},
+            {"beta2", beta2},
+            {"epsilon", epsilon},
+            {"rmsAlpha", rmsAlpha},
+            {"weightDecay", weightDecay},
+            {"clipNorm", clipNorm}};
 }
 
-Result<OptimizerConfig> OptimizerConfig::fromJson(const nlohmann::json& j) { return readConfig(j); }
+Result<OptimizerConfig> OptimizerConfig::fromJson(const nlohmann::json& j) {
+    return readConfig(j);
+}
 
-std::vector<std::string> OptimizerConfig::kinds() { return {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"}; }
+std::vector<std::string> OptimizerConfig::kinds() {
+    return {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"};
+}
 
 Result<std::unique_ptr<Optimizer>> Optimizer::create(const OptimizerConfig& config) {
     auto checked = readConfig(config.toJson());
     if (!checked.ok()) return checked.error();
     const std::string& k = config.kind;
     std::unique_ptr<Optimizer> opt;
-    if (k == "sgd") opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Plain);
-    else if (k == "momentum") opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Momentum);
-    else if (k == "nesterov") opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Nesterov);
-    else if (k == "adam") opt = std::make_unique<AdamOptimizer>(config, /*decoupled=*/false);
-    else if (k == "adamw") opt = std::make_unique<AdamOptimizer>(config, /*decoupled=*/true);
-    else opt = std::make_unique<RmsPropOptimizer>(config);
+    if (k == "sgd")
+        opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Plain);
+    else if (k == "momentum")
+        opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Momentum);
+    else if (k == "nesterov")
+        opt = std::make_unique<SgdOptimizer>(config, SgdOptimizer::Mode::Nesterov);
+    else if (k == "adam")
+        opt = std::make_unique<AdamOptimizer>(config, /*decoupled=*/false);
+    else if (k == "adamw")
+        opt = std::make_unique<AdamOptimizer>(config, /*decoupled=*/true);
+    else
+        opt = std::make_unique<RmsPropOptimizer>(config);
     return opt;
 }
 

@@ -22,12 +22,12 @@
 namespace studio {
 
 struct OptimizerConfig {
-    std::string kind = "adam";   // sgd | momentum | nesterov | adam | adamw | rmsprop
-    float momentum = 0.9f;       // momentum / nesterov
+    std::string kind = "adam";                            // sgd | momentum | nesterov | adam | adamw | rmsprop
+    float momentum = 0.9f;                                // momentum / nesterov
     float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;  // adam, adamw (epsilon also rmsprop)
-    float rmsAlpha = 0.99f;      // rmsprop smoothing
-    float weightDecay = 0.0f;    // L2 added to the gradient; decoupled for adamw
-    float clipNorm = 0.0f;       // global gradient-norm clipping (0 = off)
+    float rmsAlpha = 0.99f;                               // rmsprop smoothing
+    float weightDecay = 0.0f;                             // L2 added to the gradient; decoupled for adamw
+    float clipNorm = 0.0f;                                // global gradient-norm clipping (0 = off)
 
     /// Every field, keys as above.
     nlohmann::json toJson() const;

@@ -19,7 +19,7 @@ protected:
     void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) override;
 
 private:
-    std::vector<Tensor> m_square;   // v per parameter; empty until its first update
+    std::vector<Tensor> m_square;  // v per parameter; empty until its first update
 };
 
 }  // namespace studio

@@ -22,7 +22,7 @@ protected:
 
 private:
     Mode m_mode;
-    std::vector<Tensor> m_velocity;   // b per parameter; empty until its first update
+    std::vector<Tensor> m_velocity;  // b per parameter; empty until its first update
 };
 
 }  // namespace studio

@@ -29,7 +29,7 @@ SampleRecord score(const float* z, int classes, int label, int topK) {
     for (int j = 0; j < classes; ++j) sum += std::exp(static_cast<double>(z[j] - zmax));
     const double logSum = std::log(sum);
     r.predicted = arg;
-    r.confidence = static_cast<float>(1.0 / sum);   // exp(zmax − zmax) / sum
+    r.confidence = static_cast<float>(1.0 / sum);  // exp(zmax − zmax) / sum
     r.loss = logSum - static_cast<double>(z[label] - zmax);
     // Rank of the label: classes strictly more likely, or as likely with a lower index.
     int above = 0;
@@ -130,11 +130,9 @@ nlohmann::json EvaluationReport::toJson() const {
                                {"confidence", r.confidence},
                                {"loss", r.loss},
                                {"inTopK", r.inTopK}});
-    return {{"samples", samples},         {"loss", loss},     {"accuracy", accuracy},
-            {"topK", topK},               {"topKAccuracy", topKAccuracy},
-            {"confusion", confusion},     {"perClass", perClassJson},
-            {"macroF1", macroF1},         {"classNames", classNames},
-            {"records", recordsJson}};
+    return {{"samples", samples},           {"loss", loss},           {"accuracy", accuracy},     {"topK", topK},
+            {"topKAccuracy", topKAccuracy}, {"confusion", confusion}, {"perClass", perClassJson}, {"macroF1", macroF1},
+            {"classNames", classNames},     {"records", recordsJson}};
 }
 
 }  // namespace studio

@@ -18,7 +18,7 @@
 namespace studio {
 
 struct SampleRecord {
-    int index = 0;            // into the dataset
+    int index = 0;  // into the dataset
     int trueClass = 0;
     int predicted = 0;        // arg-max (lower class on ties)
     float confidence = 0.0f;  // probability of `predicted`
@@ -27,22 +27,22 @@ struct SampleRecord {
 };
 
 struct ClassMetrics {
-    double precision = 0.0;   // TP / (TP + FP); 0 when the class was never predicted
-    double recall = 0.0;      // TP / support;   0 when the class has no samples
-    double f1 = 0.0;          // 2PR / (P + R);  0 when P + R = 0
-    int support = 0;          // samples whose true class this is
+    double precision = 0.0;  // TP / (TP + FP); 0 when the class was never predicted
+    double recall = 0.0;     // TP / support;   0 when the class has no samples
+    double f1 = 0.0;         // 2PR / (P + R);  0 when P + R = 0
+    int support = 0;         // samples whose true class this is
 };
 
 struct EvaluationReport {
     int samples = 0;
     int topK = 5;
-    double loss = 0.0;               // mean cross-entropy
-    double accuracy = 0.0;           // fraction with predicted == true
-    double topKAccuracy = 0.0;       // fraction whose true class is among the k most likely
-    std::vector<std::vector<int>> confusion;   // [true][predicted], classes × classes
+    double loss = 0.0;                        // mean cross-entropy
+    double accuracy = 0.0;                    // fraction with predicted == true
+    double topKAccuracy = 0.0;                // fraction whose true class is among the k most likely
+    std::vector<std::vector<int>> confusion;  // [true][predicted], classes × classes
     std::vector<ClassMetrics> perClass;
-    double macroF1 = 0.0;            // mean F1 over the classes that occur as truth or prediction
-    std::vector<SampleRecord> records;         // in the order of `indices`
+    double macroF1 = 0.0;               // mean F1 over the classes that occur as truth or prediction
+    std::vector<SampleRecord> records;  // in the order of `indices`
     std::vector<std::string> classNames;
 
     nlohmann::json toJson() const;

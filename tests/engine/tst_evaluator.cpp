@@ -34,14 +34,14 @@ struct Toy {
 };
 // predicted (arg-max, ties → lower class) in the comments
 const Toy kToy[] = {
-    {{2, 0, 0}, 0},   // 0 ✓
-    {{0, 3, 0}, 0},   // 1
-    {{1, 0, 0}, 0},   // 0 ✓
-    {{0, 2, 0}, 1},   // 1 ✓
-    {{0, 0, 1}, 1},   // 2
-    {{0, 0, 2}, 2},   // 2 ✓
-    {{3, 0, 0}, 2},   // 0
-    {{0, 0, 0}, 2},   // 0 (a three-way tie)
+    {{2, 0, 0}, 0},  // 0 ✓
+    {{0, 3, 0}, 0},  // 1
+    {{1, 0, 0}, 0},  // 0 ✓
+    {{0, 2, 0}, 1},  // 1 ✓
+    {{0, 0, 1}, 1},  // 2
+    {{0, 0, 2}, 2},  // 2 ✓
+    {{3, 0, 0}, 2},  // 0
+    {{0, 0, 0}, 2},  // 0 (a three-way tie)
 };
 
 Dataset toyData() {
@@ -108,7 +108,7 @@ private Q_SLOTS:
         QCOMPARE(r.records[0].index, 6);
         QCOMPARE(r.records[1].index, 0);
         QCOMPARE(r.accuracy, 0.5);
-        QCOMPARE(r.topKAccuracy, 0.5);   // top-1 is accuracy
+        QCOMPARE(r.topKAccuracy, 0.5);  // top-1 is accuracy
         // Class b occurs neither as truth nor as prediction: left out of the macro average.
         QCOMPARE(r.perClass[1].support, 0);
         QVERIFY(std::abs(r.macroF1 - (2.0 / 3 + 0.0) / 2) < 1e-12);
@@ -162,7 +162,8 @@ private Q_SLOTS:
     void json() {
         const Model model = identityModel();
         ThreadPool pool(1);
-        const auto j = evaluate(model, Preprocessing::identity({3}, false), toyData(), {0, 1, 2, 3, 4, 5, 6, 7}, pool, 2).toJson();
+        const auto j =
+            evaluate(model, Preprocessing::identity({3}, false), toyData(), {0, 1, 2, 3, 4, 5, 6, 7}, pool, 2).toJson();
         QCOMPARE(j["samples"].get<int>(), 8);
         QCOMPARE(j["accuracy"].get<double>(), 0.5);
         QCOMPARE(j["topK"].get<int>(), 2);

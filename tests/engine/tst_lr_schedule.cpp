@@ -68,7 +68,8 @@ private Q_SLOTS:
         QFETCH(double, expected);
         const auto s = make(kind.toStdString(), 1.0f, warmup, gamma, stepEpochs, minLr);
         const float lr = s.at(step, 10, 10);
-        QVERIFY2(std::abs(lr - expected) < 1e-6, qPrintable(QString("lr %1, expected %2").arg(lr, 0, 'g', 9).arg(expected)));
+        QVERIFY2(std::abs(lr - expected) < 1e-6,
+                 qPrintable(QString("lr %1, expected %2").arg(lr, 0, 'g', 9).arg(expected)));
     }
 
     void continuousAtWarmupEnd() {
@@ -90,8 +91,10 @@ private Q_SLOTS:
             for (int step = 0; step < 20 * 7; ++step) {
                 const float lr = s.at(step, 7, 20);
                 QVERIFY(std::isfinite(lr) && lr >= 0.0f);
-                if (step < 14) QVERIFY2(lr > previous, kind.c_str());                 // warm-up rises
-                else if (step > 14) QVERIFY2(lr <= previous, kind.c_str());           // decay falls
+                if (step < 14)
+                    QVERIFY2(lr > previous, kind.c_str());  // warm-up rises
+                else if (step > 14)
+                    QVERIFY2(lr <= previous, kind.c_str());  // decay falls
                 previous = lr;
             }
         }

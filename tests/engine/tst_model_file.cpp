@@ -26,8 +26,12 @@ ModelSpec tinySpec() {
     s.name = "tiny";
     s.input = {1, 6, 6};
     s.classes = 3;
-    s.layers = {{"conv2d", {{"filters", 2}, {"kernel", 3}}}, {"batchnorm", json::object()}, {"relu", json::object()},
-                {"maxpool2d", {{"size", 2}}}, {"flatten", json::object()}, {"dense", {{"units", "classes"}}}};
+    s.layers = {{"conv2d", {{"filters", 2}, {"kernel", 3}}},
+                {"batchnorm", json::object()},
+                {"relu", json::object()},
+                {"maxpool2d", {{"size", 2}}},
+                {"flatten", json::object()},
+                {"dense", {{"units", "classes"}}}};
     return s;
 }
 
@@ -47,9 +51,13 @@ ModelSnapshot makeSnapshot(const ModelSpec& spec, std::uint64_t seed) {
     }
     std::vector<std::string> names;
     for (int k = 0; k < spec.classes; ++k) names.push_back("class " + std::to_string(k) + " — ünïcode");
-    return ModelSnapshot{std::move(*model), pre, names, "test set",
+    return ModelSnapshot{std::move(*model),
+                         pre,
+                         names,
+                         "test set",
                          json{{"optimizer", {{"kind", "adam"}}}, {"seed", seed}},
-                         json{{"accuracy", 0.875}, {"loss", 0.3}}, 7};
+                         json{{"accuracy", 0.875}, {"loss", 0.3}},
+                         7};
 }
 
 struct Parts {
@@ -71,7 +79,9 @@ Parts split(const std::vector<std::uint8_t>& bytes) {
     return p;
 }
 
-std::vector<std::uint8_t> join(const Parts& p) { return frameModelFile(p.version, p.header.dump(), p.payload); }
+std::vector<std::uint8_t> join(const Parts& p) {
+    return frameModelFile(p.version, p.header.dump(), p.payload);
+}
 
 void expectRejected(const std::vector<std::uint8_t>& bytes, const std::string& needle, const char* what) {
     auto r = deserializeModel(bytes, "hostile.tsmodel");
@@ -170,7 +180,8 @@ private Q_SLOTS:
     }
 
     void rejectsWrongMagic() {
-        std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 0};
+        std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0,
+                                         0,    13,  'I', 'H', 'D',  'R',  0,    0,    0, 0};
         expectRejected(png, "not a Training Studio model file", "PNG");
         expectRejected({}, "not a Training Studio model file", "empty");
         auto bytes = serializeModel(makeSnapshot(tinySpec(), 1));
@@ -182,11 +193,12 @@ private Q_SLOTS:
         const auto good = serializeModel(makeSnapshot(tinySpec(), 1));
         for (std::uint32_t length : {0xFFFFFFFFu, (16u << 20) + 1u}) {
             auto bytes = good;
-            for (int i = 0; i < 4; ++i) bytes[12 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(length >> (8 * i));
+            for (int i = 0; i < 4; ++i)
+                bytes[12 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(length >> (8 * i));
             expectRejected(bytes, "16 MiB", "huge header length");
         }
         auto bytes = good;
-        bytes[12] = 0xF0;   // plausible but past the end
+        bytes[12] = 0xF0;  // plausible but past the end
         bytes[13] = 0xFF;
         bytes[14] = 0x0F;
         bytes[15] = 0;
@@ -233,7 +245,7 @@ private Q_SLOTS:
             QVERIFY2(!r.ok(), qPrintable(QString("flip at byte %1 accepted").arg(at)));
         }
         auto damaged = bytes;
-        damaged[bytes.size() - 40] ^= 0x10;   // inside the weights
+        damaged[bytes.size() - 40] ^= 0x10;  // inside the weights
         expectRejected(damaged, "checksum", "flipped weight bit");
     }
 
@@ -242,7 +254,8 @@ private Q_SLOTS:
         for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
             Parts q = p;
             const std::uint32_t bits = std::bit_cast<std::uint32_t>(bad);
-            for (int i = 0; i < 4; ++i) q.payload[20 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(bits >> (8 * i));
+            for (int i = 0; i < 4; ++i)
+                q.payload[20 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(bits >> (8 * i));
             expectRejected(join(q), "not a finite number", "non-finite weight with a valid CRC");
         }
         // A finite change with a valid CRC is caught by the SHA-256 in the header.
@@ -266,42 +279,65 @@ private Q_SLOTS:
     void rejectsValidJsonThatLies_data() {
         QTest::addColumn<QString>("change");
         QTest::addColumn<QString>("needle");
-        QTest::newRow("transposed shape") << "transpose" << "architecture needs";
-        QTest::newRow("other architecture") << "units" << "architecture needs 4×8";
-        QTest::newRow("renamed tensor") << "rename" << "architecture expects";
-        QTest::newRow("missing field") << "missing" << "'metrics' is missing";
-        QTest::newRow("unknown field") << "unknown" << "unknown field 'extra'";
-        QTest::newRow("class names") << "classes" << "'classNames'";
-        QTest::newRow("preprocessing") << "preprocessing" << "preprocessing is for";
-        QTest::newRow("spec not valid") << "badspec" << "architecture is not valid";
-        QTest::newRow("wrong types") << "types" << "'epoch'";
-        QTest::newRow("not an object") << "array" << "not a JSON object";
-        QTest::newRow("extra weights") << "extra" << "holds 56 weights but its header lists 55";
+        QTest::newRow("transposed shape") << "transpose"
+                                          << "architecture needs";
+        QTest::newRow("other architecture") << "units"
+                                            << "architecture needs 4×8";
+        QTest::newRow("renamed tensor") << "rename"
+                                        << "architecture expects";
+        QTest::newRow("missing field") << "missing"
+                                       << "'metrics' is missing";
+        QTest::newRow("unknown field") << "unknown"
+                                       << "unknown field 'extra'";
+        QTest::newRow("class names") << "classes"
+                                     << "'classNames'";
+        QTest::newRow("preprocessing") << "preprocessing"
+                                       << "preprocessing is for";
+        QTest::newRow("spec not valid") << "badspec"
+                                        << "architecture is not valid";
+        QTest::newRow("wrong types") << "types"
+                                     << "'epoch'";
+        QTest::newRow("not an object") << "array"
+                                       << "not a JSON object";
+        QTest::newRow("extra weights") << "extra"
+                                       << "holds 56 weights but its header lists 55";
     }
     void rejectsValidJsonThatLies() {
         QFETCH(QString, change);
         QFETCH(QString, needle);
         Parts p = split(serializeModel(makeSnapshot(tinySpec(), 1)));
-        QCOMPARE(p.payload.size(), std::size_t(55 * 4));   // conv 2·9+2, batchnorm 4×2, dense 3·8+3
+        QCOMPARE(p.payload.size(), std::size_t(55 * 4));  // conv 2·9+2, batchnorm 4×2, dense 3·8+3
         json& h = p.header;
         const std::string c = change.toStdString();
-        if (c == "transpose") h["tensors"][6]["shape"] = {8, 3};
-        else if (c == "units") h["spec"]["layers"][5]["units"] = 4, h["spec"]["classes"] = 4;
-        else if (c == "rename") h["tensors"][1]["name"] = "layer1.conv2d.gamma";
-        else if (c == "missing") h.erase("metrics");
-        else if (c == "unknown") h["extra"] = 1;
-        else if (c == "classes") h["classNames"].push_back("one too many");
-        else if (c == "preprocessing") h["preprocessing"]["inputShape"] = {1, 7, 7};
-        else if (c == "badspec") h["spec"]["layers"][0]["kernel"] = 99;
-        else if (c == "types") h["epoch"] = "seven";
-        else if (c == "array") h = json::array({1, 2});
-        else if (c == "extra") p.payload.insert(p.payload.end(), 4, 0);
+        if (c == "transpose")
+            h["tensors"][6]["shape"] = {8, 3};
+        else if (c == "units")
+            h["spec"]["layers"][5]["units"] = 4, h["spec"]["classes"] = 4;
+        else if (c == "rename")
+            h["tensors"][1]["name"] = "layer1.conv2d.gamma";
+        else if (c == "missing")
+            h.erase("metrics");
+        else if (c == "unknown")
+            h["extra"] = 1;
+        else if (c == "classes")
+            h["classNames"].push_back("one too many");
+        else if (c == "preprocessing")
+            h["preprocessing"]["inputShape"] = {1, 7, 7};
+        else if (c == "badspec")
+            h["spec"]["layers"][0]["kernel"] = 99;
+        else if (c == "types")
+            h["epoch"] = "seven";
+        else if (c == "array")
+            h = json::array({1, 2});
+        else if (c == "extra")
+            p.payload.insert(p.payload.end(), 4, 0);
         expectRejected(join(p), needle.toStdString(), c.c_str());
     }
 
     void rejectsHeaderThatIsNotJson() {
         Parts p = split(serializeModel(makeSnapshot(tinySpec(), 1)));
-        for (const std::string& text : {std::string("{{{"), std::string("\xff\xfe"), std::string(100000, '['), std::string()}) {
+        for (const std::string& text :
+             {std::string("{{{"), std::string("\xff\xfe"), std::string(100000, '['), std::string()}) {
             auto bytes = frameModelFile(1, text, p.payload);
             auto r = deserializeModel(bytes, "hostile.tsmodel");
             QVERIFY(!r.ok());

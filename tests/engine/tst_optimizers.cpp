@@ -29,7 +29,8 @@ struct Fixture {
         stat.value[1] = 4.0f;
     }
     std::vector<Tensor> grads(int k) const {
-        static const float gw[3][4] = {{0.1f, -0.2f, 0.3f, 0.4f}, {-0.3f, 0.1f, 0.2f, -0.1f}, {0.05f, 0.05f, -0.4f, 0.3f}};
+        static const float gw[3][4] = {
+            {0.1f, -0.2f, 0.3f, 0.4f}, {-0.3f, 0.1f, 0.2f, -0.1f}, {0.05f, 0.05f, -0.4f, 0.3f}};
         static const float gb[3][2] = {{0.5f, -0.5f}, {0.2f, 0.1f}, {-0.1f, 0.3f}};
         std::vector<Tensor> g{Tensor({2, 2}), Tensor({2}), Tensor({2}, 7.0f)};
         for (int i = 0; i < 4; ++i) g[0][i] = gw[k][i];
@@ -105,10 +106,15 @@ private Q_SLOTS:
         QCOMPARE(opt->steps(), 3);
         for (int i = 0; i < 4; ++i)
             QVERIFY2(std::abs(f.w.value[i] - weight[i]) <= 2e-6f * (1.0f + std::abs(weight[i])),
-                     qPrintable(QString("weight[%1] = %2, expected %3").arg(i).arg(f.w.value[i], 0, 'g', 9).arg(weight[i], 0, 'g', 9)));
+                     qPrintable(QString("weight[%1] = %2, expected %3")
+                                    .arg(i)
+                                    .arg(f.w.value[i], 0, 'g', 9)
+                                    .arg(weight[i], 0, 'g', 9)));
         for (int i = 0; i < 2; ++i)
-            QVERIFY2(std::abs(f.b.value[i] - bias[i]) <= 2e-6f * (1.0f + std::abs(bias[i])),
-                     qPrintable(QString("bias[%1] = %2, expected %3").arg(i).arg(f.b.value[i], 0, 'g', 9).arg(bias[i], 0, 'g', 9)));
+            QVERIFY2(
+                std::abs(f.b.value[i] - bias[i]) <= 2e-6f * (1.0f + std::abs(bias[i])),
+                qPrintable(
+                    QString("bias[%1] = %2, expected %3").arg(i).arg(f.b.value[i], 0, 'g', 9).arg(bias[i], 0, 'g', 9)));
         // Never touched: the statistic, even though its gradient slot holds 7.
         QCOMPARE(f.stat.value[0], 3.0f);
         QCOMPARE(f.stat.value[1], 4.0f);
@@ -147,7 +153,7 @@ private Q_SLOTS:
             auto g = f.grads(0);
             opt->step(f.params, g, 0.1f);
             QVERIFY(std::abs(f.w.value[0] - 0.395f) < 1e-6f);
-            QVERIFY(std::abs(f.b.value[0] - 0.0f) < 1e-6f);   // 0.1 − 0.1, no decay on the bias
+            QVERIFY(std::abs(f.b.value[0] - 0.0f) < 1e-6f);  // 0.1 − 0.1, no decay on the bias
         }
     }
 
@@ -158,16 +164,16 @@ private Q_SLOTS:
             auto opt = make(kind, 0.5f);
             std::vector<Tensor> g{Tensor({2, 2}), Tensor({2}), Tensor({2}, 1.0f)};
             opt->step(f.params, g, 0.1f);
-            QVERIFY2(f.w.value[0] < 0.5f, kind.c_str());      // shrunk towards 0
-            QCOMPARE(f.b.value[0], 0.1f);                      // decay=false: unchanged
+            QVERIFY2(f.w.value[0] < 0.5f, kind.c_str());  // shrunk towards 0
+            QCOMPARE(f.b.value[0], 0.1f);                 // decay=false: unchanged
             QCOMPARE(f.b.value[1], -0.2f);
-            QCOMPARE(f.stat.value[0], 3.0f);                   // not trainable: unchanged
+            QCOMPARE(f.stat.value[0], 3.0f);  // not trainable: unchanged
         }
         Fixture f;
         auto opt = make("sgd", 0.5f);
         std::vector<Tensor> g{Tensor({2, 2}), Tensor({2}), Tensor({2})};
         opt->step(f.params, g, 0.1f);
-        QVERIFY(std::abs(f.w.value[0] - 0.5f * (1.0f - 0.05f)) < 1e-7f);   // θ − lr·λ·θ
+        QVERIFY(std::abs(f.w.value[0] - 0.5f * (1.0f - 0.05f)) < 1e-7f);  // θ − lr·λ·θ
     }
 
     void clippingScalesToTheNorm() {
@@ -253,7 +259,7 @@ private Q_SLOTS:
         auto kind = OptimizerConfig::fromJson({{"kind", "adagrad"}});
         QVERIFY(!kind.ok());
         QVERIFY(kind.error().message().find("'kind'") != std::string::npos);
-        QVERIFY(kind.error().message().find("adamw") != std::string::npos);   // lists the choices
+        QVERIFY(kind.error().message().find("adamw") != std::string::npos);  // lists the choices
         auto unknown = OptimizerConfig::fromJson({{"lr", 0.1}});
         QVERIFY(!unknown.ok());
         QVERIFY(unknown.error().message().find("'lr'") != std::string::npos);

@@ -29,7 +29,8 @@ ModelSnapshot makeSnapshot(const std::string& preset, const Shape& input, int cl
     }
     std::vector<std::string> names;
     for (int k = 0; k < classes; ++k) names.push_back(std::string(1, 'c').append(std::to_string(k)));
-    return ModelSnapshot{std::move(*model), pre, names, "synthetic", nlohmann::json::object(), nlohmann::json::object(), 1};
+    return ModelSnapshot{std::move(*model),        pre, names, "synthetic", nlohmann::json::object(),
+                         nlohmann::json::object(), 1};
 }
 
 DecodedImage randomImage(int c, int h, int w, std::uint64_t seed) {
@@ -165,7 +166,7 @@ private Q_SLOTS:
 
     void batchIsIndependentOfThreads() {
         const ModelSnapshot s = makeSnapshot("lenet", {1, 28, 28}, 10, 4);
-        const Tensor x = randomBatch({1, 28, 28}, 70, 9);   // two full chunks and a partial one
+        const Tensor x = randomBatch({1, 28, 28}, 70, 9);  // two full chunks and a partial one
         ThreadPool one(1), two(2);
         const auto serial = predictBatch(s, x, 3, nullptr);
         const auto p1 = predictBatch(s, x, 3, &one);
@@ -219,7 +220,7 @@ private Q_SLOTS:
         const ModelSnapshot mlp = makeSnapshot("mlp", {1, 28, 28}, 10, 1);
         const ModelSnapshot lenet = makeSnapshot("lenet", {1, 28, 28}, 10, 1);
         const Tensor x = randomBatch({1, 28, 28}, 1, 3);
-        medianMicroseconds(mlp, x, 20);   // warm the workspace and caches
+        medianMicroseconds(mlp, x, 20);  // warm the workspace and caches
         medianMicroseconds(lenet, x, 20);
         const double tMlp = medianMicroseconds(mlp, x, 300), tLenet = medianMicroseconds(lenet, x, 300);
         qInfo("batch-1 latency (median of 300): mlp %.1f µs, lenet %.1f µs", tMlp, tLenet);

@@ -21,20 +21,23 @@ private Q_SLOTS:
         QTest::newRow("448 bits") << QByteArray("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
                                   << "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
         QTest::newRow("896 bits")
-            << QByteArray("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
-                          "mnopqrstnopqrstu")
+            << QByteArray(
+                   "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
+                   "mnopqrstnopqrstu")
             << "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1";
         QTest::newRow("million a") << QByteArray(1000000, 'a')
                                    << "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
-        const struct { int n; const char* hex; } boundary[] = {
-            {55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"},
-            {56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"},
-            {63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"},
-            {64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"},
-            {65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"},
-            {119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"},
-            {120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"},
-            {1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"}};
+        const struct {
+            int n;
+            const char* hex;
+        } boundary[] = {{55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"},
+                        {56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"},
+                        {63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"},
+                        {64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"},
+                        {65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"},
+                        {119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"},
+                        {120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"},
+                        {1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"}};
         for (const auto& b : boundary) {
             QByteArray bytes;
             for (int i = 0; i < b.n; ++i) bytes.append(static_cast<char>((i * 7 + 3) % 256));
@@ -44,7 +47,8 @@ private Q_SLOTS:
     void nistVectors() {
         QFETCH(QByteArray, input);
         QFETCH(QString, expected);
-        QCOMPARE(QString::fromStdString(Sha256::hex(input.constData(), static_cast<std::size_t>(input.size()))), expected);
+        QCOMPARE(QString::fromStdString(Sha256::hex(input.constData(), static_cast<std::size_t>(input.size()))),
+                 expected);
         if (input.size() <= 2000) {
             Sha256 h;
             for (char c : input) h.update(&c, 1);
