@@ -88,6 +88,10 @@ std::string SpecReport::problemText() const {
     return s;
 }
 
+// A cap on the whole model: layers allocate their weights when created, so without it a spec
+// (from a hostile model file, say) could ask for many gigabytes across many layers.
+constexpr std::int64_t kMaxModelParams = 200'000'000;
+
 SpecReport analyzeSpec(const ModelSpec& spec) {
     SpecReport report;
     if (spec.input.empty()) report.problems.push_back("the input shape is unknown (no dataset chosen)");
@@ -98,6 +102,7 @@ SpecReport analyzeSpec(const ModelSpec& spec) {
         LayerReport lr;
         lr.index = static_cast<int>(i) + 1;
         lr.kind = spec.layers[i].type;
+        if (report.totalParams > kMaxModelParams) shapeKnown = false;  // stop allocating: see below
         if (!shapeKnown) {
             lr.problem = "";
             report.layers.push_back(lr);
@@ -118,6 +123,9 @@ SpecReport analyzeSpec(const ModelSpec& spec) {
         }
         report.layers.push_back(lr);
     }
+    if (report.totalParams > kMaxModelParams)
+        report.problems.push_back("the model has more than " + std::to_string(kMaxModelParams / 1000000) +
+                                  " million parameters, too many to train on a CPU; use fewer or smaller layers");
     if (shapeKnown && report.problems.empty() && spec.classes > 0) {
         const auto outputs = static_cast<int>(shapeSize(shape));
         if (outputs != spec.classes)

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void everyProblemIsReported();
     void buildFailsWithAllProblems();
     void classMismatch();
+    void hugeModelIsRefusedBeforeAllocating();
     void registryMetadata();
     void defaultsBuildEveryKind();
     void jsonRoundTrip_data();
@@ -160,6 +161,19 @@ void ModelSpecTest::classMismatch() {
                                        "dense layer of \"units\": \"classes\""));
     QVERIFY(analyzeSpec(specOf(R"({"input": [1, 4, 4], "classes": 10, "layers": [
         {"type": "globalavgpool"}, {"type": "dense", "units": "classes"}]})")).ok());
+}
+
+void ModelSpecTest::hugeModelIsRefusedBeforeAllocating() {
+    // 40 dense layers of 8192×8192 (67 M weights each, 2.7 G in all): refused once the running
+    // count passes the cap, so at most one layer beyond it is ever allocated.
+    std::string layers;
+    for (int i = 0; i < 40; ++i) layers += std::string(i ? ", " : "") + R"({"type": "dense", "units": 8192})";
+    const std::string text = "{\"input\": [8192], \"layers\": [" + layers + "]}";
+    const SpecReport report = analyzeSpec(specOf(text.c_str()));
+    QVERIFY(!report.ok());
+    QVERIFY2(problems(report).contains("million parameters, too many to train on a CPU"), qPrintable(problems(report)));
+    QVERIFY(report.totalParams < 300'000'000);
+    QVERIFY(!Model::build(specOf(text.c_str())).ok());
 }
 
 void ModelSpecTest::registryMetadata() {
