@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training Studio set-up for a fresh Debian 12 machine, and quick when run again.
-#   scripts/setup.sh studio   install what is needed, build, open the studio on the built-in set
+#   scripts/setup.sh studio   install what is needed, build, train on the built-in shapes set
 #   scripts/setup.sh test     install what is needed, build, run the whole test suite (CTest)
 # Works as root or through sudo. Installs only missing Debian packages; builds incrementally.
 set -euo pipefail
@@ -43,9 +43,8 @@ cmake --build "$build" -j"$(nproc)"
 
 case "$mode" in
   studio)
-    if [ -x "$build/app/training-studio" ]; then
-      exec "$build/app/training-studio" --dataset shapes --model lenet "$@"
-    fi
+    # Until the studio window lands (next issue), the main job is the command line training
+    # the default model on the built-in shapes set and printing its progress.
     exec "$build/app/training-studio-cli" train --dataset shapes --model lenet --epochs 5 "$@"
     ;;
   test)
