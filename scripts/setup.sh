@@ -20,7 +20,7 @@ packages=(
 case "$mode" in
   studio) packages+=(xauth) ;;
   test) ;;
-  bench) packages+=(python3-torch) ;;
+  bench) packages+=(python3-torch libopenblas0-pthread) ;;  # without an optimized BLAS Debian's torch uses the reference one
   *) echo "usage: scripts/setup.sh studio|test|bench [arguments for the studio or ctest]" >&2; exit 2 ;;
 esac
 

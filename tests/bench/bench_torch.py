@@ -6,12 +6,19 @@ Prints one JSON object on stdout; progress goes to stderr.
     /usr/bin/python3 tests/bench/bench_torch.py --threads 2 --epochs 1
 """
 
+import os
+import sys
+
+# Debian's torch calls the system BLAS (BLAS_INFO=generic): with libopenblas0-pthread installed
+# that is OpenBLAS, whose own thread count torch.set_num_threads does not set. Match it to
+# --threads before numpy/torch load the library.
+if "--threads" in sys.argv[:-1]:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", sys.argv[sys.argv.index("--threads") + 1])
+
 import argparse
 import gzip
 import json
-import os
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -121,6 +128,8 @@ def main():
     a = p.parse_args()
 
     torch.manual_seed(a.seed)
+    # Our trainer flushes denormals to zero on its threads; do the same here for equal footing.
+    torch.set_flush_denormal(True)
     x_train, y_train, x_test, y_test = load(a.data)
     out = {"torch_version": torch.__version__, "threads": a.threads, "epochs": a.epochs,
            "batch_size": a.batch_size, "train_size": int(x_train.shape[0]), "models": {}}
