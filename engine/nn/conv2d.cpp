@@ -33,11 +33,7 @@ Result<std::unique_ptr<Layer>> Conv2D::create(const nlohmann::json& options, con
     l->m_bias = r.boolean("bias", true);
     l->m_init = r.text("init", "he", {"he", "glorot"});
     if (auto e = r.finish()) return Error::invalid(*e);
-    if (input.size() != 3)
-        return Error::invalid("needs an image input (C×H×W) but gets " +
-                              (input.size() == 1 ? std::to_string(input[0]) + " features"
-                                                 : "a " + shapeToString(input) + " input") +
-                              "; put it before flatten/dense");
+    if (auto problem = imageInputProblem(input)) return Error::invalid(*problem);
     const int c = input[0], h = input[1], w = input[2];
     if (padding >= kernel)
         return Error::invalid("padding " + std::to_string(padding) + " must be smaller than kernel " +

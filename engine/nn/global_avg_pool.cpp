@@ -11,11 +11,7 @@ namespace studio {
 Result<std::unique_ptr<Layer>> GlobalAvgPool::create(const nlohmann::json& options, const Shape& input) {
     SpecReader r(options);
     if (auto e = r.finish()) return Error::invalid(*e);
-    if (input.size() != 3)
-        return Error::invalid("needs an image input (C×H×W) but gets " +
-                              (input.size() == 1 ? std::to_string(input[0]) + " features"
-                                                 : "a " + shapeToString(input) + " input") +
-                              "; put it before flatten/dense");
+    if (auto problem = imageInputProblem(input)) return Error::invalid(*problem);
     auto l = std::make_unique<GlobalAvgPool>();
     l->m_in = input;
     l->m_out = {input[0]};

@@ -13,11 +13,7 @@ Result<std::unique_ptr<Layer>> Pool2D::create(Mode mode, const nlohmann::json& o
     l->m_size = r.integer("size", 2, 1, 64);
     l->m_stride = r.integer("stride", l->m_size, 1, 64);
     if (auto e = r.finish()) return Error::invalid(*e);
-    if (input.size() != 3)
-        return Error::invalid("needs an image input (C×H×W) but gets " +
-                              (input.size() == 1 ? std::to_string(input[0]) + " features"
-                                                 : "a " + shapeToString(input) + " input") +
-                              "; put it before flatten/dense");
+    if (auto problem = imageInputProblem(input)) return Error::invalid(*problem);
     const int c = input[0], h = input[1], w = input[2];
     if (l->m_size > h || l->m_size > w)
         return Error::invalid("window " + std::to_string(l->m_size) + " is larger than its " + std::to_string(h) +

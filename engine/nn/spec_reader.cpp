@@ -2,6 +2,15 @@
 
 namespace studio {
 
+std::optional<std::string> imageInputProblem(const std::vector<int>& input) {
+    if (input.size() == 3) return std::nullopt;
+    std::string got = "a ";
+    for (std::size_t i = 0; i < input.size(); ++i) got += (i ? "×" : "") + std::to_string(input[i]);
+    if (input.size() == 1) got = std::to_string(input[0]) + " features";
+    else got += " input";
+    return "needs an image input (C×H×W) but gets " + got + "; put it before flatten/dense";
+}
+
 int SpecReader::integer(const std::string& key, std::optional<int> fallback, int lo, int hi) {
     m_seen.insert(key);
     if (!has(key)) {

@@ -13,6 +13,12 @@
 
 namespace studio {
 
+class SpecReader;
+
+/// For layers that need C×H×W: nullopt when `input` is an image shape, else the problem in words
+/// ("needs an image input (C×H×W) but gets 120 features; put it before flatten/dense").
+std::optional<std::string> imageInputProblem(const std::vector<int>& input);
+
 class SpecReader {
 public:
     explicit SpecReader(const nlohmann::json& options) : m_options(options) {}
