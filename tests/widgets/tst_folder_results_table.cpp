@@ -1,0 +1,161 @@
+// FolderResultsTable: RFC 4180 CSV (quoting, CRLF, view order), sorting by value and by
+// natural file order, atomic writes that report failures, the export intent.
+#include "widgets/folder_results_table.h"
+
+#include <QFile>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace studio::widgets;
+using Row = FolderResultRow;
+
+namespace {
+
+const QList<Row> kRows{
+    {"img10.png", "seven", 0.5, {}},
+    {"img2.png", "one", 0.973, {}},
+    {"notes.png", {}, 0.0, "not an image"},
+    {"img1.png", "nine", 0.25, {}},
+};
+
+QStringList column(const FolderResultsTable& table, int c) {
+    QStringList cells;
+    for (int r = 0; r < table.rowCount(); ++r) cells << table.cellText(r, c);
+    return cells;
+}
+
+}  // namespace
+
+class FolderResultsTableTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void csvField_data();
+    void csvField();
+    void csvHasHeaderRowsAndCrlf();
+    void csvQuotesAwkwardNames();
+    void sortsByValueAndNaturalOrder();
+    void csvFollowsShownOrder();
+    void summaryAndErrorColumn();
+    void writesAtomicallyAndReportsFailure();
+    void exportButtonEmitsIntent();
+};
+
+void FolderResultsTableTest::csvField_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("plain") << "cat.png"
+                           << "cat.png";
+    QTest::newRow("empty") << ""
+                           << "";
+    QTest::newRow("spaces kept") << " a b "
+                                 << " a b ";
+    QTest::newRow("comma") << "a,b.png"
+                           << "\"a,b.png\"";
+    QTest::newRow("quote") << "say \"hi\".png"
+                           << "\"say \"\"hi\"\".png\"";
+    QTest::newRow("newline") << "two\nlines"
+                             << "\"two\nlines\"";
+    QTest::newRow("carriage return") << "a\rb"
+                                     << "\"a\rb\"";
+    QTest::newRow("only a quote") << "\""
+                                  << "\"\"\"\"";
+}
+
+void FolderResultsTableTest::csvField() {
+    QFETCH(QString, text);
+    QFETCH(QString, field);
+    QCOMPARE(FolderResultsTable::csvField(text), field);
+}
+
+void FolderResultsTableTest::csvHasHeaderRowsAndCrlf() {
+    FolderResultsTable table;
+    table.setRows(kRows, "digits");
+    QCOMPARE(table.toCsv(), QString("file,predicted_class,confidence,error\r\n"
+                                    "img10.png,seven,0.500000,\r\n"
+                                    "img2.png,one,0.973000,\r\n"
+                                    "notes.png,,,not an image\r\n"
+                                    "img1.png,nine,0.250000,\r\n"));
+}
+
+void FolderResultsTableTest::csvQuotesAwkwardNames() {
+    FolderResultsTable table;
+    table.setRows({{"my \"best\", cat.png", "cat, tabby", 0.9, {}},
+                   {"line\nbreak.png", {}, 0, "Could not read 'line\nbreak.png': \"truncated\""}});
+    QCOMPARE(table.toCsv(),
+             QString("file,predicted_class,confidence,error\r\n"
+                     "\"my \"\"best\"\", cat.png\",\"cat, tabby\",0.900000,\r\n"
+                     "\"line\nbreak.png\",,,\"Could not read 'line\nbreak.png': \"\"truncated\"\"\"\r\n"));
+}
+
+void FolderResultsTableTest::sortsByValueAndNaturalOrder() {
+    FolderResultsTable table;
+    table.setRows(kRows);
+    // Until the user sorts, the given order.
+    QCOMPARE(column(table, FolderResultsTable::FileColumn),
+             (QStringList{"img10.png", "img2.png", "notes.png", "img1.png"}));
+    table.view()->sortByColumn(FolderResultsTable::FileColumn, Qt::AscendingOrder);
+    QCOMPARE(column(table, FolderResultsTable::FileColumn),
+             (QStringList{"img1.png", "img2.png", "img10.png", "notes.png"}));
+    // Confidence by value (97.3 > 50 > 25), failed files last.
+    table.view()->sortByColumn(FolderResultsTable::ConfidenceColumn, Qt::DescendingOrder);
+    QCOMPARE(column(table, FolderResultsTable::ConfidenceColumn), (QStringList{"97.3%", "50%", "25%", ""}));
+    QCOMPARE(column(table, FolderResultsTable::FileColumn),
+             (QStringList{"img2.png", "img10.png", "img1.png", "notes.png"}));
+    table.view()->sortByColumn(FolderResultsTable::ClassColumn, Qt::AscendingOrder);
+    QCOMPARE(column(table, FolderResultsTable::ClassColumn), (QStringList{"", "nine", "one", "seven"}));
+}
+
+void FolderResultsTableTest::csvFollowsShownOrder() {
+    FolderResultsTable table;
+    table.setRows(kRows);
+    table.view()->sortByColumn(FolderResultsTable::ConfidenceColumn, Qt::DescendingOrder);
+    const QStringList lines = table.toCsv().split("\r\n", Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5);
+    QVERIFY(lines[1].startsWith("img2.png,"));
+    QVERIFY(lines[4].startsWith("notes.png,"));
+}
+
+void FolderResultsTableTest::summaryAndErrorColumn() {
+    FolderResultsTable table;
+    QVERIFY(!table.exportButton()->isEnabled());
+    table.setRows(kRows, "digits");
+    QCOMPARE(table.summaryText(), QString("digits: 4 files, 1 could not be classified"));
+    QCOMPARE(table.errorCount(), 1);
+    QVERIFY(table.exportButton()->isEnabled());
+    QVERIFY(!table.view()->isColumnHidden(FolderResultsTable::ErrorColumn));
+    table.setRows({{"a.png", "cat", 0.9, {}}});
+    QCOMPARE(table.summaryText(), QString("1 file"));
+    QVERIFY(table.view()->isColumnHidden(FolderResultsTable::ErrorColumn));
+}
+
+void FolderResultsTableTest::writesAtomicallyAndReportsFailure() {
+    QTemporaryDir dir;
+    FolderResultsTable table;
+    table.setRows({{"é, ü.png", "çat", 0.5, {}}});
+    const QString path = dir.filePath("results.csv");
+    QString error;
+    QVERIFY(table.writeCsv(path, &error));
+    QVERIFY(error.isEmpty());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(file.readAll()), table.toCsv());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"results.csv"});  // no temp file left
+    const QString bad = dir.filePath("missing/folder/results.csv");
+    QVERIFY(!table.writeCsv(bad, &error));
+    QVERIFY2(error.contains(bad), qPrintable(error));
+    QVERIFY(!QFile::exists(bad));
+}
+
+void FolderResultsTableTest::exportButtonEmitsIntent() {
+    FolderResultsTable table;
+    table.setRows(kRows);
+    QSignalSpy spy(&table, &FolderResultsTable::exportCsvRequested);
+    QTest::mouseClick(table.exportButton(), Qt::LeftButton);
+    QCOMPARE(spy.count(), 1);
+}
+
+QTEST_MAIN(FolderResultsTableTest)
+#include "tst_folder_results_table.moc"

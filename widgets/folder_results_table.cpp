@@ -1,0 +1,166 @@
+#include "widgets/folder_results_table.h"
+
+#include "widgets/probability_bars.h"
+#include "widgets/studio_icons.h"
+
+#include <QCollator>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace studio::widgets {
+namespace {
+
+constexpr int kSortRole = Qt::UserRole;
+constexpr int kRowRole = Qt::UserRole + 1;  // index into m_rows, for exporting in view order
+
+// Numbers by value, text the way people sort file names ("img2" before "img10").
+class ResultsSortModel : public QSortFilterProxyModel {
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+protected:
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override {
+        const QVariant a = left.data(kSortRole);
+        const QVariant b = right.data(kSortRole);
+        if (a.typeId() == QMetaType::Double && b.typeId() == QMetaType::Double) return a.toDouble() < b.toDouble();
+        return m_collator.compare(a.toString(), b.toString()) < 0;
+    }
+
+private:
+    QCollator m_collator = [] {
+        QCollator c{QLocale(QLocale::English)};  // the C locale ignores numeric mode
+        c.setNumericMode(true);
+        c.setCaseSensitivity(Qt::CaseInsensitive);
+        return c;
+    }();
+};
+
+QStandardItem* makeItem(const QString& text, const QVariant& sortKey, int row) {
+    auto* item = new QStandardItem(text);
+    item->setEditable(false);
+    item->setData(sortKey, kSortRole);
+    item->setData(row, kRowRole);
+    if (!text.isEmpty()) item->setToolTip(text);
+    return item;
+}
+
+}  // namespace
+
+FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
+    m_model = new QStandardItemModel(0, ColumnCount, this);
+    m_model->setHorizontalHeaderLabels({tr("File"), tr("Predicted class"), tr("Confidence"), tr("Error")});
+    auto* proxy = new ResultsSortModel(this);
+    proxy->setSourceModel(m_model);
+
+    m_view = new QTableView(this);
+    m_view->setModel(proxy);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->verticalHeader()->hide();
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setSortIndicator(-1, Qt::AscendingOrder);  // the given order until the user sorts
+    m_view->setSortingEnabled(true);
+    header->setSectionResizeMode(FileColumn, QHeaderView::Interactive);
+    header->setSectionResizeMode(ClassColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ConfidenceColumn, QHeaderView::ResizeToContents);
+    header->setStretchLastSection(true);
+    header->resizeSection(FileColumn, 280);
+
+    m_summary = new QLabel(this);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_export = new QPushButton(studioIcon(QStringLiteral("save")), tr("Export CSV…"), this);
+    m_export->setToolTip(tr("Save these results as a CSV file for a spreadsheet"));
+    connect(m_export, &QPushButton::clicked, this, &FolderResultsTable::exportCsvRequested);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_export);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+    setRows({});
+}
+
+void FolderResultsTable::setRows(const QList<FolderResultRow>& rows, const QString& folder) {
+    m_rows = rows;
+    m_model->removeRows(0, m_model->rowCount());
+    for (int i = 0; i < rows.size(); ++i) {
+        const FolderResultRow& r = rows[i];
+        const bool failed = !r.error.isEmpty();
+        // Failed files sort below every real confidence.
+        m_model->appendRow(
+            {makeItem(r.file, r.file, i), makeItem(r.predictedClass, r.predictedClass, i),
+             makeItem(failed ? QString() : ProbabilityBars::percentText(r.confidence), failed ? -1.0 : r.confidence, i),
+             makeItem(r.error, r.error, i)});
+        m_model->item(i, ConfidenceColumn)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    const int errors = errorCount();
+    QString summary = rows.isEmpty()     ? tr("No folder classified yet")
+                      : rows.size() == 1 ? tr("1 file")
+                                         : tr("%1 files").arg(rows.size());
+    if (errors > 0) summary += tr(", %1 could not be classified").arg(errors);
+    if (!folder.isEmpty()) summary = tr("%1: %2").arg(folder, summary);
+    m_summary->setText(summary);
+    m_export->setEnabled(!rows.isEmpty());
+    m_view->setColumnHidden(ErrorColumn, errors == 0);
+}
+
+int FolderResultsTable::errorCount() const {
+    return int(
+        std::count_if(m_rows.begin(), m_rows.end(), [](const FolderResultRow& r) { return !r.error.isEmpty(); }));
+}
+
+QString FolderResultsTable::summaryText() const {
+    return m_summary->text();
+}
+
+QString FolderResultsTable::cellText(int row, int column) const {
+    return m_view->model()->index(row, column).data(Qt::DisplayRole).toString();
+}
+
+QString FolderResultsTable::csvField(const QString& text) {
+    static const QString special = QStringLiteral(",\"\r\n");
+    bool quote = false;
+    for (QChar c : text) quote = quote || special.contains(c);
+    if (!quote) return text;
+    QString escaped = text;
+    escaped.replace(QLatin1Char('"'), QLatin1String("\"\""));
+    return QLatin1Char('"') + escaped + QLatin1Char('"');
+}
+
+QString FolderResultsTable::toCsv() const {
+    const QString end = QStringLiteral("\r\n");
+    QString csv = QStringLiteral("file,predicted_class,confidence,error") + end;
+    const QAbstractItemModel* shown = m_view->model();
+    for (int row = 0; row < shown->rowCount(); ++row) {
+        const FolderResultRow& r = m_rows.at(shown->index(row, 0).data(kRowRole).toInt());
+        const QString confidence = r.error.isEmpty() ? QString::number(r.confidence, 'f', 6) : QString();
+        csv += QStringList{csvField(r.file), csvField(r.predictedClass), confidence, csvField(r.error)}.join(
+                   QLatin1Char(',')) +
+               end;
+    }
+    return csv;
+}
+
+bool FolderResultsTable::writeCsv(const QString& path, QString* error) const {
+    QSaveFile file(path);
+    const QByteArray bytes = toCsv().toUtf8();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        if (error) *error = tr("Could not write '%1': %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace studio::widgets
