@@ -59,7 +59,7 @@ void fillPrediction(const float* z, int classes, int topK, Prediction& out) {
     }
 }
 
-Result<Tensor> prepareImage(const Preprocessing& p, const DecodedImage& image) {
+Result<DecodedImage> modelView(const Preprocessing& p, const DecodedImage& image) {
     if (!p.isImage || p.inputShape.size() != 3)
         return Error::invalid("This model takes feature vectors (" + shapeToString(p.inputShape) + "), not images.",
                               "Predict with a model trained on an image dataset.");
@@ -72,12 +72,17 @@ Result<Tensor> prepareImage(const Preprocessing& p, const DecodedImage& image) {
         image.chw.size() != static_cast<std::size_t>(image.channels) * static_cast<std::size_t>(image.height) *
                                 static_cast<std::size_t>(image.width))
         return Error::invalid("The image is empty or its pixel data does not match its size.", "Choose another image.");
-    const DecodedImage fitted = fitImage(image, channels, height, width, p.resize);
-    Tensor x({1, channels, height, width});
-    STUDIO_ASSERT(fitted.chw.size() == x.size(), "prepareImage: fitImage returned another size");
+    return fitImage(image, channels, height, width, p.resize);
+}
+
+Result<Tensor> prepareImage(const Preprocessing& p, const DecodedImage& image) {
+    auto fitted = modelView(p, image);
+    if (!fitted.ok()) return fitted.error();
+    Tensor x({1, p.inputShape[0], p.inputShape[1], p.inputShape[2]});
+    STUDIO_ASSERT(fitted->chw.size() == x.size(), "prepareImage: fitImage returned another size");
     // Exactly Dataset::sampleAsFloat: pixel · (1/255) in float.
     constexpr float scale = 1.0f / 255.0f;
-    for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(fitted.chw[k]) * scale;
+    for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(fitted->chw[k]) * scale;
     p.normalize(x.data());
     return x;
 }

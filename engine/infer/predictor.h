@@ -25,6 +25,10 @@ struct Prediction {
 /// preprocessing's resize mode, converting gray↔RGB), ·(1/255), normalize.
 /// Errors: the preprocessing is for feature vectors, or for a channel count images do not have.
 Result<Tensor> prepareImage(const Preprocessing& preprocessing, const DecodedImage& image);
+/// Exactly what the model sees, for showing it: the image fitted to the input size and channel
+/// count (the same fitImage call as prepareImage), still 8-bit, before ·(1/255) and normalize.
+/// Errors: as prepareImage.
+Result<DecodedImage> modelView(const Preprocessing& preprocessing, const DecodedImage& image);
 
 /// Reads, decodes, prepares and predicts one image file. Errors name the file.
 Result<Prediction> predictFile(const ModelSnapshot& snapshot, const std::string& path, int topK);

@@ -92,7 +92,7 @@ void Model::forward(Workspace& ws, const RunContext& ctx) const {
     }
 }
 
-void Model::backward(Workspace& ws, const Tensor& dOut, const RunContext& ctx) const {
+void Model::backward(Workspace& ws, const Tensor& dOut, const RunContext& ctx, Tensor* dInput) const {
     RunContext c = ctx;
     const Tensor* dy = &dOut;
     Tensor* bufs[2] = {&ws.m_dA, &ws.m_dB};
@@ -100,7 +100,7 @@ void Model::backward(Workspace& ws, const Tensor& dOut, const RunContext& ctx) c
     for (std::size_t k = m_layers.size(); k-- > 0;) {
         c.layerIndex = static_cast<int>(k);
         const Layer& layer = *m_layers[k];
-        Tensor* dx = k == 0 ? nullptr : bufs[flip];
+        Tensor* dx = k == 0 ? dInput : bufs[flip];
         std::span<Tensor> grads(ws.m_grads.data() + m_paramOffset[k], layer.params().size());
         layer.backward(ws.m_acts[k], ws.m_acts[k + 1], *dy, dx, grads, ws.m_scratch[k], c);
         dy = dx;

@@ -63,7 +63,9 @@ public:
     /// ws.input():(N, input...) → ws.output():(N, outputSize).
     void forward(Workspace& ws, const RunContext& ctx) const;
     /// Requires: forward(ws, ctx) ran. dOut:(N, outputSize). Ensures: ws.grads() += gradients.
-    void backward(Workspace& ws, const Tensor& dOut, const RunContext& ctx) const;
+    /// dInput (optional, for saliency maps): overwritten with dL/dx:(N, input...). Training
+    /// passes null, and the first layer then skips computing its dx as before.
+    void backward(Workspace& ws, const Tensor& dOut, const RunContext& ctx, Tensor* dInput = nullptr) const;
     /// Combines statistic slots (BatchNorm running stats) summed over `shards` shards.
     void updateStatistics(const std::vector<Tensor>& summed, int shards);
 
