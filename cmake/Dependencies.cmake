@@ -6,10 +6,11 @@ find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 
 # OpenCV: only the components we use. Debian's OpenCVConfig.cmake ships in libopencv-dev,
-# which drags in every module (highgui pulls Qt 5), so we import the three -dev packages'
-# libraries directly.
+# which drags in every module (highgui pulls Qt 5), so we import the four -dev packages'
+# libraries directly. videoio (webcam frames) depends on FFmpeg/GStreamer/V4L libraries but
+# not on highgui or Qt (checked with apt-get install -s --no-install-recommends).
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
-foreach(component core imgproc imgcodecs)
+foreach(component core imgproc imgcodecs videoio)
   find_library(OPENCV_${component}_LIBRARY opencv_${component} REQUIRED)
   add_library(OpenCV::${component} UNKNOWN IMPORTED)
   set_target_properties(OpenCV::${component} PROPERTIES

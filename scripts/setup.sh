@@ -14,7 +14,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6-dev
   libtbb-dev libeigen3-dev nlohmann-json3-dev zlib1g-dev
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   dataset-fashion-mnist fonts-dejavu-core
 )
 case "$mode" in
