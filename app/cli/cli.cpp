@@ -17,7 +17,7 @@ Train and use neural networks on the CPU, headless (the same engine as the studi
 
 Commands:
   train      --dataset NAME|PATH --model PRESET|SPEC.json [options]   train, report per epoch
-  predict    --model FILE IMAGE... [--top K] [--json]                 classify images
+  predict    --model FILE IMAGE|FOLDER... [--csv F] [--saliency F]    classify images, explain one
   evaluate   --model FILE --dataset NAME|PATH [--json]                accuracy, confusion, per-class scores
   datasets                                                            built-in and installed datasets
   bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch

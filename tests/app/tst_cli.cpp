@@ -3,7 +3,9 @@
 
 #include <QtTest>
 
+#include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -181,7 +183,134 @@ private Q_SLOTS:
         QVERIFY(r.err.contains("nothing.png"));
     }
 
+    void saliencyHeatmapIsWritten() {
+        const QString model = shapesModel();
+        QVERIFY(!model.isEmpty());
+        const QString png = m_dir.filePath("circle-saliency.png");
+        const Run r = cli({"predict", "--model", model, samples("shape-circle.png"), "--saliency", png});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("saliency (occlusion) of circle"), qPrintable(r.out));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), QSize(112, 112));  // the source image's size, not the model's 28×28
+        QVERIFY(!image.isGrayscale());
+
+        const QString gradient = m_dir.filePath("star-gradient.png");
+        const Run g = cli({"predict", "--model", model, samples("shape-star.png"), "--saliency", gradient,
+                           "--saliency-method", "gradient", "--saliency-class", "ring", "--json"});
+        QVERIFY2(g.exitCode == 0, qPrintable(g.err));
+        const QJsonObject s = g.lastJson()["saliency"].toObject();
+        QCOMPARE(s["method"].toString(), QString("gradient"));
+        QCOMPARE(s["class"].toString(), QString("ring"));
+        QCOMPARE(s["index"].toInt(), 5);
+        QCOMPARE(s["path"].toString(), gradient);
+        QVERIFY(s["probability"].toDouble() >= 0.0 && s["probability"].toDouble() < 0.5);
+        QCOMPARE(QImage(gradient).size(), QSize(112, 112));
+
+        const Run byIndex = cli({"predict", "--model", model, samples("shape-star.png"), "--saliency", gradient,
+                                 "--saliency-class", "3", "--json"});
+        QVERIFY2(byIndex.exitCode == 0, qPrintable(byIndex.err));
+        QCOMPARE(byIndex.lastJson()["saliency"].toObject()["class"].toString(), QString("star"));
+    }
+
+    void saliencyMistakesGiveOneLine_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("named");
+        const QString out = m_dir.filePath("never.png");
+        QTest::newRow("unknown class") << QStringList{samples("shape-ring.png"), "--saliency", out, "--saliency-class",
+                                                      "hexagon"}
+                                       << "hexagon";
+        QTest::newRow("class index too large")
+            << QStringList{samples("shape-ring.png"), "--saliency", out, "--saliency-class", "8"} << "'8'";
+        QTest::newRow("unknown method") << QStringList{samples("shape-ring.png"), "--saliency", out,
+                                                       "--saliency-method", "heat"}
+                                        << "heat";
+        QTest::newRow("two images") << QStringList{samples("shape-ring.png"), samples("shape-star.png"), "--saliency",
+                                                   out}
+                                    << "--saliency";
+        QTest::newRow("folder") << QStringList{samples(""), "--saliency", out} << "folder";
+        QTest::newRow("class without saliency")
+            << QStringList{samples("shape-ring.png"), "--saliency-class", "ring"} << "--saliency-class";
+    }
+    void saliencyMistakesGiveOneLine() {
+        QFETCH(QStringList, extra);
+        QFETCH(QString, named);
+        const QString model = shapesModel();
+        QVERIFY(!model.isEmpty());
+        const Run r = cli(QStringList{"predict", "--model", model} + extra);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.errLines().size(), 1);
+        QVERIFY2(r.err.contains(named), qPrintable(r.err));
+        QVERIFY(!QFile::exists(m_dir.filePath("never.png")));
+    }
+
+    void folderWithCsv() {
+        const QString model = shapesModel();
+        QVERIFY(!model.isEmpty());
+        QDir dir(m_dir.path());
+        QVERIFY(dir.mkpath("folder/deeper"));
+        const QString folder = m_dir.filePath("folder");
+        for (const char* name : {"shape-circle.png", "shape-square.png", "shape-star.jpg"})
+            QVERIFY(QFile::copy(samples(name), folder + "/" + name));
+        QVERIFY(QFile::copy(samples("shape-cross.png"), folder + "/deeper/shape-cross.png"));
+        QFile text(folder + "/words.png");  // a text file with an image's name
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("these are words, not pixels\n");
+        text.close();
+        QFile notes(folder + "/notes.txt");
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.close();
+
+        const QString csv = m_dir.filePath("results.csv");
+        const Run r = cli({"predict", "--model", model, folder, "--csv", csv, "--top", "1"});
+        QCOMPARE(r.exitCode, 1);  // one image failed; the others are still there
+        QCOMPARE(r.errLines().size(), 1);
+        QVERIFY2(r.err.contains("words.png"), qPrintable(r.err));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);  // sorted by name; notes.txt and deeper/ are not images here
+        QVERIFY2(lines[0].startsWith(folder + "/shape-circle.png: circle "), qPrintable(lines[0]));
+        QVERIFY2(lines[1].startsWith(folder + "/shape-square.png: square "), qPrintable(lines[1]));
+        QVERIFY2(lines[2].startsWith(folder + "/shape-star.jpg: star "), qPrintable(lines[2]));
+        QVERIFY2(lines[3].startsWith(folder + "/words.png: error: "), qPrintable(lines[3]));
+
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 5);
+        QCOMPARE(rows[0], QString("file,predicted,confidence,error"));
+        QVERIFY2(rows[1].startsWith(folder + "/shape-circle.png,circle,0."), qPrintable(rows[1]));
+        QVERIFY(rows[1].endsWith(","));
+        QVERIFY2(rows[4].startsWith(folder + "/words.png,,,\""), qPrintable(rows[4]));  // the message has commas
+
+        const Run deep = cli({"predict", "--model", model, folder + "/deeper", "--recursive", "--json"});
+        QCOMPARE(deep.exitCode, 0);
+        const QJsonArray images = deep.lastJson()["predictions"].toArray();
+        QCOMPARE(images.size(), 1);
+        QCOMPARE(images[0].toObject()["top"].toArray()[0].toObject()["class"].toString(), QString("cross"));
+        const Run all = cli({"predict", "--model", model, folder, "--recursive", "--json"});
+        QCOMPARE(all.exitCode, 1);
+        const QJsonArray five = all.lastJson()["predictions"].toArray();
+        QCOMPARE(five.size(), 5);
+        QVERIFY(five[4].toObject()["error"].toString().contains("words.png"));
+
+        QVERIFY(dir.mkpath("nothing"));
+        const Run empty = cli({"predict", "--model", model, m_dir.filePath("nothing")});
+        QVERIFY(empty.exitCode > 0);
+        QCOMPARE(empty.errLines().size(), 1);
+        QVERIFY(empty.err.contains("no images"));
+    }
+
 private:
+    // A lenet trained on shapes for the prediction tests (trained once, on first use).
+    QString shapesModel() {
+        const QString model = m_dir.filePath("shapes-saliency.tsmodel");
+        if (QFile::exists(model)) return model;
+        const Run train = cli({"train", "--dataset", "shapes", "--samples", "3000", "--model", "lenet", "--epochs", "4",
+                               "--lr", "0.003", "--save", model});
+        if (train.exitCode != 0) qWarning("training failed: %s", qPrintable(train.err));
+        return train.exitCode == 0 ? model : QString();
+    }
+
     QTemporaryDir m_dir;
 };
 
