@@ -92,8 +92,9 @@ PredictionCard::PredictionCard(int cardId, const QString& title, const QString& 
     m_correction = new QComboBox(m_result);
     m_correction->setPlaceholderText(tr("Correct…"));
     m_correction->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_correction->setMinimumContentsLength(6);
+    m_correction->setMinimumContentsLength(3);
     m_addToTraining = new QPushButton(tr("Add to training data"), m_result);
+    m_addToTraining->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);  // the combo gives way
     connect(m_correction, &QComboBox::currentIndexChanged, this, [this] { updateCorrection(); });
     connect(m_addToTraining, &QPushButton::clicked, this, [this] {
         if (m_correction->currentIndex() >= 0)
@@ -263,11 +264,11 @@ void PredictionCard::setState(State state) {
 
 void PredictionCard::updatePicture() {
     const QImage picture = shownPicture();
-    if (picture.isNull() && m_state == State::Error) {
-        m_picture->setPixmap(studioIcon(QStringLiteral("problem")).pixmap(48, 48));
-    } else {
-        m_picture->setPixmap(fitted(picture, m_picture->size()));
-    }
+    // Nothing to show for a file that is not an image: a short strip with the problem icon.
+    const bool iconOnly = picture.isNull() && m_state == State::Error;
+    m_picture->setFixedSize(kPictureWidth, iconOnly ? kPictureHeight / 2 : kPictureHeight);
+    m_picture->setPixmap(iconOnly ? studioIcon(QStringLiteral("problem")).pixmap(40, 40)
+                                  : fitted(picture, QSize(kPictureWidth, kPictureHeight)));
     m_picture->setToolTip(isShowingSaliency() ? tr("Why: the brighter a region, the more it moved the score")
                                               : QString());
 }
