@@ -67,6 +67,8 @@ FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
     m_view->setWordWrap(false);
     m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     QHeaderView* header = m_view->horizontalHeader();
     header->setSortIndicator(-1, Qt::AscendingOrder);  // the given order until the user sorts
     m_view->setSortingEnabled(true);
@@ -95,6 +97,8 @@ FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
 void FolderResultsTable::setRows(const QList<FolderResultRow>& rows, const QString& folder) {
     m_rows = rows;
     m_model->removeRows(0, m_model->rowCount());
+    const bool dark = m_view->palette().color(QPalette::Base).lightness() < 128;
+    const QColor errorColor = dark ? QColor(255, 120, 110) : QColor(190, 30, 30);  // as RunLog's errors
     for (int i = 0; i < rows.size(); ++i) {
         const FolderResultRow& r = rows[i];
         const bool failed = !r.error.isEmpty();
@@ -104,6 +108,7 @@ void FolderResultsTable::setRows(const QList<FolderResultRow>& rows, const QStri
              makeItem(failed ? QString() : ProbabilityBars::percentText(r.confidence), failed ? -1.0 : r.confidence, i),
              makeItem(r.error, r.error, i)});
         m_model->item(i, ConfidenceColumn)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        if (failed) m_model->item(i, ErrorColumn)->setForeground(errorColor);
     }
     const int errors = errorCount();
     QString summary = rows.isEmpty()     ? tr("No folder classified yet")
