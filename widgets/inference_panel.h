@@ -111,10 +111,16 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loadModelRequested();
+    /// Re-run the cards with k classes (or read topK() for the next prediction).
     void topKChanged(int k);
+    /// The cards already show (on) or hide their overlays; when on, the app computes saliency
+    /// for cardIds() and answers with setCardSaliency().
     void saliencyToggled(bool on);
+    /// Recompute the overlays for this class (-1: each card's predicted class).
     void saliencyClassChanged(int classIndexOrMinus1);
+    /// On: start the camera and call setCameraFrame() per frame, or setCameraMessage() if none.
     void cameraToggled(bool on);
+    /// Ask for a folder, classify it, answer with showFolderResults().
     void classifyFolderRequested();
     /// Local files and folders, as dropped or pasted (folders not expanded: the app does that).
     void filesDropped(const QStringList& paths);
@@ -126,6 +132,7 @@ Q_SIGNALS:
     void cardRemoved(int cardId);
     /// The user pressed Clear: all cards and folder results are gone.
     void cleared();
+    /// Ask where to save, then folderResults()->writeCsv(path, &error).
     void exportCsvRequested();
 
 protected:
