@@ -1,15 +1,714 @@
 #include "app/gui/main_window.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
 #include <QLabel>
+#include <QMenuBar>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "app/gui/dataset_loader.h"
+#include "app/gui/dataset_panel.h"
+#include "app/gui/engine_conversions.h"
+#include "app/gui/training_controller.h"
+#include "app/gui/training_setup.h"
+#include "engine/io/model_file.h"
+#include "engine/nn/layer_registry.h"
+#include "widgets/architecture_editor.h"
+#include "widgets/hyperparameter_form.h"
+#include "widgets/live_chart.h"
+#include "widgets/run_log.h"
+#include "widgets/schedule_preview.h"
+#include "widgets/studio_icons.h"
+#include "widgets/training_controls.h"
 
 namespace studio::app {
 
+using widgets::RunLog;
+
+/// One undoable edit: the whole project before and after (projects are small values).
+class ProjectEdit : public QUndoCommand {
+public:
+    ProjectEdit(MainWindow* window, Project before, Project after, const QString& text)
+        : QUndoCommand(text), m_window(window), m_before(std::move(before)), m_after(std::move(after)) {}
+    void redo() override { m_window->applyProject(m_after); }
+    void undo() override { m_window->applyProject(m_before); }
+
+private:
+    MainWindow* m_window;
+    Project m_before, m_after;
+};
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+QScrollArea* scrolling(QWidget* content) {
+    auto* area = new QScrollArea;
+    area->setWidget(content);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return area;
+}
+
+QString percent(double fraction) {
+    return std::isfinite(fraction) ? QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%') : QStringLiteral("n/a");
+}
+
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle(tr("Training Studio"));
-    auto* label = new QLabel(tr("Training Studio"), this);
-    label->setAlignment(Qt::AlignCenter);
-    setCentralWidget(label);
+    setWindowTitle(tr("Training Studio[*]"));
+    setWindowIcon(widgets::studioIcon("start"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    m_undo = new QUndoStack(this);
+    connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
+    m_loader = new DatasetLoader(this);
+    m_prepare = new QFutureWatcher<Result<TrainingSetup>>(this);
+    m_project = defaultProject();
+
+    buildCentral();
+    buildDocks();
+    buildMenus();
+    m_training = new TrainingController({m_controls, m_lossChart, m_accuracyChart, m_lrChart, m_log}, this);
+    connectIntents();
+    statusBar()->showMessage(tr("Ready"));
     resize(1280, 800);
+    restoreSettings();
+    m_datasetPanel->setCatalog(listDatasets());
+    applyProject(m_project);
+}
+
+MainWindow::~MainWindow() {
+    m_prepare->waitForFinished();
+    m_loader->waitForIdle();
+}
+
+void MainWindow::buildCentral() {
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+
+    auto* training = new QWidget;
+    auto* layout = new QVBoxLayout(training);
+    m_controls = new widgets::TrainingControls(training);
+    layout->addWidget(m_controls);
+    m_result = new QLabel(training);
+    m_result->setObjectName("resultLabel");
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_result->setWordWrap(true);
+    layout->addWidget(m_result);
+
+    auto* charts = new QWidget;
+    charts->setObjectName("charts");
+    auto* grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
+    m_lossChart = new widgets::LiveChart(charts);
+    m_lossChart->setTitle(tr("Loss"));
+    m_lossChart->setXAxisTitle(tr("Epoch"));
+    m_lossChart->setAxisGroupTitle({}, tr("Cross-entropy"));
+    m_lossChart->addSeries("batch", tr("Training (per batch)"), QColor(100, 149, 237));
+    m_lossChart->setSmoothing("batch", 0.9);
+    m_lossChart->addSeries("train", tr("Training (epoch)"), QColor(31, 84, 180));
+    m_lossChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
+    m_accuracyChart = new widgets::LiveChart(charts);
+    m_accuracyChart->setTitle(tr("Accuracy"));
+    m_accuracyChart->setXAxisTitle(tr("Epoch"));
+    m_accuracyChart->setAxisGroupTitle({}, tr("Fraction correct"));
+    m_accuracyChart->addSeries("train", tr("Training"), QColor(31, 84, 180));
+    m_accuracyChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
+    m_lrChart = new widgets::LiveChart(charts);
+    m_lrChart->setTitle(tr("Learning rate"));
+    m_lrChart->setXAxisTitle(tr("Epoch"));
+    m_lrChart->setAxisGroupTitle({}, tr("Rate"));
+    m_lrChart->addSeries("lr", tr("Learning rate"), QColor(46, 139, 87));
+    grid->addWidget(m_lossChart, 0, 0, 2, 1);
+    grid->addWidget(m_accuracyChart, 0, 1);
+    grid->addWidget(m_lrChart, 1, 1);
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 2);
+
+    m_log = new widgets::RunLog;
+    auto* split = new QSplitter(Qt::Vertical, training);
+    split->addWidget(charts);
+    split->addWidget(m_log);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    split->setSizes({520, 130});
+    layout->addWidget(split, 1);
+    m_tabs->addTab(training, tr("Training"));
+    setCentralWidget(m_tabs);
+}
+
+void MainWindow::buildDocks() {
+    m_datasetPanel = new DatasetPanel;
+    auto* data = new QDockWidget(tr("Data"), this);
+    data->setObjectName("dataDock");
+    data->setWidget(scrolling(m_datasetPanel));
+
+    m_architecture = new widgets::ArchitectureEditor;
+    m_architecture->setLayerKinds(layerKindDescriptions());
+    QStringList presets;
+    for (const auto& p : presetNames()) presets.append(toQString(p));
+    m_architecture->setPresets(presets);
+    auto* model = new QDockWidget(tr("Model"), this);
+    model->setObjectName("modelDock");
+    model->setWidget(m_architecture);
+
+    auto* settings = new QWidget;
+    auto* settingsLayout = new QVBoxLayout(settings);
+    m_hyperparameters = new widgets::HyperparameterForm(settings);
+    m_hyperparameters->setFields(trainingFields());
+    m_schedule = new widgets::SchedulePreview(settings);
+    m_schedule->setMinimumHeight(170);
+    settingsLayout->addWidget(m_schedule);
+    settingsLayout->addWidget(m_hyperparameters, 1);
+    auto* training = new QDockWidget(tr("Training settings"), this);
+    training->setObjectName("trainingDock");
+    training->setWidget(scrolling(settings));
+
+    for (QDockWidget* dock : {data, model, training}) {
+        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+        dock->setMinimumWidth(380);
+        addDockWidget(Qt::LeftDockWidgetArea, dock);
+    }
+    tabifyDockWidget(data, model);
+    tabifyDockWidget(model, training);
+    data->raise();
+    setTabPosition(Qt::LeftDockWidgetArea, QTabWidget::North);
+    // Docks take their width once the window has its own (a saved state overrides this).
+    QTimer::singleShot(0, this, [this, data] {
+        if (!m_stateRestored) resizeDocks({data}, {440}, Qt::Horizontal);
+    });
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(widgets::studioIcon("open"), tr("&Open Project…"), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a project"), {}, tr("Projects (*.json)"));
+        if (!path.isEmpty()) (void)openProject(path);
+    });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(widgets::studioIcon("save"), tr("&Save Project"), QKeySequence::Save, this, [this] {
+        QString path = m_projectPath;
+        if (path.isEmpty()) path = QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
+        if (!path.isEmpty()) (void)saveProject(path);
+    });
+    file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
+        if (!path.isEmpty()) (void)saveProject(path);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Load Model…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
+        if (!path.isEmpty()) (void)loadModel(path);
+    });
+    file->addAction(tr("Save &Model…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the trained model"), "model.tsmodel", tr("Models (*.tsmodel)"));
+        if (!path.isEmpty()) saveModel(path);
+    });
+    file->addAction(tr("&Export Charts as PNG…"), this, &MainWindow::exportCharts);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu* train = menuBar()->addMenu(tr("&Training"));
+    m_startAction = train->addAction(widgets::studioIcon("start"), tr("&Start"), this, &MainWindow::startTraining);
+    m_startAction->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_Return)});
+    m_pauseAction = train->addAction(widgets::studioIcon("pause"), tr("&Pause / Resume"), this, [this] {
+        if (m_training->isPaused()) m_training->resume();
+        else m_training->pause();
+    });
+    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_stopAction = train->addAction(widgets::studioIcon("stop"), tr("S&top"), this, [this] { m_training->stop(); });
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::connectIntents() {
+    connect(m_datasetPanel, &DatasetPanel::datasetRequested, this, &MainWindow::requestDataset);
+    connect(m_datasetPanel, &DatasetPanel::settingEdited, this,
+            [this](const QString& key, const QVariant&, const QVariant& value) {
+                setSettingEdited(key, value, tr("Change %1").arg(key));
+            });
+    connect(m_hyperparameters, &widgets::HyperparameterForm::valueEdited, this,
+            [this](const QString& key, const QVariant&, const QVariant& value) {
+                if (key == QLatin1String("dropout")) {
+                    editSpec([&](ModelSpec& spec) {
+                        for (auto& layer : spec.layers)
+                            if (layer.type == "dropout") layer.options["rate"] = value.toDouble();
+                    }, tr("Change dropout rate"));
+                    return;
+                }
+                setSettingEdited(key, value, tr("Change %1").arg(key));
+            });
+    connect(m_loader, &DatasetLoader::loaded, this, &MainWindow::onDatasetLoaded);
+    connect(m_loader, &DatasetLoader::failed, this, &MainWindow::onDatasetFailed);
+
+    using widgets::ArchitectureEditor;
+    connect(m_architecture, &ArchitectureEditor::presetRequested, this, &MainWindow::setPreset);
+    connect(m_architecture, &ArchitectureEditor::layerInsertRequested, this, [this](int index, const QString& kind) {
+        editSpec([&](ModelSpec& spec) {
+            LayerSpec layer{toStdString(kind), nlohmann::json::object()};
+            if (const LayerKindInfo* info = findLayerKind(layer.type))
+                for (const auto& o : info->options)
+                    if (!o.fallback.is_null()) layer.options[o.key] = o.fallback;
+                    else if (o.type == LayerOptionInfo::Type::Integer)
+                        layer.options[o.key] = static_cast<std::int64_t>(std::max(1.0, o.min));
+                    else if (o.type == LayerOptionInfo::Type::Number) layer.options[o.key] = o.min;
+            index = std::clamp(index, 0, int(spec.layers.size()));
+            spec.layers.insert(spec.layers.begin() + index, layer);
+        }, tr("Add %1 layer").arg(kind));
+    });
+    connect(m_architecture, &ArchitectureEditor::layerRemoveRequested, this, [this](int index) {
+        editSpec([&](ModelSpec& spec) {
+            if (index >= 0 && index < int(spec.layers.size())) spec.layers.erase(spec.layers.begin() + index);
+        }, tr("Remove layer %1").arg(index + 1));
+    });
+    connect(m_architecture, &ArchitectureEditor::layerMoveRequested, this, [this](int from, int to) {
+        editSpec([&](ModelSpec& spec) {
+            const int n = int(spec.layers.size());
+            if (from < 0 || from >= n || to < 0 || to >= n || from == to) return;
+            LayerSpec moved = spec.layers[std::size_t(from)];
+            spec.layers.erase(spec.layers.begin() + from);
+            spec.layers.insert(spec.layers.begin() + to, moved);
+        }, tr("Move layer %1").arg(from + 1));
+    });
+    connect(m_architecture, &ArchitectureEditor::layerOptionEdited, this,
+            [this](int index, const QString& key, const QVariant& value) {
+                editSpec([&](ModelSpec& spec) {
+                    if (index >= 0 && index < int(spec.layers.size()))
+                        spec.layers[std::size_t(index)].options[toStdString(key)] = toJson(value);
+                }, tr("Change layer %1 %2").arg(index + 1).arg(key));
+            });
+    connect(m_architecture, &ArchitectureEditor::loadSpecRequested, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load a model spec"), {}, tr("Model specs (*.json)"));
+        if (path.isEmpty()) return;
+        auto spec = ModelSpec::fromFile(toStdString(path));
+        if (!spec) return showError(errorText(spec.error()));
+        Project next = m_project;
+        next.preset.clear();
+        next.spec = spec->toJson();
+        editProject(next, tr("Load model spec %1").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_architecture, &ArchitectureEditor::saveSpecRequested, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the model spec"), "model.json", tr("Model specs (*.json)"));
+        if (path.isEmpty()) return;
+        QSaveFile out(path);
+        const std::string text = currentSpec().toJson().dump(2) + "\n";
+        if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), qint64(text.size())) < 0 || !out.commit())
+            return showError(tr("Could not save the model spec to '%1': %2. Choose a folder you can write to.")
+                                 .arg(path, out.errorString()));
+        showInfo(tr("Saved the model spec to %1").arg(path));
+    });
+
+    using widgets::TrainingControls;
+    connect(m_controls, &TrainingControls::startRequested, this, &MainWindow::startTraining);
+    connect(m_controls, &TrainingControls::pauseRequested, m_training, &TrainingController::pause);
+    connect(m_controls, &TrainingControls::resumeRequested, m_training, &TrainingController::resume);
+    connect(m_controls, &TrainingControls::stopRequested, m_training, &TrainingController::stop);
+    connect(m_training, &TrainingController::stateChanged, this, &MainWindow::refreshStartState);
+    connect(m_training, &TrainingController::runEnded, this, &MainWindow::onRunEnded);
+    connect(m_training, &TrainingController::snapshotPublished, this,
+            [this](SnapshotPtr s) { Q_EMIT currentModelChanged(std::move(s)); });
+    connect(m_prepare, &QFutureWatcher<Result<TrainingSetup>>::finished, this, [this] {
+        Result<TrainingSetup> setup = m_prepare->result();
+        if (!setup) {
+            m_controls->setState(widgets::TrainingControls::State::Idle);
+            showError(tr("Could not start: %1").arg(errorText(setup.error())));
+            refreshStartState();
+            return;
+        }
+        const ModelSpec& spec = setup->spec;
+        const QString description = tr("%1 on %2: %3 epochs, %4, learning rate %5")
+                                        .arg(spec.name.empty() ? tr("custom model") : toQString(spec.name),
+                                             toQString(setup->data->pool.name()))
+                                        .arg(setup->config.epochs)
+                                        .arg(toQString(setup->config.optimizer.kind))
+                                        .arg(double(setup->config.schedule.baseLr), 0, 'g', 3);
+        m_result->clear();
+        if (!m_training->start(std::move(*setup), description)) refreshStartState();
+    });
+}
+
+// ---- the project -------------------------------------------------------------------------
+
+void MainWindow::editProject(const Project& next, const QString& description) {
+    if (next == m_project) return;
+    m_undo->push(new ProjectEdit(this, m_project, next, description));
+}
+
+void MainWindow::applyProject(const Project& project) {
+    m_project = project;
+    m_datasetPanel->setSettings(project.settings);
+    m_hyperparameters->setValues(project.settings);
+    const bool reload = !m_bundle || m_bundleSource != project.dataset || !m_bundleProject.sameDataSource(project);
+    if (reload) reloadDataset();
+    else m_datasetPanel->showChoice(project.dataset);
+    refreshArchitecture();
+    refreshSchedule();
+    refreshStartState();
+}
+
+void MainWindow::setSettingEdited(const QString& key, const QVariant& value, const QString& description) {
+    Project next = m_project;
+    next.settings[key] = value;
+    editProject(next, description);
+}
+
+void MainWindow::editSpec(const std::function<void(ModelSpec&)>& change, const QString& description) {
+    ModelSpec spec = currentSpec();
+    change(spec);
+    Project next = m_project;
+    next.preset.clear();
+    spec.name.clear();
+    next.spec = spec.toJson();
+    editProject(next, description);
+}
+
+void MainWindow::setPreset(const QString& preset) {
+    Project next = m_project;
+    next.preset = preset;
+    if (m_bundle) {
+        auto spec = presetSpec(toStdString(preset), m_bundle->pool.sampleShape(), m_bundle->pool.classCount());
+        if (!spec) return showError(errorText(spec.error()));
+        next.spec = spec->toJson();
+    }
+    editProject(next, tr("Use the %1 preset").arg(preset));
+}
+
+ModelSpec MainWindow::currentSpec() const {
+    const Shape input = m_bundle ? m_bundle->pool.sampleShape() : Shape{};
+    const int classes = m_bundle ? m_bundle->pool.classCount() : 0;
+    if (!m_project.preset.isEmpty() && m_bundle) {
+        if (auto spec = presetSpec(toStdString(m_project.preset), input, classes)) return *spec;
+    }
+    ModelSpec spec;
+    if (m_project.spec.is_object()) {
+        if (auto parsed = ModelSpec::fromJson(m_project.spec, "project")) spec = *parsed;
+    }
+    if (m_bundle) {
+        spec.input = input;
+        spec.classes = classes;
+    }
+    return spec;
+}
+
+void MainWindow::refreshArchitecture() {
+    const ModelSpec spec = currentSpec();
+    const SpecReport report = analyzeSpec(spec);
+    m_architecture->setLayers(layerRows(spec, report));
+    QString overall;
+    if (!m_bundle) overall = tr("Load a dataset to see the shapes.");
+    else if (!report.ok() && report.layers.size() == spec.layers.size()) {
+        for (const auto& p : report.problems)
+            if (p.rfind("layer ", 0) != 0) overall = toQString(p);
+    }
+    if (spec.layers.empty()) overall = tr("Add layers or pick a preset.");
+    m_architecture->setTotals(report.totalParams, report.totalFlops, overall);
+    double dropout = -1.0;
+    for (const auto& layer : spec.layers)
+        if (layer.type == "dropout" && dropout < 0) dropout = layer.options.value("rate", 0.5);
+    m_hyperparameters->setFieldEnabled("dropout", dropout >= 0);
+    if (dropout >= 0) m_hyperparameters->setValues({{"dropout", dropout}});
+}
+
+void MainWindow::refreshSchedule() {
+    auto config = trainConfigFrom(m_project.settings);
+    if (!config) return;
+    const int steps = m_bundle ? estimatedStepsPerEpoch(*m_bundle, m_project.settings) : 100;
+    m_schedule->setLogarithmic(config->schedule.kind == "exponential");
+    m_schedule->setSchedule(schedulePoints(*config, steps));
+    const QString kind = toQString(config->optimizer.kind);
+    m_hyperparameters->setFieldEnabled("momentum", kind == "momentum" || kind == "nesterov");
+    m_hyperparameters->setFieldEnabled("beta1", kind.startsWith("adam"));
+    m_hyperparameters->setFieldEnabled("beta2", kind.startsWith("adam"));
+    m_hyperparameters->setFieldEnabled("epsilon", kind.startsWith("adam") || kind == "rmsprop");
+    m_hyperparameters->setFieldEnabled("rms_alpha", kind == "rmsprop");
+    const QString schedule = toQString(config->schedule.kind);
+    m_hyperparameters->setFieldEnabled("step_epochs", schedule == "step");
+    m_hyperparameters->setFieldEnabled("gamma", schedule == "step" || schedule == "exponential");
+    m_hyperparameters->setFieldEnabled("min_lr", schedule == "cosine");
+    m_hyperparameters->setFieldEnabled("early_metric", config->earlyStopping.patience > 0);
+    m_hyperparameters->setFieldEnabled("min_delta", config->earlyStopping.patience > 0);
+}
+
+void MainWindow::refreshStartState() {
+    QString reason;
+    if (m_loader->isLoading()) reason = tr("Loading the dataset…");
+    else if (!m_bundle) reason = tr("Choose a dataset that loads first (Data panel).");
+    else if (m_prepare->isRunning()) reason = tr("Preparing the split…");
+    else {
+        const SpecReport report = analyzeSpec(currentSpec());
+        if (!report.ok()) reason = tr("The model is invalid: %1").arg(toQString(report.problems.front()));
+        else if (auto config = trainConfigFrom(m_project.settings); !config) reason = errorText(config.error());
+    }
+    m_startBlocked = reason;
+    const bool running = m_training->isRunning();
+    m_controls->setStartEnabled(reason.isEmpty(), reason);
+    m_startAction->setEnabled(reason.isEmpty() && !running);
+    m_pauseAction->setEnabled(running);
+    m_stopAction->setEnabled(running);
+}
+
+void MainWindow::requestDataset(const QString& nameOrPath) {
+    if (nameOrPath == m_project.dataset && m_bundle) return;
+    Project next = m_project;
+    next.dataset = nameOrPath;
+    editProject(next, tr("Use dataset %1").arg(QFileInfo(nameOrPath).fileName().isEmpty() ? nameOrPath
+                                                                                          : QFileInfo(nameOrPath).fileName()));
+}
+
+void MainWindow::reloadDataset() {
+    DatasetOptions options;
+    const QVariantMap& s = m_project.settings;
+    options.seed = static_cast<std::uint64_t>(s.value("seed", 1).toLongLong());
+    options.samples = s.value("samples", 0).toInt();
+    if (QFileInfo(m_project.dataset).isDir()) {
+        options.imageSize = s.value("image_size", 32).toInt();
+        const QString channels = s.value("channels", "auto").toString();
+        options.channels = channels == QLatin1String("gray") ? 1 : channels == QLatin1String("colour") ? 3 : 0;
+    }
+    options.threads = s.value("threads", 0).toInt();
+    m_datasetPanel->showLoading(m_project.dataset);
+    m_loader->load(m_project.dataset, options);
+}
+
+bool MainWindow::isDatasetLoading() const { return m_loader->isLoading(); }
+
+void MainWindow::onDatasetLoaded(const QString& nameOrPath, std::shared_ptr<const DatasetBundle> bundle) {
+    if (nameOrPath != m_project.dataset) return;
+    m_bundle = std::move(bundle);
+    m_bundleSource = nameOrPath;
+    m_bundleProject = m_project;
+    m_datasetPanel->setBundle(m_bundle);
+    for (const SkippedFile& f : m_bundle->skipped)
+        m_log->appendLine(tr("Skipped %1: %2").arg(toQString(f.path), toQString(f.reason)), RunLog::Severity::Warning);
+    showInfo(tr("Loaded %1").arg(toQString(m_bundle->description)));
+    refreshArchitecture();
+    refreshSchedule();
+    refreshStartState();
+    Q_EMIT datasetChanged();
+    if (m_startWhenLoaded) {
+        m_startWhenLoaded = false;
+        startTraining();
+    }
+}
+
+void MainWindow::onDatasetFailed(const QString& nameOrPath, const QString& message) {
+    if (nameOrPath != m_project.dataset) return;
+    m_bundle.reset();
+    m_bundleSource.clear();
+    m_datasetPanel->setBundle(nullptr);
+    m_datasetPanel->showError(message);
+    showError(tr("Could not load the dataset: %1").arg(message));
+    m_startWhenLoaded = false;
+    refreshArchitecture();
+    refreshStartState();
+    Q_EMIT datasetChanged();
+}
+
+// ---- training ----------------------------------------------------------------------------
+
+void MainWindow::startTraining() {
+    m_hyperparameters->commitPendingEdit();
+    m_datasetPanel->form()->commitPendingEdit();
+    if (m_training->isRunning() || m_prepare->isRunning()) return;
+    refreshStartState();
+    if (!m_startBlocked.isEmpty()) {
+        m_controls->setStatus(m_startBlocked, true);
+        m_log->appendLine(tr("Cannot start: %1").arg(m_startBlocked), RunLog::Severity::Error);
+        return;
+    }
+    m_controls->setStatus(tr("Preparing the split and normalization…"));
+    m_prepare->setFuture(QtConcurrent::run(prepareTrainingSetup, m_bundle, currentSpec(), m_project.settings));
+    refreshStartState();
+}
+
+void MainWindow::onRunEnded(bool completed) {
+    const auto& f = m_training->finished();
+    if (completed && f) {
+        QString text = tr("Best epoch %1 of %2 · validation accuracy %3").arg(f->bestEpoch).arg(f->epochs).arg(percent(f->validationAccuracy));
+        if (f->testSize > 0) text += tr(" · test accuracy %1 (%2 samples)").arg(percent(f->testAccuracy)).arg(f->testSize);
+        m_result->setText(text);
+    }
+    refreshStartState();
+}
+
+QString MainWindow::resultText() const { return m_result->text(); }
+
+SnapshotPtr MainWindow::currentModel() const {
+    if (SnapshotPtr s = m_training->snapshot()) return s;
+    return m_loadedModel;
+}
+
+// ---- files -------------------------------------------------------------------------------
+
+Status MainWindow::openProject(const QString& path) {
+    auto project = Project::load(path);
+    if (!project) {
+        showError(errorText(project.error()));
+        return project.error();
+    }
+    m_undo->clear();
+    m_projectPath = path;
+    applyProject(*project);
+    addRecentProject(path);
+    setWindowTitle(tr("%1[*] — Training Studio").arg(QFileInfo(path).fileName()));
+    showInfo(tr("Opened project %1").arg(path));
+    return {};
+}
+
+Status MainWindow::saveProject(const QString& path) {
+    Project toSave = m_project;
+    toSave.spec = currentSpec().toJson();
+    if (auto s = toSave.save(path); !s) {
+        showError(errorText(s.error()));
+        return s;
+    }
+    m_projectPath = path;
+    m_undo->setClean();
+    addRecentProject(path);
+    setWindowTitle(tr("%1[*] — Training Studio").arg(QFileInfo(path).fileName()));
+    showInfo(tr("Saved the project to %1").arg(path));
+    return {};
+}
+
+Status MainWindow::loadModel(const QString& path) {
+    auto snapshot = loadModelFile(toStdString(path));
+    if (!snapshot) {
+        showError(errorText(snapshot.error()));
+        return snapshot.error();
+    }
+    m_loadedModel = std::make_shared<const ModelSnapshot>(std::move(*snapshot));
+    showInfo(tr("Loaded the model %1 (%2 classes, trained %3 epochs on %4)")
+                 .arg(path)
+                 .arg(m_loadedModel->classNames.size())
+                 .arg(m_loadedModel->epoch)
+                 .arg(toQString(m_loadedModel->datasetName)));
+    if (!m_training->isRunning()) Q_EMIT currentModelChanged(currentModel());
+    return {};
+}
+
+void MainWindow::saveModel(const QString& path) {
+    SnapshotPtr model = currentModel();
+    if (!model) return showError(tr("There is no model to save yet: train one or load a model file first."));
+    auto* watcher = new QFutureWatcher<Status>(this);
+    connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, path] {
+        const Status s = watcher->result();
+        watcher->deleteLater();
+        if (!s) showError(errorText(s.error()));
+        else showInfo(tr("Saved the model to %1").arg(path));
+    });
+    watcher->setFuture(QtConcurrent::run([model, path] { return saveModelFile(toStdString(path), *model); }));
+}
+
+void MainWindow::exportCharts() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the charts"), "charts.png", tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    QWidget* charts = findChild<QWidget*>("charts");
+    QSaveFile out(path);
+    if (!charts || !out.open(QIODevice::WriteOnly) || !charts->grab().save(&out, "PNG") || !out.commit())
+        return showError(tr("Could not write '%1': %2. Choose a folder you can write to.").arg(path, out.errorString()));
+    showInfo(tr("Exported the charts to %1").arg(path));
+}
+
+void MainWindow::applyStartup(const StartupOptions& options) {
+    if (!options.project.isEmpty() && !openProject(options.project)) return;
+    Project next = m_project;
+    if (!options.dataset.isEmpty()) next.dataset = options.dataset;
+    if (options.epochs) next.settings["epochs"] = *options.epochs;
+    if (!options.model.isEmpty()) {
+        const bool preset = presetNames().end() !=
+                            std::find(presetNames().begin(), presetNames().end(), toStdString(options.model));
+        if (preset) {
+            next.preset = options.model;
+        } else {
+            auto spec = ModelSpec::fromFile(toStdString(options.model));
+            if (!spec) return showError(errorText(spec.error()));
+            next.preset.clear();
+            next.spec = spec->toJson();
+        }
+    }
+    if (next != m_project) {
+        applyProject(next);
+        m_undo->clear();
+    }
+    if (options.start) {
+        if (m_bundle && !m_loader->isLoading()) startTraining();
+        else m_startWhenLoaded = true;
+    }
+}
+
+// ---- messages, settings ------------------------------------------------------------------
+
+void MainWindow::showError(const QString& text) {
+    m_controls->setStatus(text, true);
+    m_log->appendLine(text, RunLog::Severity::Error);
+    statusBar()->showMessage(text, 10000);
+}
+
+void MainWindow::showInfo(const QString& text) { statusBar()->showMessage(text, 8000); }
+
+void MainWindow::addRecentProject(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    m_recentProjects.removeAll(absolute);
+    m_recentProjects.prepend(absolute);
+    while (m_recentProjects.size() > kMaxRecent) m_recentProjects.removeLast();
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    for (const QString& path : m_recentProjects)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { (void)openProject(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!m_recentProjects.isEmpty());
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    if (settings.contains("window/geometry")) restoreGeometry(settings.value("window/geometry").toByteArray());
+    if (settings.contains("window/state")) m_stateRestored = restoreState(settings.value("window/state").toByteArray());
+    m_recentProjects = settings.value("recentProjects").toStringList();
+    rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings() {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    settings.setValue("recentProjects", m_recentProjects);
+    settings.setValue("lastProject", m_projectPath);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_training->isRunning() && !m_training->stopAndWait(1500))
+        m_log->appendLine(tr("The training did not stop in time; closing anyway."), RunLog::Severity::Warning);
+    saveSettings();
+    event->accept();
 }
 
 }  // namespace studio::app

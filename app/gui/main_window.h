@@ -1,13 +1,155 @@
 #pragma once
-// MainWindow: the studio window. Docks for data, architecture, hyperparameters; charts centre.
+// MainWindow: the studio. Docks on the left for the data, the model and the training settings;
+// in the centre the training controls, live charts and run log (and the inference and
+// evaluation tabs). It owns the Project (what the user set up) and turns every widget intent
+// into an undoable edit of it; the controllers do the engine work off the GUI thread.
+
+#include <QFutureWatcher>
 #include <QMainWindow>
+#include <QStringList>
+#include <memory>
+#include <optional>
+
+#include "app/gui/project.h"
+#include "app/gui/startup_options.h"
+#include "engine/core/result.h"
+#include "engine/data/dataset.h"
+#include "engine/infer/snapshot.h"
+#include "engine/train/trainer.h"
+
+class QAction;
+class QLabel;
+class QMenu;
+class QTabWidget;
+class QUndoStack;
+
+namespace studio::widgets {
+class ArchitectureEditor;
+class HyperparameterForm;
+class LiveChart;
+class RunLog;
+class SchedulePreview;
+class TrainingControls;
+}  // namespace studio::widgets
 
 namespace studio::app {
+
+class DatasetLoader;
+class DatasetPanel;
+class TrainingController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Applies the command line: opens the project, overrides dataset/model/epochs, and with
+    /// `start` begins training once the data is loaded. Errors go to the status line and log.
+    void applyStartup(const StartupOptions& options);
+
+    // The project and its edits (each edit is one undo step).
+    const Project& project() const { return m_project; }
+    void editProject(const Project& next, const QString& description);
+    QUndoStack* undoStack() const { return m_undo; }
+    Status openProject(const QString& path);
+    Status saveProject(const QString& path);
+    Status loadModel(const QString& path);
+    /// Saves the current model (latest snapshot, or the loaded one) atomically, off the GUI thread;
+    /// the result shows in the status line and log.
+    void saveModel(const QString& path);
+
+    /// Starts training with the current project (no-op with the reason in the status when not ready).
+    void startTraining();
+
+    // What the window shows, for tests and screenshots.
+    DatasetPanel* datasetPanel() const { return m_datasetPanel; }
+    widgets::ArchitectureEditor* architectureEditor() const { return m_architecture; }
+    widgets::HyperparameterForm* hyperparameterForm() const { return m_hyperparameters; }
+    widgets::SchedulePreview* schedulePreview() const { return m_schedule; }
+    widgets::TrainingControls* trainingControls() const { return m_controls; }
+    widgets::LiveChart* lossChart() const { return m_lossChart; }
+    widgets::LiveChart* accuracyChart() const { return m_accuracyChart; }
+    widgets::LiveChart* learningRateChart() const { return m_lrChart; }
+    widgets::RunLog* runLog() const { return m_log; }
+    TrainingController* trainingController() const { return m_training; }
+    QTabWidget* centralTabs() const { return m_tabs; }
+    std::shared_ptr<const DatasetBundle> dataset() const { return m_bundle; }
+    bool isDatasetLoading() const;
+    /// The resolved architecture for the loaded data (input and classes filled in).
+    ModelSpec currentSpec() const;
+    /// The model inference and evaluation use: the trainer's newest, else the loaded one.
+    SnapshotPtr currentModel() const;
+    QString resultText() const;
+    QString startBlockedReason() const { return m_startBlocked; }
+
+Q_SIGNALS:
+    /// The dataset in use changed (loaded, or failed: null).
+    void datasetChanged();
+    /// The current model changed (new epoch, end of a run, a model file loaded).
+    void currentModelChanged(studio::SnapshotPtr model);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    friend class ProjectEdit;
+    void buildCentral();
+    void buildDocks();
+    void buildMenus();
+    void connectIntents();
+    /// Shows `project` everywhere; reloads the dataset when its source changed.
+    void applyProject(const Project& project);
+    void refreshArchitecture();
+    void refreshSchedule();
+    void refreshStartState();
+    void requestDataset(const QString& nameOrPath);
+    void reloadDataset();
+    void onDatasetLoaded(const QString& nameOrPath, std::shared_ptr<const DatasetBundle> bundle);
+    void onDatasetFailed(const QString& nameOrPath, const QString& message);
+    void onRunEnded(bool completed);
+    void setSettingEdited(const QString& key, const QVariant& value, const QString& description);
+    void editSpec(const std::function<void(ModelSpec&)>& change, const QString& description);
+    void setPreset(const QString& preset);
+    void showError(const QString& text);
+    void showInfo(const QString& text);
+    void addRecentProject(const QString& path);
+    void rebuildRecentMenu();
+    void restoreSettings();
+    void saveSettings();
+    void exportCharts();
+
+    Project m_project;
+    QString m_projectPath;
+    QUndoStack* m_undo = nullptr;
+    std::shared_ptr<const DatasetBundle> m_bundle;
+    QString m_bundleSource;   // the project.dataset the bundle was loaded for
+    Project m_bundleProject;  // the project the bundle was loaded with (data source settings)
+    SnapshotPtr m_loadedModel;
+    QString m_startBlocked;
+    bool m_startWhenLoaded = false;
+    bool m_stateRestored = false;
+
+    DatasetLoader* m_loader = nullptr;
+    TrainingController* m_training = nullptr;
+    QFutureWatcher<Result<TrainingSetup>>* m_prepare = nullptr;
+
+    QTabWidget* m_tabs = nullptr;
+    DatasetPanel* m_datasetPanel = nullptr;
+    widgets::ArchitectureEditor* m_architecture = nullptr;
+    widgets::HyperparameterForm* m_hyperparameters = nullptr;
+    widgets::SchedulePreview* m_schedule = nullptr;
+    widgets::TrainingControls* m_controls = nullptr;
+    widgets::LiveChart* m_lossChart = nullptr;
+    widgets::LiveChart* m_accuracyChart = nullptr;
+    widgets::LiveChart* m_lrChart = nullptr;
+    widgets::RunLog* m_log = nullptr;
+    QLabel* m_result = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_startAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QStringList m_recentProjects;
 };
 
 }  // namespace studio::app

@@ -1,0 +1,68 @@
+#pragma once
+// Every conversion between engine values and the widgets' plain Qt values lives here
+// (ARCHITECTURE.md: "conversions live in one file"), so controllers stay about behaviour.
+
+#include <QImage>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+#include <QVariantMap>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/result.h"
+#include "engine/data/dataset.h"
+#include "engine/data/image_io.h"
+#include "engine/data/preprocessing.h"
+#include "engine/nn/model_spec.h"
+#include "engine/train/train_config.h"
+#include "widgets/hyperparameter_form.h"
+#include "widgets/layer_description.h"
+
+namespace studio::app {
+
+QString toQString(const std::string& s);
+std::string toStdString(const QString& s);
+/// "message hint" as one line, the way the status line and the log show an engine error.
+QString errorText(const Error& error);
+
+QVariant toVariant(const nlohmann::json& j);
+nlohmann::json toJson(const QVariant& v);
+
+/// The layer kinds of the engine's registry, for the ArchitectureEditor's add menu and options.
+QList<widgets::LayerKindDescription> layerKindDescriptions();
+/// One row per layer of `spec`, with the shapes, counts and problems of `report`.
+QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& report);
+
+/// The training settings form (optimizer, schedule, regularization, early stopping, run).
+QList<widgets::FieldSpec> trainingFields();
+/// The dataset panel's form (split, preprocessing, augmentation).
+QList<widgets::FieldSpec> dataFields();
+/// Every field's default value, keyed as above.
+QVariantMap defaultSettings();
+
+/// TrainConfig from the settings of both forms (missing keys keep the engine's defaults).
+/// Errors name the setting as the form labels it.
+Result<TrainConfig> trainConfigFrom(const QVariantMap& settings);
+/// The settings that describe `config` (for a model file's or project's stored config).
+QVariantMap settingsFrom(const TrainConfig& config);
+/// Preprocessing choice: "per-channel" (fitted on the training split) or "none".
+bool normalizationEnabled(const QVariantMap& settings);
+
+/// (step, lr) for every planned step; at most ~2000 points (evenly sampled).
+QList<QPointF> schedulePoints(const TrainConfig& config, int stepsPerEpoch);
+
+/// An 8-bit CHW sample (1 or 3 channels) as a QImage that owns its pixels.
+QImage toQImage(const std::uint8_t* chw, int channels, int height, int width);
+QImage toQImage(const DecodedImage& image);
+/// Raw float CHW in [0,1] (augmentation previews) as a QImage.
+QImage floatToQImage(const float* chw, int channels, int height, int width);
+/// Sample i of a dataset as an image: pixels as they are; 2-D feature samples get a tiny plot.
+QImage sampleImage(const Dataset& data, int index);
+
+/// "1×28×28" → "1×28×28"; {10} → "10".
+QString shapeText(const Shape& shape);
+
+}  // namespace studio::app

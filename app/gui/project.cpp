@@ -1,0 +1,98 @@
+#include "app/gui/project.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include "app/gui/engine_conversions.h"
+
+namespace studio::app {
+
+namespace {
+constexpr int kProjectVersion = 1;
+constexpr qint64 kMaxProjectBytes = 16 << 20;
+
+const char* kDataSourceKeys[] = {"samples", "image_size", "channels", "seed"};
+}  // namespace
+
+bool Project::operator==(const Project& other) const {
+    return dataset == other.dataset && preset == other.preset && spec == other.spec && settings == other.settings;
+}
+
+bool Project::sameDataSource(const Project& other) const {
+    if (dataset != other.dataset) return false;
+    for (const char* key : kDataSourceKeys)
+        if (settings.value(key) != other.settings.value(key)) return false;
+    return true;
+}
+
+nlohmann::json Project::toJson() const {
+    nlohmann::json j;
+    j["format"] = "training-studio-project";
+    j["version"] = kProjectVersion;
+    j["dataset"] = toStdString(dataset);
+    j["preset"] = toStdString(preset);
+    j["spec"] = spec;
+    j["settings"] = app::toJson(settings);
+    return j;
+}
+
+Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& source) {
+    if (!j.is_object() || j.value("format", "") != "training-studio-project")
+        return Error::invalid("'" + source + "' is not a Training Studio project.",
+                              "Open a .json file saved with File ▸ Save Project.");
+    if (j.value("version", 0) > kProjectVersion)
+        return Error::unsupported("'" + source + "' was saved by a newer Training Studio.",
+                                  "Update Training Studio to open it.");
+    Project p = defaultProject();
+    if (j.contains("dataset") && j["dataset"].is_string()) p.dataset = toQString(j["dataset"].get<std::string>());
+    if (j.contains("preset") && j["preset"].is_string()) p.preset = toQString(j["preset"].get<std::string>());
+    if (j.contains("spec")) {
+        auto spec = ModelSpec::fromJson(j["spec"], source + " (spec)");
+        if (!spec) return spec.error();
+        p.spec = spec->toJson();
+    }
+    if (j.contains("settings") && j["settings"].is_object()) {
+        const QVariantMap stored = toVariant(j["settings"]).toMap();
+        for (auto it = stored.begin(); it != stored.end(); ++it)
+            if (p.settings.contains(it.key())) p.settings[it.key()] = it.value();
+        auto config = trainConfigFrom(p.settings);
+        if (!config)
+            return Error::invalid("'" + source + "': " + config.error().message(), config.error().hint());
+    }
+    return p;
+}
+
+Status Project::save(const QString& path) const {
+    QSaveFile file(path);
+    const std::string text = toJson().dump(2) + "\n";
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()) ||
+        !file.commit())
+        return Error::io("Could not save the project to '" + toStdString(path) + "': " + toStdString(file.errorString()) + ".",
+                         "Choose a folder you can write to, or free some disk space.");
+    return {};
+}
+
+Result<Project> Project::load(const QString& path) {
+    QFile file(path);
+    const std::string name = toStdString(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::notFound("Could not open the project '" + name + "': " + toStdString(file.errorString()) + ".",
+                               "Check that the file exists and is readable.");
+    if (file.size() > kMaxProjectBytes)
+        return Error::invalid("The project '" + name + "' is larger than 16 MiB.", "Is this really a project file?");
+    const QByteArray bytes = file.readAll();
+    nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (j.is_discarded())
+        return Error::corrupt("The project '" + name + "' is not valid JSON.",
+                              "Open a file saved with File ▸ Save Project.");
+    return fromJson(j, name);
+}
+
+Project defaultProject() {
+    Project p;
+    p.settings = defaultSettings();
+    return p;
+}
+
+}  // namespace studio::app

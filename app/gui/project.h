@@ -1,0 +1,39 @@
+#pragma once
+// Project: what a user sets up in the studio — which dataset, the architecture, and every
+// setting of both forms (split, preprocessing, augmentation, optimizer, schedule …). It is the
+// unit of undo (every edit swaps one Project for another) and of File ▸ Save Project (JSON).
+
+#include <QString>
+#include <QVariantMap>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/result.h"
+#include "engine/nn/model_spec.h"
+
+namespace studio::app {
+
+struct Project {
+    QString dataset = QStringLiteral("shapes");  // a built-in name or a path
+    QString preset = QStringLiteral("lenet");    // the preset the layers came from ("" once edited)
+    nlohmann::json spec;                         // ModelSpec::toJson() (input/classes may be empty)
+    QVariantMap settings;                        // keys of trainingFields() and dataFields()
+
+    bool operator==(const Project& other) const;
+    bool operator!=(const Project& other) const { return !(*this == other); }
+
+    /// Dataset loading depends on these (a change means loading again).
+    bool sameDataSource(const Project& other) const;
+
+    nlohmann::json toJson() const;
+    /// Missing keys keep the defaults; unknown settings are dropped; errors name `source`.
+    static Result<Project> fromJson(const nlohmann::json& j, const std::string& source);
+    /// Atomic write (temp file + rename through QSaveFile). Errors name the path and the fix.
+    Status save(const QString& path) const;
+    static Result<Project> load(const QString& path);
+};
+
+/// The default project: `shapes`, the lenet preset, default settings.
+Project defaultProject();
+
+}  // namespace studio::app

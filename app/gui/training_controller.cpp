@@ -1,0 +1,230 @@
+#include "app/gui/training_controller.h"
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "app/gui/engine_conversions.h"
+#include "widgets/human_units.h"
+#include "widgets/live_chart.h"
+#include "widgets/run_log.h"
+#include "widgets/training_controls.h"
+
+namespace studio::app {
+
+using widgets::RunLog;
+using State = widgets::TrainingControls::State;
+
+namespace {
+
+QString percent(double fraction) {
+    return std::isfinite(fraction) ? QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%') : QStringLiteral("n/a");
+}
+QString fixed4(double v) { return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("n/a"); }
+
+}  // namespace
+
+TrainingController::TrainingController(TrainingViews views, QObject* parent) : QObject(parent), m_views(views) {
+    m_drainTimer.setInterval(33);
+    connect(&m_drainTimer, &QTimer::timeout, this, &TrainingController::drainEvents);
+}
+
+TrainingController::~TrainingController() {
+    m_trainer.stop();
+    m_trainer.wait();
+}
+
+Status TrainingController::start(TrainingSetup setup, const QString& description) {
+    if (isRunning())
+        return Error::invalid("A training is already running.", "Stop it before starting another one.");
+    m_trainer.events().clear();
+    m_setup = setup;
+    m_started.reset();
+    m_finished.reset();
+    m_epochs.clear();
+    m_lastStep = 0;
+    m_lastEpoch = m_lastBatch = 0;
+    m_lastRate = 0.0;
+    if (auto s = m_trainer.start(std::move(setup)); !s) {
+        m_views.controls->setStatus(errorText(s.error()), true);
+        m_views.log->appendLine(tr("Could not start: %1").arg(errorText(s.error())), RunLog::Severity::Error);
+        return s;
+    }
+    m_snapshot.reset();
+    m_awaitingFinal = true;
+    for (auto* chart : {m_views.loss, m_views.accuracy, m_views.learningRate}) chart->clear();
+    m_clock.start();
+    m_pausedMs = 0;
+    m_views.controls->setState(State::Running);
+    m_views.controls->setProgress(1, m_setup->config.epochs, 0, 0);
+    m_views.controls->setRates(0.0, -1.0, 0.0);
+    m_views.controls->setStatus(tr("Starting: %1").arg(description));
+    m_views.log->appendLine(tr("Started %1").arg(description));
+    m_drainTimer.start();
+    Q_EMIT runStarted();
+    Q_EMIT stateChanged();
+    return {};
+}
+
+void TrainingController::pause() {
+    if (!m_trainer.isRunning() || m_trainer.isPaused()) return;
+    m_trainer.pause();
+    m_pauseClock.start();
+    m_views.controls->setState(State::Paused);
+    m_views.controls->setStatus(tr("Paused after step %1").arg(m_lastStep));
+    m_views.log->appendLine(tr("Paused at epoch %1, batch %2").arg(m_lastEpoch).arg(m_lastBatch));
+    Q_EMIT stateChanged();
+}
+
+void TrainingController::resume() {
+    if (!m_trainer.isPaused()) return;
+    if (m_pauseClock.isValid()) m_pausedMs += m_pauseClock.elapsed();
+    m_pauseClock.invalidate();
+    m_trainer.resume();
+    m_views.controls->setState(State::Running);
+    m_views.controls->setStatus(tr("Resumed"));
+    m_views.log->appendLine(tr("Resumed"));
+    Q_EMIT stateChanged();
+}
+
+void TrainingController::stop() {
+    if (!isRunning()) return;
+    m_trainer.stop();
+    m_views.controls->setState(State::Stopping);
+    m_views.controls->setStatus(tr("Stopping…"));
+    Q_EMIT stateChanged();
+}
+
+bool TrainingController::stopAndWait(int timeoutMs) {
+    m_trainer.stop();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (m_trainer.isRunning() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const bool ended = !m_trainer.isRunning();
+    if (ended) m_trainer.wait();
+    return ended;
+}
+
+void TrainingController::drainEvents() {
+    auto events = m_trainer.events().drain();
+    if (events.empty()) {
+        if (m_started && m_trainer.isRunning() && !m_trainer.isPaused()) updateRates(m_lastRate);
+        return;
+    }
+    for (const TrainingEvent& event : events) std::visit([this](const auto& e) { handle(e); }, event);
+    flushPoints();
+}
+
+void TrainingController::handle(const RunStarted& e) {
+    m_started = e;
+    m_views.log->appendLine(tr("%1 train / %2 validation / %3 test samples, %4 parameters, %5 FLOPs per sample")
+                                .arg(widgets::groupedInteger(e.trainSize), widgets::groupedInteger(e.validationSize),
+                                     widgets::groupedInteger(e.testSize), widgets::groupedInteger(e.params),
+                                     widgets::humanCount(double(e.flops))));
+}
+
+void TrainingController::handle(const BatchMetrics& e) {
+    const int steps = m_started ? std::max(1, m_started->stepsPerEpoch) : 1;
+    const double x = (e.epoch - 1) + double(e.batch) / steps;
+    if (std::isfinite(e.loss)) m_batchLoss.append({x, e.loss});
+    m_lr.append({x, e.learningRate});
+    m_lastStep = e.step;
+    m_lastEpoch = e.epoch;
+    m_lastBatch = e.batch;
+    m_lastRate = e.samplesPerSecond;
+}
+
+void TrainingController::handle(const EpochMetrics& e) {
+    m_epochs.push_back(e);
+    m_epochTrainLoss.append({double(e.epoch), e.trainLoss});
+    m_epochTrainAcc.append({double(e.epoch), e.trainAccuracy});
+    if (std::isfinite(e.validationLoss)) m_epochValLoss.append({double(e.epoch), e.validationLoss});
+    if (std::isfinite(e.validationAccuracy)) m_epochValAcc.append({double(e.epoch), e.validationAccuracy});
+    const int epochs = m_setup ? m_setup->config.epochs : e.epoch;
+    m_views.log->appendLine(tr("epoch %1/%2  loss %3  acc %4 · val loss %5  val acc %6 · lr %7 · %8/s · %9 s")
+                                .arg(e.epoch)
+                                .arg(epochs)
+                                .arg(fixed4(e.trainLoss), percent(e.trainAccuracy), fixed4(e.validationLoss),
+                                     percent(e.validationAccuracy), QString::number(e.learningRate, 'g', 3))
+                                .arg(widgets::groupedInteger(qRound64(e.samplesPerSecond)))
+                                .arg(e.seconds, 0, 'f', 2));
+    m_views.controls->setStatus(tr("Epoch %1 done: validation accuracy %2").arg(e.epoch).arg(percent(e.validationAccuracy)));
+    if (SnapshotPtr s = m_trainer.snapshot(); s && s != m_snapshot) {
+        m_snapshot = s;
+        Q_EMIT snapshotPublished(m_snapshot);
+    }
+}
+
+void TrainingController::handle(const Finished& e) {
+    m_finished = e;
+    const QString how = e.reason == Finished::Reason::EarlyStopped ? tr("Stopped early") : tr("Finished");
+    QString text = tr("%1 after %2 epochs in %3 s. Kept epoch %4: validation accuracy %5")
+                       .arg(how)
+                       .arg(e.epochs)
+                       .arg(e.seconds, 0, 'f', 1)
+                       .arg(e.bestEpoch)
+                       .arg(percent(e.validationAccuracy));
+    if (e.testSize > 0) text += tr(", test accuracy %1 on %2 samples").arg(percent(e.testAccuracy)).arg(e.testSize);
+    m_views.log->appendLine(text);
+    m_views.controls->setStatus(text);
+    endRun(true);
+}
+
+void TrainingController::handle(const Stopped& e) {
+    const QString text = tr("Stopped during epoch %1 after %2 steps.").arg(e.epoch).arg(e.step);
+    m_views.log->appendLine(text, RunLog::Severity::Warning);
+    m_views.controls->setStatus(text);
+    endRun(false);
+}
+
+void TrainingController::handle(const Failed& e) {
+    const QString text = tr("Training failed: %1").arg(errorText(e.error));
+    m_views.log->appendLine(text, RunLog::Severity::Error);
+    m_views.controls->setStatus(text, true);
+    endRun(false);
+}
+
+void TrainingController::endRun(bool completed) {
+    m_awaitingFinal = false;
+    m_drainTimer.stop();
+    if (SnapshotPtr s = m_trainer.snapshot(); s && s != m_snapshot) {
+        m_snapshot = s;
+        Q_EMIT snapshotPublished(m_snapshot);
+    }
+    m_views.controls->setState(State::Idle);
+    if (m_started && completed) {
+        const int epochs = m_finished ? m_finished->epochs : m_lastEpoch;
+        m_views.controls->setProgress(epochs, m_setup->config.epochs, m_started->stepsPerEpoch, m_started->stepsPerEpoch);
+    }
+    const double elapsed = (m_clock.elapsed() - m_pausedMs) / 1000.0;
+    m_views.controls->setRates(elapsed, 0.0, m_finished ? m_finished->trainSamplesPerSecond : m_lastRate);
+    Q_EMIT runEnded(completed);
+    Q_EMIT stateChanged();
+}
+
+void TrainingController::updateRates(double samplesPerSecond) {
+    if (!m_started || !m_setup) return;
+    const double elapsed = (m_clock.elapsed() - m_pausedMs - (m_pauseClock.isValid() ? m_pauseClock.elapsed() : 0)) / 1000.0;
+    const double total = double(m_setup->config.epochs) * std::max(1, m_started->stepsPerEpoch);
+    const double done = double(m_lastStep) / std::max(1.0, total);
+    const double eta = done > 0.005 ? elapsed * (1.0 - done) / done : -1.0;
+    m_views.controls->setRates(elapsed, eta, samplesPerSecond);
+}
+
+void TrainingController::flushPoints() {
+    m_views.loss->appendPoints("batch", m_batchLoss);
+    m_views.loss->appendPoints("train", m_epochTrainLoss);
+    m_views.loss->appendPoints("val", m_epochValLoss);
+    m_views.accuracy->appendPoints("train", m_epochTrainAcc);
+    m_views.accuracy->appendPoints("val", m_epochValAcc);
+    m_views.learningRate->appendPoints("lr", m_lr);
+    for (auto* list : {&m_batchLoss, &m_lr, &m_epochTrainLoss, &m_epochValLoss, &m_epochTrainAcc, &m_epochValAcc})
+        list->clear();
+    if (m_started && m_awaitingFinal) {
+        m_views.controls->setProgress(std::max(1, m_lastEpoch), m_setup->config.epochs, m_lastBatch,
+                                      m_started->stepsPerEpoch);
+        updateRates(m_lastRate);
+    }
+}
+
+}  // namespace studio::app

@@ -1,0 +1,103 @@
+#pragma once
+// TrainingController: adapts the engine's Trainer to the studio's widgets. The GUI thread only
+// starts, pauses and stops the run and drains the trainer's event queue on a ~30 Hz timer,
+// appending one list of points per chart series per frame (STYLE.md §7). It never trains and
+// never waits on the driver thread, except when the window closes (stop, then join).
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QPointF>
+#include <QTimer>
+
+#include "engine/train/trainer.h"
+
+namespace studio::widgets {
+class LiveChart;
+class RunLog;
+class TrainingControls;
+}  // namespace studio::widgets
+
+namespace studio::app {
+
+struct TrainingViews {
+    widgets::TrainingControls* controls = nullptr;
+    widgets::LiveChart* loss = nullptr;
+    widgets::LiveChart* accuracy = nullptr;
+    widgets::LiveChart* learningRate = nullptr;
+    widgets::RunLog* log = nullptr;
+};
+
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    TrainingController(TrainingViews views, QObject* parent = nullptr);
+    /// Stops a running training and joins its thread (the window is closing).
+    ~TrainingController() override;
+
+    /// Starts a run: clears the charts, then the trainer validates and starts its thread.
+    /// An error (invalid architecture for the data, bad config) shows in the status and log.
+    Status start(TrainingSetup setup, const QString& description);
+    void pause();
+    void resume();
+    void stop();
+    bool isRunning() const { return m_trainer.isRunning() || m_awaitingFinal; }
+    bool isPaused() const { return m_trainer.isPaused(); }
+
+    /// The newest model: the latest epoch's while training, the best weights after a run.
+    SnapshotPtr snapshot() const { return m_snapshot; }
+    /// Numbers of the last run, as shown.
+    const std::vector<EpochMetrics>& epochs() const { return m_epochs; }
+    const std::optional<Finished>& finished() const { return m_finished; }
+    const std::optional<RunStarted>& started() const { return m_started; }
+    /// The setup of the current or last run (its data, split and config).
+    const std::optional<TrainingSetup>& lastSetup() const { return m_setup; }
+
+    /// Drains pending events now (the timer does this ~30×/s); tests call it to be deterministic.
+    void drainEvents();
+
+    /// Stops and waits at most `timeoutMs` for the driver thread; true when it ended.
+    bool stopAndWait(int timeoutMs);
+
+Q_SIGNALS:
+    void runStarted();
+    /// A new model is available (after each epoch and at the end of a run).
+    void snapshotPublished(studio::SnapshotPtr snapshot);
+    /// The run ended: completed, early-stopped, stopped or failed.
+    void runEnded(bool completed);
+    void stateChanged();
+
+private:
+    void handle(const RunStarted& e);
+    void handle(const BatchMetrics& e);
+    void handle(const EpochMetrics& e);
+    void handle(const Finished& e);
+    void handle(const Stopped& e);
+    void handle(const Failed& e);
+    void flushPoints();
+    void endRun(bool completed);
+    void updateRates(double samplesPerSecond);
+
+    TrainingViews m_views;
+    Trainer m_trainer;
+    QTimer m_drainTimer;
+    QElapsedTimer m_clock;
+    qint64 m_pausedMs = 0;
+    QElapsedTimer m_pauseClock;
+    bool m_awaitingFinal = false;
+
+    std::optional<TrainingSetup> m_setup;
+    std::optional<RunStarted> m_started;
+    std::optional<Finished> m_finished;
+    std::vector<EpochMetrics> m_epochs;
+    SnapshotPtr m_snapshot;
+    std::int64_t m_lastStep = 0;
+    int m_lastEpoch = 0;
+    int m_lastBatch = 0;
+    double m_lastRate = 0.0;
+
+    // Points gathered during one drain, appended as one list per series.
+    QList<QPointF> m_batchLoss, m_lr, m_epochTrainLoss, m_epochValLoss, m_epochTrainAcc, m_epochValAcc;
+};
+
+}  // namespace studio::app

@@ -1,0 +1,38 @@
+#include "app/gui/training_setup.h"
+
+#include <cmath>
+
+#include "app/gui/engine_conversions.h"
+
+namespace studio::app {
+
+Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> data, const ModelSpec& spec,
+                                           const QVariantMap& settings) {
+    if (!data) return Error::invalid("No dataset is loaded.", "Choose a dataset in the Data panel first.");
+    auto config = trainConfigFrom(settings);
+    if (!config) return config.error();
+    TrainingSetup setup;
+    setup.split = splitDataset(*data, config->validationFraction, config->testFraction, config->seed);
+    if (setup.split.train.empty())
+        return Error::invalid("The split leaves no training samples.", "Lower the validation and test fractions.");
+    Preprocessing prep = normalizationEnabled(settings)
+                             ? Preprocessing::fitted(data->pool, setup.split.train)
+                             : Preprocessing::identity(data->pool.sampleShape(),
+                                                       data->pool.storage() == Dataset::Storage::Pixels8);
+    prep.resize = toStdString(settings.value("resize", "stretch").toString());
+    setup.preprocessing = std::move(prep);
+    setup.data = std::move(data);
+    setup.spec = spec;
+    setup.config = *config;
+    return setup;
+}
+
+int estimatedStepsPerEpoch(const DatasetBundle& data, const QVariantMap& settings) {
+    auto config = trainConfigFrom(settings);
+    if (!config) return 1;
+    double heldOut = config->validationFraction + (data.test ? 0.0 : config->testFraction);
+    const double train = std::max(1.0, data.pool.size() * (1.0 - std::min(heldOut, 0.95)));
+    return std::max(1, int(std::ceil(train / std::max(1, config->batchSize))));
+}
+
+}  // namespace studio::app
