@@ -181,6 +181,8 @@ QList<FieldSpec> trainingFields() {
                             "the same weights on any thread count.")),
         integer("threads", QObject::tr("Threads"), run, 0, 256, 0,
                 QObject::tr("Worker threads for training (0 uses every core); never changes the result.")),
+        integer("fine_tune_epochs", QObject::tr("Fine-tune epochs"), run, 1, 1000, 2,
+                QObject::tr("Epochs of extra training from the current weights after you correct a prediction.")),
         integer("shard_size", QObject::tr("Shard size"), run, 1, 4096, 32,
                 QObject::tr("Samples per parallel work unit; also the group BatchNorm computes its statistics over.")),
         choice("optimizer", QObject::tr("Optimizer"), opt, qStrings(OptimizerConfig::kinds()), "adam",

@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QLabel>
@@ -24,11 +25,15 @@
 #include "app/gui/dataset_loader.h"
 #include "app/gui/dataset_panel.h"
 #include "app/gui/engine_conversions.h"
+#include "app/gui/evaluation_controller.h"
+#include "app/gui/inference_controller.h"
 #include "app/gui/training_controller.h"
 #include "app/gui/training_setup.h"
 #include "engine/io/model_file.h"
 #include "engine/nn/layer_registry.h"
 #include "widgets/architecture_editor.h"
+#include "widgets/evaluation_view.h"
+#include "widgets/inference_panel.h"
 #include "widgets/hyperparameter_form.h"
 #include "widgets/live_chart.h"
 #include "widgets/run_log.h"
@@ -86,6 +91,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildDocks();
     buildMenus();
     m_training = new TrainingController({m_controls, m_lossChart, m_accuracyChart, m_lrChart, m_log}, this);
+    m_inference = new InferenceController(m_inferencePanel, this);
+    m_evaluation = new EvaluationController(m_evaluationView, this);
     connectIntents();
     statusBar()->showMessage(tr("Ready"));
     resize(1280, 800);
@@ -151,6 +158,10 @@ void MainWindow::buildCentral() {
     split->setSizes({520, 130});
     layout->addWidget(split, 1);
     m_tabs->addTab(training, tr("Training"));
+    m_inferencePanel = new widgets::InferencePanel;
+    m_tabs->addTab(m_inferencePanel, tr("Try it"));
+    m_evaluationView = new widgets::EvaluationView;
+    m_tabs->addTab(m_evaluationView, tr("Evaluation"));
     setCentralWidget(m_tabs);
 }
 
@@ -334,8 +345,17 @@ void MainWindow::connectIntents() {
     connect(m_training, &TrainingController::runEnded, this, &MainWindow::onRunEnded);
     connect(m_training, &TrainingController::snapshotPublished, this,
             [this](SnapshotPtr s) { Q_EMIT currentModelChanged(std::move(s)); });
+    connect(m_training, &TrainingController::runStarted, this, [this] { m_preferLoaded = false; });
+    connect(this, &MainWindow::currentModelChanged, this, &MainWindow::onModelChanged);
+    connect(this, &MainWindow::datasetChanged, this, &MainWindow::onModelChanged);
+    connect(m_inference, &InferenceController::loadModelRequested, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
+        if (!path.isEmpty()) (void)loadModel(path);
+    });
+    connect(m_inference, &InferenceController::correctionRequested, this, &MainWindow::correctAndRetrain);
     connect(m_prepare, &QFutureWatcher<Result<TrainingSetup>>::finished, this, [this] {
         Result<TrainingSetup> setup = m_prepare->result();
+        const bool fineTuning = std::exchange(m_fineTuning, false);
         if (!setup) {
             m_controls->setState(widgets::TrainingControls::State::Idle);
             showError(tr("Could not start: %1").arg(errorText(setup.error())));
@@ -343,8 +363,9 @@ void MainWindow::connectIntents() {
             return;
         }
         const ModelSpec& spec = setup->spec;
-        const QString description = tr("%1 on %2: %3 epochs, %4, learning rate %5")
-                                        .arg(spec.name.empty() ? tr("custom model") : toQString(spec.name),
+        const QString description = tr("%1%2 on %3: %4 epochs, %5, learning rate %6")
+                                        .arg(fineTuning ? tr("Fine-tuning ") : QString(),
+                                             spec.name.empty() ? tr("custom model") : toQString(spec.name),
                                              toQString(setup->data->pool.name()))
                                         .arg(setup->config.epochs)
                                         .arg(toQString(setup->config.optimizer.kind))
@@ -561,8 +582,78 @@ void MainWindow::onRunEnded(bool completed) {
 QString MainWindow::resultText() const { return m_result->text(); }
 
 SnapshotPtr MainWindow::currentModel() const {
+    if (m_preferLoaded && m_loadedModel) return m_loadedModel;
     if (SnapshotPtr s = m_training->snapshot()) return s;
     return m_loadedModel;
+}
+
+void MainWindow::onModelChanged() {
+    const SnapshotPtr model = currentModel();
+    m_inference->setModel(model, model && model == m_training->snapshot() && m_training->isRunning());
+    // A model from the run is scored on the run's data; a loaded one on the data shown.
+    std::shared_ptr<const DatasetBundle> data = m_bundle;
+    if (model && model == m_training->snapshot() && m_training->lastSetup()) data = m_training->lastSetup()->data;
+    m_evaluation->evaluate(model, data);
+}
+
+void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& path, int classIndex) {
+    const SnapshotPtr model = currentModel();
+    if (!model) return showError(tr("There is no model to fine-tune: train one or load a model file first."));
+    if (m_training->isRunning() || m_prepare->isRunning())
+        return showError(tr("A training is running: stop it or wait for it to end, then correct the prediction again."));
+    if (!m_bundle || m_bundle->pool.storage() != Dataset::Storage::Pixels8)
+        return showError(tr("Corrections need an image dataset: load the dataset the model was trained on."));
+    const Dataset& pool = m_bundle->pool;
+    if (model->model.inputShape() != pool.sampleShape() || model->model.outputSize() != pool.classCount())
+        return showError(tr("The model does not fit the dataset shown (%1): load the dataset it was trained on "
+                            "before correcting its predictions.")
+                             .arg(toQString(pool.name())));
+    if (classIndex < 0 || classIndex >= pool.classCount()) return;
+    const Shape& shape = pool.sampleShape();
+    const std::string resize = toStdString(m_project.settings.value("resize", "stretch").toString());
+    const DecodedImage fitted = fitImage(image, shape[0], shape[1], shape[2], resize);
+    const QString className = toQString(pool.classNames()[std::size_t(classIndex)]);
+
+    auto bundle = std::make_shared<DatasetBundle>(*m_bundle);
+    bundle->pool.addImage(fitted.chw.data(), classIndex);
+    const int newIndex = bundle->pool.size() - 1;
+    if (QFileInfo(m_project.dataset).isDir() && !path.isEmpty()) {
+        // An image folder: the file joins its class folder, so the correction outlives this session.
+        const QFileInfo source(path);
+        const QDir classDir(QDir(m_project.dataset).filePath(className));
+        QString target = classDir.filePath(source.fileName());
+        for (int n = 2; QFileInfo::exists(target); ++n)
+            target = classDir.filePath(QStringLiteral("%1-%2.%3").arg(source.completeBaseName()).arg(n).arg(source.suffix()));
+        if (!QFile::copy(path, target))
+            return showError(tr("Could not copy %1 into %2: check that the dataset folder is writable.").arg(path, classDir.path()));
+        bundle->pool.setSource(newIndex, toStdString(target));
+        m_log->appendLine(tr("Copied %1 into class folder %2").arg(source.fileName(), classDir.path()));
+    }
+    m_bundle = bundle;
+    m_datasetPanel->setBundle(m_bundle);
+    m_log->appendLine(tr("Added the image to class “%1” (now %2 samples); fine-tuning the model…")
+                          .arg(className)
+                          .arg(m_bundle->pool.classCounts()[std::size_t(classIndex)]));
+
+    QVariantMap settings = m_project.settings;
+    settings["epochs"] = settings.value("fine_tune_epochs", 2);
+    settings["warmup_epochs"] = 0;
+    m_fineTuning = true;
+    m_controls->setStatus(tr("Preparing the fine-tuning…"));
+    m_prepare->setFuture(QtConcurrent::run([data = m_bundle, model, settings, newIndex]() -> Result<TrainingSetup> {
+        auto setup = prepareTrainingSetup(data, model->model.spec(), settings);
+        if (!setup) return setup;
+        // The corrected image is trained on, whichever part of the split it would have fallen in.
+        auto drop = [newIndex](std::vector<int>& v) { v.erase(std::remove(v.begin(), v.end(), newIndex), v.end()); };
+        drop(setup->split.validation);
+        if (setup->split.testFromPool) drop(setup->split.test);
+        if (std::find(setup->split.train.begin(), setup->split.train.end(), newIndex) == setup->split.train.end())
+            setup->split.train.push_back(newIndex);
+        setup->initialModel = model->model;
+        setup->preprocessing = model->preprocessing;
+        return setup;
+    }));
+    refreshStartState();
 }
 
 // ---- files -------------------------------------------------------------------------------
@@ -604,18 +695,28 @@ Status MainWindow::loadModel(const QString& path) {
         return snapshot.error();
     }
     m_loadedModel = std::make_shared<const ModelSnapshot>(std::move(*snapshot));
+    m_preferLoaded = true;
     showInfo(tr("Loaded the model %1 (%2 classes, trained %3 epochs on %4)")
                  .arg(path)
                  .arg(m_loadedModel->classNames.size())
                  .arg(m_loadedModel->epoch)
                  .arg(toQString(m_loadedModel->datasetName)));
-    if (!m_training->isRunning()) Q_EMIT currentModelChanged(currentModel());
+    Q_EMIT currentModelChanged(currentModel());
     return {};
 }
 
 void MainWindow::saveModel(const QString& path) {
-    SnapshotPtr model = currentModel();
-    if (!model) return showError(tr("There is no model to save yet: train one or load a model file first."));
+    SnapshotPtr current = currentModel();
+    if (!current) return showError(tr("There is no model to save yet: train one or load a model file first."));
+    // Like the CLI, remember how the dataset was made so `evaluate` rebuilds the same test split.
+    auto model = std::make_shared<ModelSnapshot>(*current);
+    if (!model->metrics.contains("dataset_options") && current == m_training->snapshot()) {
+        const QVariantMap& s = m_project.settings;
+        model->metrics["dataset_options"] = {{"name", toStdString(m_bundleSource)},
+                                             {"samples", s.value("samples", 0).toInt()},
+                                             {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
+                                             {"seed", s.value("seed", 1).toLongLong()}};
+    }
     auto* watcher = new QFutureWatcher<Status>(this);
     connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, path] {
         const Status s = watcher->result();

@@ -14,6 +14,7 @@
 #include "app/gui/startup_options.h"
 #include "engine/core/result.h"
 #include "engine/data/dataset.h"
+#include "engine/data/image_io.h"
 #include "engine/infer/snapshot.h"
 #include "engine/train/trainer.h"
 
@@ -25,6 +26,8 @@ class QUndoStack;
 
 namespace studio::widgets {
 class ArchitectureEditor;
+class EvaluationView;
+class InferencePanel;
 class HyperparameterForm;
 class LiveChart;
 class RunLog;
@@ -36,6 +39,8 @@ namespace studio::app {
 
 class DatasetLoader;
 class DatasetPanel;
+class EvaluationController;
+class InferenceController;
 class TrainingController;
 
 class MainWindow : public QMainWindow {
@@ -73,6 +78,13 @@ public:
     widgets::LiveChart* learningRateChart() const { return m_lrChart; }
     widgets::RunLog* runLog() const { return m_log; }
     TrainingController* trainingController() const { return m_training; }
+    InferenceController* inferenceController() const { return m_inference; }
+    EvaluationController* evaluationController() const { return m_evaluation; }
+    widgets::InferencePanel* inferencePanel() const { return m_inferencePanel; }
+    widgets::EvaluationView* evaluationView() const { return m_evaluationView; }
+    /// Adds `image` to class `classIndex` of the training data (copied into the class folder for
+    /// image folders, appended in memory otherwise) and fine-tunes the current model on it.
+    void correctAndRetrain(const DecodedImage& image, const QString& path, int classIndex);
     QTabWidget* centralTabs() const { return m_tabs; }
     std::shared_ptr<const DatasetBundle> dataset() const { return m_bundle; }
     bool isDatasetLoading() const;
@@ -108,6 +120,7 @@ private:
     void onDatasetLoaded(const QString& nameOrPath, std::shared_ptr<const DatasetBundle> bundle);
     void onDatasetFailed(const QString& nameOrPath, const QString& message);
     void onRunEnded(bool completed);
+    void onModelChanged();
     void setSettingEdited(const QString& key, const QVariant& value, const QString& description);
     void editSpec(const std::function<void(ModelSpec&)>& change, const QString& description);
     void setPreset(const QString& preset);
@@ -129,9 +142,15 @@ private:
     QString m_startBlocked;
     bool m_startWhenLoaded = false;
     bool m_stateRestored = false;
+    bool m_preferLoaded = false;  // a model file was loaded after the last run started
+    bool m_fineTuning = false;    // the setup being prepared is a fine-tuning run
 
     DatasetLoader* m_loader = nullptr;
     TrainingController* m_training = nullptr;
+    InferenceController* m_inference = nullptr;
+    EvaluationController* m_evaluation = nullptr;
+    widgets::InferencePanel* m_inferencePanel = nullptr;
+    widgets::EvaluationView* m_evaluationView = nullptr;
     QFutureWatcher<Result<TrainingSetup>>* m_prepare = nullptr;
 
     QTabWidget* m_tabs = nullptr;
