@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training Studio set-up for a fresh Debian 12 machine, and quick when run again.
-#   scripts/setup.sh studio   install what is needed, build, train on the built-in shapes set
+#   scripts/setup.sh studio   install what is needed, build, open the studio on the built-in shapes set
 #   scripts/setup.sh test     install what is needed, build, run the whole test suite (CTest)
 # Works as root or through sudo. Installs only missing Debian packages; builds incrementally.
 set -euo pipefail
@@ -43,9 +43,14 @@ cmake --build "$build" -j"$(nproc)"
 
 case "$mode" in
   studio)
-    # Until the studio window lands (next issue), the main job is the command line training
-    # the default model on the built-in shapes set and printing its progress.
-    exec "$build/app/training-studio-cli" train --dataset shapes --model lenet --epochs 5 "$@"
+    # The studio window: on a new machine the built-in shapes set with the lenet preset (later,
+    # the last project you saved). Press Start.
+    # Extra arguments go to the studio (e.g. --start, --dataset fashion-mnist, a project file).
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+      echo "No display found (DISPLAY is not set): run this from a desktop session, or under xvfb-run." >&2
+      exit 1
+    fi
+    exec "$build/app/training-studio" "$@"
     ;;
   test)
     export QT_QPA_PLATFORM=offscreen
