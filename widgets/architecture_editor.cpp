@@ -118,7 +118,8 @@ ArchitectureEditor::ArchitectureEditor(QWidget* parent) : QWidget(parent), m_mod
     m_optionsForm = new QFormLayout(m_optionsBox);
     m_optionsBox->setMinimumWidth(200);
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    // Table above its options: the editor lives in a narrow dock beside the charts.
+    auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_optionsBox);
     splitter->setStretchFactor(0, 3);
@@ -137,14 +138,17 @@ ArchitectureEditor::ArchitectureEditor(QWidget* parent) : QWidget(parent), m_mod
                        static_cast<QWidget*>(m_down)})
         buttons->addWidget(w);
     buttons->addStretch(1);
-    buttons->addWidget(new QLabel(tr("Preset:"), this));
-    buttons->addWidget(m_presets);
-    buttons->addWidget(m_load);
-    buttons->addWidget(m_save);
+    auto* files = new QHBoxLayout;
+    files->addWidget(new QLabel(tr("Preset:"), this));
+    files->addWidget(m_presets);
+    files->addStretch(1);
+    files->addWidget(m_load);
+    files->addWidget(m_save);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(buttons);
+    layout->addLayout(files);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_totals);
     layout->addWidget(m_problem);

@@ -56,6 +56,9 @@ EvaluationController::EvaluationController(widgets::EvaluationView* view, QObjec
 EvaluationController::~EvaluationController() { m_pool.waitForDone(); }
 
 void EvaluationController::evaluate(SnapshotPtr model, std::shared_ptr<const DatasetBundle> bundle) {
+    if (model == m_model && bundle == m_bundle) return;  // asked again for what is shown or under way
+    m_model = model;
+    m_bundle = bundle;
     const quint64 job = ++m_latestJob;
     if (!model || !bundle) {
         m_report.reset();

@@ -58,6 +58,8 @@ private:
     int m_pending = 0;
     std::optional<EvaluationReport> m_report;
     std::optional<EvaluationTarget> m_target;
+    SnapshotPtr m_model;  // the newest request
+    std::shared_ptr<const DatasetBundle> m_bundle;
 };
 
 }  // namespace studio::app

@@ -130,13 +130,13 @@ void MainWindow::buildCentral() {
     m_lossChart->setAxisGroupTitle({}, tr("Cross-entropy"));
     m_lossChart->addSeries("batch", tr("Training (per batch)"), QColor(100, 149, 237));
     m_lossChart->setSmoothing("batch", 0.9);
-    m_lossChart->addSeries("train", tr("Training (epoch)"), QColor(31, 84, 180));
+    m_lossChart->addSeries("train", tr("Training (epoch mean)"), QColor(31, 84, 180));
     m_lossChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
     m_accuracyChart = new widgets::LiveChart(charts);
     m_accuracyChart->setTitle(tr("Accuracy"));
     m_accuracyChart->setXAxisTitle(tr("Epoch"));
     m_accuracyChart->setAxisGroupTitle({}, tr("Fraction correct"));
-    m_accuracyChart->addSeries("train", tr("Training"), QColor(31, 84, 180));
+    m_accuracyChart->addSeries("train", tr("Training (epoch mean)"), QColor(31, 84, 180));
     m_accuracyChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
     m_lrChart = new widgets::LiveChart(charts);
     m_lrChart->setTitle(tr("Learning rate"));
@@ -194,7 +194,7 @@ void MainWindow::buildDocks() {
 
     for (QDockWidget* dock : {data, model, training}) {
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-        dock->setMinimumWidth(380);
+        dock->setMinimumWidth(420);
         addDockWidget(Qt::LeftDockWidgetArea, dock);
     }
     tabifyDockWidget(data, model);
@@ -284,12 +284,14 @@ void MainWindow::connectIntents() {
     connect(m_architecture, &ArchitectureEditor::layerInsertRequested, this, [this](int index, const QString& kind) {
         editSpec([&](ModelSpec& spec) {
             LayerSpec layer{toStdString(kind), nlohmann::json::object()};
-            if (const LayerKindInfo* info = findLayerKind(layer.type))
-                for (const auto& o : info->options)
+            if (const LayerKindInfo* info = findLayerKind(layer.type)) {
+                for (const auto& o : info->options) {
                     if (!o.fallback.is_null()) layer.options[o.key] = o.fallback;
                     else if (o.type == LayerOptionInfo::Type::Integer)
                         layer.options[o.key] = static_cast<std::int64_t>(std::max(1.0, o.min));
                     else if (o.type == LayerOptionInfo::Type::Number) layer.options[o.key] = o.min;
+                }
+            }
             index = std::clamp(index, 0, int(spec.layers.size()));
             spec.layers.insert(spec.layers.begin() + index, layer);
         }, tr("Add %1 layer").arg(kind));
@@ -570,6 +572,7 @@ void MainWindow::startTraining() {
 }
 
 void MainWindow::onRunEnded(bool completed) {
+    onModelChanged();  // the run's model is no longer "training"
     const auto& f = m_training->finished();
     if (completed && f) {
         QString text = tr("Best epoch %1 of %2 · validation accuracy %3").arg(f->bestEpoch).arg(f->epochs).arg(percent(f->validationAccuracy));

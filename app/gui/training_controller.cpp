@@ -136,8 +136,9 @@ void TrainingController::handle(const BatchMetrics& e) {
 
 void TrainingController::handle(const EpochMetrics& e) {
     m_epochs.push_back(e);
-    m_epochTrainLoss.append({double(e.epoch), e.trainLoss});
-    m_epochTrainAcc.append({double(e.epoch), e.trainAccuracy});
+    // The training numbers are means over the epoch: drawn at its middle; validation at its end.
+    m_epochTrainLoss.append({e.epoch - 0.5, e.trainLoss});
+    m_epochTrainAcc.append({e.epoch - 0.5, e.trainAccuracy});
     if (std::isfinite(e.validationLoss)) m_epochValLoss.append({double(e.epoch), e.validationLoss});
     if (std::isfinite(e.validationAccuracy)) m_epochValAcc.append({double(e.epoch), e.validationAccuracy});
     const int epochs = m_setup ? m_setup->config.epochs : e.epoch;
