@@ -1,12 +1,15 @@
 #include "app/gui/evaluation_controller.h"
 
+#include <QFileDialog>
 #include <QMetaObject>
+#include <QSaveFile>
 #include <QPointer>
 #include <algorithm>
 
 #include "app/gui/engine_conversions.h"
 #include "engine/core/parallel.h"
 #include "engine/train/train_config.h"
+#include "widgets/confusion_matrix_view.h"
 #include "widgets/evaluation_view.h"
 #include "widgets/human_units.h"
 
@@ -51,6 +54,12 @@ Result<EvaluationTarget> evaluationTarget(const ModelSnapshot& model, std::share
 EvaluationController::EvaluationController(widgets::EvaluationView* view, QObject* parent) : QObject(parent), m_view(view) {
     m_pool.setMaxThreadCount(1);
     connect(m_view, &widgets::EvaluationView::cellActivated, this, &EvaluationController::showCell);
+    connect(m_view, &widgets::EvaluationView::exportRequested, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(m_view, tr("Export the evaluation"), "evaluation.json",
+                                                          tr("Report (*.json);;Confusion matrix (*.png)"));
+        if (path.isEmpty()) return;
+        if (auto s = exportTo(path); !s) m_view->setTitle(errorText(s.error()));
+    });
 }
 
 EvaluationController::~EvaluationController() { m_pool.waitForDone(); }
@@ -122,6 +131,24 @@ void EvaluationController::publish(EvaluationReport report, EvaluationTarget tar
     m_report = std::move(report);
     m_target = std::move(target);
     Q_EMIT evaluated();
+}
+
+Status EvaluationController::exportTo(const QString& path) {
+    if (!m_report) return Error::invalid("There is no evaluation to export yet.", "Train or load a model first.");
+    const std::string name = toStdString(path);
+    if (path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) {
+        if (!m_view->matrixView()->exportPng(path))
+            return Error::io("Could not write '" + name + "'.", "Choose a folder you can write to.");
+        return {};
+    }
+    nlohmann::json j = m_report->toJson();
+    j["evaluated_on"] = m_target ? m_target->description : "";
+    const std::string text = j.dump(2) + "\n";
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), qint64(text.size())) < 0 || !out.commit())
+        return Error::io("Could not write '" + name + "': " + toStdString(out.errorString()) + ".",
+                         "Choose a folder you can write to, or free some disk space.");
+    return {};
 }
 
 void EvaluationController::showCell(int trueClass, int predicted) {

@@ -44,6 +44,9 @@ public:
     const std::optional<EvaluationReport>& report() const { return m_report; }
     bool isBusy() const { return m_pending > 0; }
     void waitForIdle() { m_pool.waitForDone(); }
+    /// Writes what is shown: the confusion matrix as PNG (a .png path) or the whole report as
+    /// JSON (anything else). Atomic; errors name the path.
+    Status exportTo(const QString& path);
 
 Q_SIGNALS:
     void evaluated();

@@ -13,6 +13,7 @@
 #include <QMenuBar>
 #include <QSaveFile>
 #include <QScrollArea>
+#include <QStyle>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -118,6 +119,9 @@ void MainWindow::buildCentral() {
     m_result->setObjectName("resultLabel");
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_result->setWordWrap(true);
+    QFont bold = m_result->font();
+    bold.setBold(true);
+    m_result->setFont(bold);
     layout->addWidget(m_result);
 
     auto* charts = new QWidget;
@@ -257,6 +261,9 @@ void MainWindow::buildMenus() {
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    m_darkAction = view->addAction(tr("&Dark Theme"), this, [this](bool dark) { applyTheme(dark); });
+    m_darkAction->setCheckable(true);
 }
 
 void MainWindow::connectIntents() {
@@ -777,6 +784,34 @@ void MainWindow::showError(const QString& text) {
 
 void MainWindow::showInfo(const QString& text) { statusBar()->showMessage(text, 8000); }
 
+void MainWindow::applyTheme(bool dark) {
+    // Fusion draws both palettes faithfully; every widget of ours follows palette changes.
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette p = QApplication::style()->standardPalette();
+    if (dark) {
+        const QColor window(45, 47, 51), base(30, 31, 34), text(226, 228, 232), disabled(128, 130, 136);
+        p.setColor(QPalette::Window, window);
+        p.setColor(QPalette::WindowText, text);
+        p.setColor(QPalette::Base, base);
+        p.setColor(QPalette::AlternateBase, window);
+        p.setColor(QPalette::ToolTipBase, base);
+        p.setColor(QPalette::ToolTipText, text);
+        p.setColor(QPalette::Text, text);
+        p.setColor(QPalette::Button, window);
+        p.setColor(QPalette::ButtonText, text);
+        p.setColor(QPalette::BrightText, QColor(255, 90, 90));
+        p.setColor(QPalette::Link, QColor(110, 170, 255));
+        p.setColor(QPalette::Highlight, QColor(58, 120, 210));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, disabled);
+        for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+            p.setColor(QPalette::Disabled, role, disabled);
+    }
+    QApplication::setPalette(p);
+    m_darkAction->setChecked(dark);
+    QSettings().setValue("darkTheme", dark);
+}
+
 void MainWindow::addRecentProject(const QString& path) {
     const QString absolute = QFileInfo(path).absoluteFilePath();
     m_recentProjects.removeAll(absolute);
@@ -797,6 +832,7 @@ void MainWindow::restoreSettings() {
     if (settings.contains("window/geometry")) restoreGeometry(settings.value("window/geometry").toByteArray());
     if (settings.contains("window/state")) m_stateRestored = restoreState(settings.value("window/state").toByteArray());
     m_recentProjects = settings.value("recentProjects").toStringList();
+    if (settings.value("darkTheme", false).toBool()) applyTheme(true);
     rebuildRecentMenu();
 }
 

@@ -66,6 +66,8 @@ public:
 
     /// Starts training with the current project (no-op with the reason in the status when not ready).
     void startTraining();
+    /// Fusion style with a light or dark palette (View ▸ Dark Theme); remembered in the settings.
+    void applyTheme(bool dark);
 
     // What the window shows, for tests and screenshots.
     DatasetPanel* datasetPanel() const { return m_datasetPanel; }
@@ -168,6 +170,7 @@ private:
     QAction* m_startAction = nullptr;
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
+    QAction* m_darkAction = nullptr;
     QStringList m_recentProjects;
 };
 

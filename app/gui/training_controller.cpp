@@ -167,7 +167,7 @@ void TrainingController::handle(const Finished& e) {
                        .arg(percent(e.validationAccuracy));
     if (e.testSize > 0) text += tr(", test accuracy %1 on %2 samples").arg(percent(e.testAccuracy)).arg(e.testSize);
     m_views.log->appendLine(text);
-    m_views.controls->setStatus(text);
+    m_views.controls->setStatus(tr("%1: %2 epochs in %3 s").arg(how).arg(e.epochs).arg(e.seconds, 0, 'f', 1));
     endRun(true);
 }
 

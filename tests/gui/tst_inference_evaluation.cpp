@@ -296,6 +296,29 @@ void InferenceEvaluationTest::evaluationMatchesTheCli() {
     for (int t = 0; t < confusion.size(); ++t)
         for (int p = 0; p < confusion[t].toArray().size(); ++p) QCOMPARE(shown[t][p], confusion[t].toArray()[p].toInt());
     QCOMPARE(report.accuracy, m_window->trainingController()->finished()->testAccuracy);
+
+    // Clicking a confusion cell lists exactly its samples; export writes the same report.
+    widgets::EvaluationView* view = m_window->evaluationView();
+    int t = -1, p = -1;
+    for (int a = 0; a < shown.size() && t < 0; ++a)
+        for (int b = 0; b < shown.size(); ++b)
+            if (a != b && shown[a][b] > 0) {
+                t = a;
+                p = b;
+                break;
+            }
+    QVERIFY(t >= 0);
+    Q_EMIT view->matrixView()->cellActivated(t, p);
+    QCOMPARE(view->galleryMode(), widgets::EvaluationView::GalleryMode::Cell);
+    QCOMPARE(view->galleryCount(), shown[t][p]);
+    QVERIFY(view->galleryItem(0).isMistake());
+    const QString exported = m_dir.filePath("evaluation.json");
+    QVERIFY(eval->exportTo(exported).ok());
+    QFile file(exported);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(file.readAll()).object()["accuracy"].toDouble(), report.accuracy);
+    QVERIFY(eval->exportTo(m_dir.filePath("matrix.png")).ok());
+    QVERIFY(!QImage(m_dir.filePath("matrix.png")).isNull());
 }
 
 void InferenceEvaluationTest::correctionFineTunesTowardsTheChosenClass() {
