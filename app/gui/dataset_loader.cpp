@@ -12,7 +12,9 @@ DatasetLoader::DatasetLoader(QObject* parent) : QObject(parent), m_pool(new QThr
     m_pool->setMaxThreadCount(1);
 }
 
-DatasetLoader::~DatasetLoader() { m_pool->waitForDone(); }
+DatasetLoader::~DatasetLoader() {
+    m_pool->waitForDone();
+}
 
 void DatasetLoader::load(const QString& nameOrPath, const DatasetOptions& options) {
     const quint64 job = ++m_latestJob;
@@ -22,19 +24,28 @@ void DatasetLoader::load(const QString& nameOrPath, const DatasetOptions& option
         auto result = loadDataset(toStdString(nameOrPath), options);
         std::shared_ptr<const DatasetBundle> bundle;
         QString message;
-        if (result) bundle = std::make_shared<const DatasetBundle>(std::move(*result));
-        else message = errorText(result.error());
+        if (result)
+            bundle = std::make_shared<const DatasetBundle>(std::move(*result));
+        else
+            message = errorText(result.error());
         if (!self) return;
-        QMetaObject::invokeMethod(self, [self, job, nameOrPath, bundle, message] {
-            if (!self) return;
-            --self->m_pending;
-            if (job != self->m_latestJob) return;  // a newer choice wins
-            if (bundle) Q_EMIT self->loaded(nameOrPath, bundle);
-            else Q_EMIT self->failed(nameOrPath, message);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self,
+            [self, job, nameOrPath, bundle, message] {
+                if (!self) return;
+                --self->m_pending;
+                if (job != self->m_latestJob) return;  // a newer choice wins
+                if (bundle)
+                    Q_EMIT self->loaded(nameOrPath, bundle);
+                else
+                    Q_EMIT self->failed(nameOrPath, message);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-void DatasetLoader::waitForIdle() { m_pool->waitForDone(); }
+void DatasetLoader::waitForIdle() {
+    m_pool->waitForDone();
+}
 
 }  // namespace studio::app

@@ -4,8 +4,8 @@
 // after another load was asked for is dropped.
 
 #include <QObject>
-#include <QThreadPool>
 #include <QString>
+#include <QThreadPool>
 #include <memory>
 
 #include "engine/data/dataset.h"

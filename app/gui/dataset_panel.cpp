@@ -45,7 +45,8 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     m_choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_choice->setMinimumContentsLength(12);
     m_openFolder = new QPushButton(widgets::studioIcon("open"), tr("Folder…"), this);
-    m_openFolder->setToolTip(tr("Open an image folder laid out as <root>/<class>/<image>, or a folder of IDX/CIFAR-10 files."));
+    m_openFolder->setToolTip(
+        tr("Open an image folder laid out as <root>/<class>/<image>, or a folder of IDX/CIFAR-10 files."));
     m_openFile = new QPushButton(tr("File…"), this);
     m_openFile->setToolTip(tr("Open an IDX images file (its labels file beside it) or a CIFAR-10 .bin batch."));
     source->addWidget(m_choice, 1);
@@ -100,7 +101,8 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
         label->setFixedSize(kPreviewPixels, kPreviewPixels);
         label->setFrameShape(QFrame::StyledPanel);
         label->setAlignment(Qt::AlignCenter);
-        label->setToolTip(i == 0 ? tr("The sample as stored") : tr("A random augmentation of it, as training would see it"));
+        label->setToolTip(i == 0 ? tr("The sample as stored")
+                                 : tr("A random augmentation of it, as training would see it"));
         grid->addWidget(label, i / 4, i % 4);
         m_previewLabels.append(label);
     }
@@ -187,14 +189,16 @@ void DatasetPanel::setBundle(std::shared_ptr<const DatasetBundle> bundle) {
     for (int c : pool.classCounts()) counts.append(c);
     m_counts->setCounts(names, counts);
     const Shape& shape = pool.sampleShape();
-    QString kind = pool.storage() == Dataset::Storage::Features
-                       ? tr("%1 features per sample").arg(shape.empty() ? 0 : shape[0])
-                       : tr("%1×%2 pixels, %3").arg(shape[2]).arg(shape[1]).arg(shape[0] == 1 ? tr("gray") : tr("colour"));
+    QString kind =
+        pool.storage() == Dataset::Storage::Features
+            ? tr("%1 features per sample").arg(shape.empty() ? 0 : shape[0])
+            : tr("%1×%2 pixels, %3").arg(shape[2]).arg(shape[1]).arg(shape[0] == 1 ? tr("gray") : tr("colour"));
     QString text = tr("%1 · %2 samples in %3 classes · %4")
                        .arg(toQString(pool.name()), widgets::groupedInteger(pool.size()))
                        .arg(pool.classCount())
                        .arg(kind);
-    if (m_bundle->test) text += tr(" · official test set: %1 samples").arg(widgets::groupedInteger(m_bundle->test->size()));
+    if (m_bundle->test)
+        text += tr(" · official test set: %1 samples").arg(widgets::groupedInteger(m_bundle->test->size()));
     m_info->setText(text);
     m_info->setToolTip(toQString(m_bundle->description));
     m_classFilter->addItem(tr("All classes (%1)").arg(widgets::groupedInteger(pool.size())), -1);
@@ -220,7 +224,9 @@ void DatasetPanel::setSettings(const QVariantMap& settings) {
     refreshPreview();
 }
 
-int DatasetPanel::augmentPreviewCount() const { return int(m_previewImages.size()); }
+int DatasetPanel::augmentPreviewCount() const {
+    return int(m_previewImages.size());
+}
 
 void DatasetPanel::chooseFolder() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a dataset folder"));
@@ -228,8 +234,9 @@ void DatasetPanel::chooseFolder() {
 }
 
 void DatasetPanel::chooseFile() {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Open a dataset file"), {},
-                                                      tr("IDX or CIFAR-10 files (*-idx3-ubyte *-idx3-ubyte.gz *.idx *.bin);;All files (*)"));
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open a dataset file"), {},
+        tr("IDX or CIFAR-10 files (*-idx3-ubyte *-idx3-ubyte.gz *.idx *.bin);;All files (*)"));
     if (!file.isEmpty()) Q_EMIT datasetRequested(file);
 }
 
@@ -247,7 +254,8 @@ void DatasetPanel::refreshGallery() {
     auto bundle = m_bundle;
     auto indices = std::make_shared<std::vector<int>>(m_galleryIndices);
     m_gallery->setSource(
-        int(indices->size()), [bundle, indices](int i) { return sampleImage(bundle->pool, (*indices)[std::size_t(i)]); },
+        int(indices->size()),
+        [bundle, indices](int i) { return sampleImage(bundle->pool, (*indices)[std::size_t(i)]); },
         [bundle, indices](int i) {
             const int index = (*indices)[std::size_t(i)];
             return toQString(bundle->pool.classNames()[std::size_t(bundle->pool.label(index))]);
@@ -277,9 +285,9 @@ void DatasetPanel::refreshPreview() {
         }
         QImage img = floatToQImage(work.data(), shape[0], shape[1], shape[2]);
         m_previewImages.append(img);
-        m_previewLabels[k]->setPixmap(QPixmap::fromImage(
-            img.scaled(kPreviewPixels - 4, kPreviewPixels - 4, Qt::KeepAspectRatio,
-                       shape[1] <= 32 ? Qt::FastTransformation : Qt::SmoothTransformation)));
+        m_previewLabels[k]->setPixmap(
+            QPixmap::fromImage(img.scaled(kPreviewPixels - 4, kPreviewPixels - 4, Qt::KeepAspectRatio,
+                                          shape[1] <= 32 ? Qt::FastTransformation : Qt::SmoothTransformation)));
     }
 }
 
@@ -292,7 +300,8 @@ void DatasetPanel::updateFieldAvailability() {
     m_form->setFieldEnabled("channels", folder);
     m_form->setFieldEnabled("test_fraction", !(m_bundle && m_bundle->test));
     const bool images = !m_bundle || m_bundle->pool.storage() == Dataset::Storage::Pixels8;
-    for (const char* key : {"resize", "aug_shift", "aug_flip_h", "aug_flip_v", "aug_rotate", "aug_brightness", "aug_contrast"})
+    for (const char* key :
+         {"resize", "aug_shift", "aug_flip_h", "aug_flip_v", "aug_rotate", "aug_brightness", "aug_contrast"})
         m_form->setFieldEnabled(key, images);
 }
 

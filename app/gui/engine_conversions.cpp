@@ -13,17 +13,32 @@ namespace studio::app {
 
 using widgets::FieldSpec;
 
-QString toQString(const std::string& s) { return QString::fromStdString(s); }
-std::string toStdString(const QString& s) { return s.toStdString(); }
-QString errorText(const Error& error) { return toQString(error.what()); }
+QString toQString(const std::string& s) {
+    return QString::fromStdString(s);
+}
+std::string toStdString(const QString& s) {
+    return s.toStdString();
+}
+QString errorText(const Error& error) {
+    return toQString(error.what());
+}
+QString percentText(double fraction) {
+    return std::isfinite(fraction) ? QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%')
+                                   : QStringLiteral("n/a");
+}
 
 QVariant toVariant(const nlohmann::json& j) {
     switch (j.type()) {
-        case nlohmann::json::value_t::boolean: return j.get<bool>();
-        case nlohmann::json::value_t::number_integer: return QVariant::fromValue<qlonglong>(j.get<std::int64_t>());
-        case nlohmann::json::value_t::number_unsigned: return QVariant::fromValue<qlonglong>(j.get<std::int64_t>());
-        case nlohmann::json::value_t::number_float: return j.get<double>();
-        case nlohmann::json::value_t::string: return toQString(j.get<std::string>());
+        case nlohmann::json::value_t::boolean:
+            return j.get<bool>();
+        case nlohmann::json::value_t::number_integer:
+            return QVariant::fromValue<qlonglong>(j.get<std::int64_t>());
+        case nlohmann::json::value_t::number_unsigned:
+            return QVariant::fromValue<qlonglong>(j.get<std::int64_t>());
+        case nlohmann::json::value_t::number_float:
+            return j.get<double>();
+        case nlohmann::json::value_t::string:
+            return toQString(j.get<std::string>());
         case nlohmann::json::value_t::array: {
             QVariantList list;
             for (const auto& e : j) list.append(toVariant(e));
@@ -34,20 +49,25 @@ QVariant toVariant(const nlohmann::json& j) {
             for (auto it = j.begin(); it != j.end(); ++it) map.insert(toQString(it.key()), toVariant(it.value()));
             return map;
         }
-        default: return {};
+        default:
+            return {};
     }
 }
 
 nlohmann::json toJson(const QVariant& v) {
     switch (v.typeId()) {
-        case QMetaType::Bool: return v.toBool();
+        case QMetaType::Bool:
+            return v.toBool();
         case QMetaType::Int:
         case QMetaType::LongLong:
         case QMetaType::UInt:
-        case QMetaType::ULongLong: return v.toLongLong();
+        case QMetaType::ULongLong:
+            return v.toLongLong();
         case QMetaType::Double:
-        case QMetaType::Float: return v.toDouble();
-        case QMetaType::QString: return toStdString(v.toString());
+        case QMetaType::Float:
+            return v.toDouble();
+        case QMetaType::QString:
+            return toStdString(v.toString());
         case QMetaType::QVariantList:
         case QMetaType::QStringList: {
             auto a = nlohmann::json::array();
@@ -60,7 +80,8 @@ nlohmann::json toJson(const QVariant& v) {
             for (auto it = map.begin(); it != map.end(); ++it) o[toStdString(it.key())] = toJson(it.value());
             return o;
         }
-        default: return nullptr;
+        default:
+            return nullptr;
     }
 }
 
@@ -84,7 +105,9 @@ QList<widgets::LayerKindDescription> layerKindDescriptions() {
     return kinds;
 }
 
-QString shapeText(const Shape& shape) { return toQString(shapeToString(shape)); }
+QString shapeText(const Shape& shape) {
+    return toQString(shapeToString(shape));
+}
 
 QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& report) {
     QList<widgets::LayerRow> rows;
@@ -106,58 +129,44 @@ QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& repo
 
 namespace {
 
-FieldSpec integer(QString key, QString label, QString group, int min, int max, int def, QString tip, int step = 1) {
+FieldSpec field(QString key, QString label, QString group, FieldSpec::Type type, QVariant def, QString tip) {
     FieldSpec f;
     f.key = std::move(key);
     f.label = std::move(label);
     f.group = std::move(group);
-    f.type = FieldSpec::Integer;
-    f.min = min;
-    f.max = max;
-    f.step = step;
-    f.defaultValue = def;
-    f.tooltip = std::move(tip);
-    return f;
-}
-
-FieldSpec number(QString key, QString label, QString group, double min, double max, double def, QString tip,
-                 double step = 0.05, int decimals = 3, bool log = false) {
-    FieldSpec f;
-    f.key = std::move(key);
-    f.label = std::move(label);
-    f.group = std::move(group);
-    f.type = FieldSpec::Number;
-    f.min = min;
-    f.max = max;
-    f.step = step;
-    f.decimals = decimals;
-    f.logScale = log;
-    f.defaultValue = def;
-    f.tooltip = std::move(tip);
-    return f;
-}
-
-FieldSpec choice(QString key, QString label, QString group, QStringList choices, QString def, QString tip) {
-    FieldSpec f;
-    f.key = std::move(key);
-    f.label = std::move(label);
-    f.group = std::move(group);
-    f.type = FieldSpec::Choice;
-    f.choices = std::move(choices);
+    f.type = type;
     f.defaultValue = std::move(def);
     f.tooltip = std::move(tip);
     return f;
 }
 
-FieldSpec boolean(QString key, QString label, QString group, bool def, QString tip) {
-    FieldSpec f;
-    f.key = std::move(key);
-    f.label = std::move(label);
-    f.group = std::move(group);
-    f.type = FieldSpec::Boolean;
-    f.defaultValue = def;
-    f.tooltip = std::move(tip);
+FieldSpec integer(QString key, QString label, QString group, int min, int max, int def, QString tip, int step = 1) {
+    FieldSpec f = field(std::move(key), std::move(label), std::move(group), FieldSpec::Integer, def, std::move(tip));
+    f.min = min;
+    f.max = max;
+    f.step = step;
     return f;
+}
+
+FieldSpec number(QString key, QString label, QString group, double min, double max, double def, QString tip,
+                 double step = 0.05, int decimals = 3, bool log = false) {
+    FieldSpec f = field(std::move(key), std::move(label), std::move(group), FieldSpec::Number, def, std::move(tip));
+    f.min = min;
+    f.max = max;
+    f.step = step;
+    f.decimals = decimals;
+    f.logScale = log;
+    return f;
+}
+
+FieldSpec choice(QString key, QString label, QString group, QStringList choices, QString def, QString tip) {
+    FieldSpec f = field(std::move(key), std::move(label), std::move(group), FieldSpec::Choice, def, std::move(tip));
+    f.choices = std::move(choices);
+    return f;
+}
+
+FieldSpec boolean(QString key, QString label, QString group, bool def, QString tip) {
+    return field(std::move(key), std::move(label), std::move(group), FieldSpec::Boolean, def, std::move(tip));
 }
 
 QStringList qStrings(const std::vector<std::string>& v) {
@@ -169,16 +178,19 @@ QStringList qStrings(const std::vector<std::string>& v) {
 }  // namespace
 
 QList<FieldSpec> trainingFields() {
-    const QString run = QObject::tr("Run"), opt = QObject::tr("Optimizer"), sched = QObject::tr("Learning-rate schedule"),
-                  reg = QObject::tr("Regularization"), stop = QObject::tr("Early stopping");
+    const QString run = QObject::tr("Run"), opt = QObject::tr("Optimizer"),
+                  sched = QObject::tr("Learning-rate schedule"), reg = QObject::tr("Regularization"),
+                  stop = QObject::tr("Early stopping");
     return {
         integer("epochs", QObject::tr("Epochs"), run, 1, 10000, 8,
                 QObject::tr("How many times training walks through the whole training split.")),
-        integer("batch_size", QObject::tr("Batch size"), run, 1, 65536, 64,
-                QObject::tr("Samples averaged into one gradient step; larger batches are smoother but take fewer steps.")),
-        integer("seed", QObject::tr("Seed"), run, 0, 2147483647, 1,
-                QObject::tr("Drives initialization, the split, shuffling, dropout and augmentation: the same seed gives "
-                            "the same weights on any thread count.")),
+        integer(
+            "batch_size", QObject::tr("Batch size"), run, 1, 65536, 64,
+            QObject::tr("Samples averaged into one gradient step; larger batches are smoother but take fewer steps.")),
+        integer(
+            "seed", QObject::tr("Seed"), run, 0, 2147483647, 1,
+            QObject::tr("Drives initialization, the split, shuffling, dropout and augmentation: the same seed gives "
+                        "the same weights on any thread count.")),
         integer("threads", QObject::tr("Threads"), run, 0, 256, 0,
                 QObject::tr("Worker threads for training (0 uses every core); never changes the result.")),
         integer("fine_tune_epochs", QObject::tr("Fine-tune epochs"), run, 1, 1000, 2,
@@ -202,11 +214,13 @@ QList<FieldSpec> trainingFields() {
         number("rms_alpha", QObject::tr("RMSProp α"), opt, 0.0, 0.999999, 0.99,
                QObject::tr("RMSProp: decay of the running mean of squared gradients."), 0.01),
         number("clip_norm", QObject::tr("Gradient clipping"), opt, 0.0, 1000.0, 0.0,
-               QObject::tr("Scales the gradient down when its overall norm exceeds this (0 turns clipping off)."), 0.5, 2),
+               QObject::tr("Scales the gradient down when its overall norm exceeds this (0 turns clipping off)."), 0.5,
+               2),
         choice("schedule", QObject::tr("Schedule"), sched, qStrings(LrSchedule::kinds()), "constant",
                QObject::tr("How the learning rate changes over the run after the warm-up.")),
-        integer("warmup_epochs", QObject::tr("Warm-up epochs"), sched, 0, 1000, 0,
-                QObject::tr("Epochs over which the rate rises linearly from almost zero, which steadies early training.")),
+        integer(
+            "warmup_epochs", QObject::tr("Warm-up epochs"), sched, 0, 1000, 0,
+            QObject::tr("Epochs over which the rate rises linearly from almost zero, which steadies early training.")),
         integer("step_epochs", QObject::tr("Step every (epochs)"), sched, 1, 1000, 3,
                 QObject::tr("Step schedule: the rate is multiplied by γ every this many epochs.")),
         number("gamma", QObject::tr("Decay γ"), sched, 0.0, 1.0, 0.1,
@@ -243,8 +257,9 @@ QList<FieldSpec> dataFields() {
                 QObject::tr("Image folders: the side, in pixels, every image is resized to."), 4),
         choice("channels", QObject::tr("Colour"), prep, {"auto", "gray", "colour"}, "auto",
                QObject::tr("Image folders: keep colour, convert to gray, or decide from the images.")),
-        choice("resize", QObject::tr("Resize new images"), prep, {"stretch", "pad"}, "stretch",
-               QObject::tr("How images of another size are fitted for prediction: stretch, or pad keeping the aspect.")),
+        choice(
+            "resize", QObject::tr("Resize new images"), prep, {"stretch", "pad"}, "stretch",
+            QObject::tr("How images of another size are fitted for prediction: stretch, or pad keeping the aspect.")),
         choice("normalization", QObject::tr("Normalization"), prep, {"per-channel", "none"}, "per-channel",
                QObject::tr("Subtract each channel's mean and divide by its spread, measured on the training split.")),
         number("aug_shift", QObject::tr("Shift"), aug, 0.0, 0.5, 0.0,
@@ -382,7 +397,8 @@ QImage toQImage(const std::uint8_t* chw, int channels, int height, int width) {
     for (int y = 0; y < height; ++y) {
         uchar* line = img.scanLine(y);
         for (int x = 0; x < width; ++x)
-            for (int c = 0; c < 3; ++c) line[3 * x + c] = chw[std::size_t(std::min(c, channels - 1)) * plane + std::size_t(y) * width + x];
+            for (int c = 0; c < 3; ++c)
+                line[3 * x + c] = chw[std::size_t(std::min(c, channels - 1)) * plane + std::size_t(y) * width + x];
     }
     return img;
 }
@@ -401,7 +417,8 @@ QImage floatToQImage(const float* chw, int channels, int height, int width) {
 
 QImage sampleImage(const Dataset& data, int index) {
     const Shape& s = data.sampleShape();
-    if (data.storage() == Dataset::Storage::Pixels8 && s.size() == 3) return toQImage(data.pixels(index), s[0], s[1], s[2]);
+    if (data.storage() == Dataset::Storage::Pixels8 && s.size() == 3)
+        return toQImage(data.pixels(index), s[0], s[1], s[2]);
     // A feature vector: its first two features as a dot in the unit square around the origin.
     QImage img(48, 48, QImage::Format_RGB32);
     img.fill(Qt::white);

@@ -27,6 +27,8 @@ QString toQString(const std::string& s);
 std::string toStdString(const QString& s);
 /// "message hint" as one line, the way the status line and the log show an engine error.
 QString errorText(const Error& error);
+/// 0.9683 → "96.8%"; NaN (no validation split) → "n/a".
+QString percentText(double fraction);
 
 QVariant toVariant(const nlohmann::json& j);
 nlohmann::json toJson(const QVariant& v);

@@ -2,8 +2,8 @@
 
 #include <QFileDialog>
 #include <QMetaObject>
-#include <QSaveFile>
 #include <QPointer>
+#include <QSaveFile>
 #include <algorithm>
 
 #include "app/gui/engine_conversions.h"
@@ -26,8 +26,8 @@ Result<EvaluationTarget> evaluationTarget(const ModelSnapshot& model, std::share
     t.data = official ? &*t.bundle->test : &t.bundle->pool;
     if (model.model.inputShape() != t.data->sampleShape() || model.model.outputSize() != t.data->classCount())
         return Error::invalid("The model takes " + shapeToString(model.model.inputShape()) + " inputs in " +
-                                  std::to_string(model.model.outputSize()) + " classes, but dataset '" + t.data->name() +
-                                  "' has " + shapeToString(t.data->sampleShape()) + " samples in " +
+                                  std::to_string(model.model.outputSize()) + " classes, but dataset '" +
+                                  t.data->name() + "' has " + shapeToString(t.data->sampleShape()) + " samples in " +
                                   std::to_string(t.data->classCount()) + " classes.",
                               "Load the dataset the model was trained on to evaluate it.");
     if (official) {
@@ -51,7 +51,8 @@ Result<EvaluationTarget> evaluationTarget(const ModelSnapshot& model, std::share
     return t;
 }
 
-EvaluationController::EvaluationController(widgets::EvaluationView* view, QObject* parent) : QObject(parent), m_view(view) {
+EvaluationController::EvaluationController(widgets::EvaluationView* view, QObject* parent)
+    : QObject(parent), m_view(view) {
     m_pool.setMaxThreadCount(1);
     connect(m_view, &widgets::EvaluationView::cellActivated, this, &EvaluationController::showCell);
     connect(m_view, &widgets::EvaluationView::exportRequested, this, [this] {
@@ -62,7 +63,9 @@ EvaluationController::EvaluationController(widgets::EvaluationView* view, QObjec
     });
 }
 
-EvaluationController::~EvaluationController() { m_pool.waitForDone(); }
+EvaluationController::~EvaluationController() {
+    m_pool.waitForDone();
+}
 
 void EvaluationController::evaluate(SnapshotPtr model, std::shared_ptr<const DatasetBundle> bundle) {
     if (model == m_model && bundle == m_bundle) return;  // asked again for what is shown or under way
@@ -91,11 +94,14 @@ void EvaluationController::evaluate(SnapshotPtr model, std::shared_ptr<const Dat
         const int topK = std::min(5, model->model.outputSize());
         EvaluationReport report = studio::evaluate(model->model, model->preprocessing, *t.data, t.indices, pool, topK);
         const int epoch = model->epoch;
-        QMetaObject::invokeMethod(self, [self, job, r = std::move(report), t = std::move(t), epoch]() mutable {
-            if (!self) return;
-            --self->m_pending;
-            if (job == self->m_latestJob) self->publish(std::move(r), std::move(t), epoch);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self,
+            [self, job, r = std::move(report), t = std::move(t), epoch]() mutable {
+                if (!self) return;
+                --self->m_pending;
+                if (job == self->m_latestJob) self->publish(std::move(r), std::move(t), epoch);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -109,10 +115,11 @@ void EvaluationController::publish(EvaluationReport report, EvaluationTarget tar
         const ClassMetrics& m = report.perClass[c];
         rows.append({names.value(int(c)), m.precision, m.recall, m.f1, m.support});
     }
-    m_view->setTitle(tr("%1 · %2 samples · model of epoch %3")
-                         .arg(toQString(target.description).replace(0, 1, toQString(target.description).left(1).toUpper()),
-                              widgets::groupedInteger(report.samples))
-                         .arg(epoch));
+    m_view->setTitle(
+        tr("%1 · %2 samples · model of epoch %3")
+            .arg(toQString(target.description).replace(0, 1, toQString(target.description).left(1).toUpper()),
+                 widgets::groupedInteger(report.samples))
+            .arg(epoch));
     m_view->setMatrix(names, counts);
     m_view->setMetrics(rows, report.accuracy, report.macroF1, report.samples);
 

@@ -26,7 +26,7 @@ struct EvaluationTarget {
     std::shared_ptr<const DatasetBundle> bundle;
     const Dataset* data = nullptr;  // bundle->test or bundle->pool
     std::vector<int> indices;
-    std::string description;        // "official test set", "test split (seed 1)", …
+    std::string description;  // "official test set", "test split (seed 1)", …
 };
 
 /// The CLI's rule: the official test set when there is one, else the test split rebuilt from the

@@ -45,14 +45,18 @@ QImage thumbnailOf(const DecodedImage& image) {
 QList<ClassProbability> topList(const Prediction& p, const std::vector<std::string>& names) {
     QList<ClassProbability> out;
     for (const auto& [cls, prob] : p.top)
-        out.append({cls < int(names.size()) ? toQString(names[std::size_t(cls)]) : QString::number(cls), double(prob), cls});
+        out.append(
+            {cls < int(names.size()) ? toQString(names[std::size_t(cls)]) : QString::number(cls), double(prob), cls});
     return out;
 }
 
 QString inputCaption(const Preprocessing& prep) {
     const Shape& s = prep.inputShape;
     if (s.size() != 3) return {};
-    return QObject::tr("model input %1×%2 %3").arg(s[2]).arg(s[1]).arg(s[0] == 1 ? QObject::tr("gray") : QObject::tr("colour"));
+    return QObject::tr("model input %1×%2 %3")
+        .arg(s[2])
+        .arg(s[1])
+        .arg(s[0] == 1 ? QObject::tr("gray") : QObject::tr("colour"));
 }
 
 }  // namespace
@@ -98,7 +102,8 @@ void InferenceController::setModel(SnapshotPtr model, bool training) {
         QStringList names;
         for (const auto& n : m_model->classNames) names.append(toQString(n));
         if (names != m_panel->classNames()) m_panel->setClassNames(names);
-        const QString name = m_model->model.spec().name.empty() ? tr("custom model") : toQString(m_model->model.spec().name);
+        const QString name =
+            m_model->model.spec().name.empty() ? tr("custom model") : toQString(m_model->model.spec().name);
         m_panel->setModelStatus(tr("Model: %1 on %2 · epoch %3%4")
                                     .arg(name, toQString(m_model->datasetName))
                                     .arg(m_model->epoch)
@@ -144,10 +149,11 @@ void InferenceController::addFiles(const QStringList& paths) {
 void InferenceController::addImageBytes(const QByteArray& bytes, const QString& label) {
     if (bytes.size() > kMaxImageBytes) {
         const int id = m_panel->addCard(label, {}, {});
-        m_panel->setCardError(id, tr("%1 is %2 MiB of image data, more than the 64 MiB the studio accepts. Save it to a "
-                                     "file and scale it down first.")
-                                      .arg(label)
-                                      .arg(bytes.size() >> 20));
+        m_panel->setCardError(id,
+                              tr("%1 is %2 MiB of image data, more than the 64 MiB the studio accepts. Save it to a "
+                                 "file and scale it down first.")
+                                  .arg(label)
+                                  .arg(bytes.size() >> 20));
         return;
     }
     Source s;
@@ -219,11 +225,14 @@ void InferenceController::run(int cardId) {
                 }
             }
         }
-        QMetaObject::invokeMethod(self, [self, cardId, generation, r] {
-            if (!self) return;
-            --self->m_pending;
-            self->publish(cardId, generation, r);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self,
+            [self, cardId, generation, r] {
+                if (!self) return;
+                --self->m_pending;
+                self->publish(cardId, generation, r);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -258,7 +267,8 @@ void InferenceController::correct(int cardId, int classIndex) {
 
 void InferenceController::classifyFolder(const QString& folder) {
     if (!m_model) {
-        m_panel->showFolderResults({{tr("(no model)"), {}, 0.0, tr("Train or load a model before classifying a folder.")}}, folder);
+        m_panel->showFolderResults(
+            {{tr("(no model)"), {}, 0.0, tr("Train or load a model before classifying a folder.")}}, folder);
         return;
     }
     ++m_pending;
@@ -285,16 +295,20 @@ void InferenceController::classifyFolder(const QString& folder) {
                 rows.append(row);
             }
         }
-        QMetaObject::invokeMethod(self, [self, rows, folder] {
-            if (!self) return;
-            --self->m_pending;
-            self->m_panel->showFolderResults(rows, folder);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self,
+            [self, rows, folder] {
+                if (!self) return;
+                --self->m_pending;
+                self->m_panel->showFolderResults(rows, folder);
+            },
+            Qt::QueuedConnection);
     });
 }
 
 void InferenceController::exportCsv() {
-    const QString path = QFileDialog::getSaveFileName(m_panel, tr("Export predictions"), "predictions.csv", tr("CSV files (*.csv)"));
+    const QString path =
+        QFileDialog::getSaveFileName(m_panel, tr("Export predictions"), "predictions.csv", tr("CSV files (*.csv)"));
     if (path.isEmpty()) return;
     QString error;
     if (!m_panel->folderResults()->writeCsv(path, &error)) {
@@ -317,16 +331,19 @@ void InferenceController::setCameraOn(bool on) {
         auto camera = Camera::open(0);
         std::shared_ptr<Camera> opened = camera ? std::make_shared<Camera>(std::move(*camera)) : nullptr;
         const QString error = camera ? QString() : errorText(camera.error());
-        QMetaObject::invokeMethod(self, [self, opened, error] {
-            if (!self) return;
-            if (!opened) {
-                self->m_panel->setCameraMessage(error);
-                self->m_panel->setCameraOn(false);
-                return;
-            }
-            self->m_camera = opened;
-            self->m_cameraTimer.start();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self,
+            [self, opened, error] {
+                if (!self) return;
+                if (!opened) {
+                    self->m_panel->setCameraMessage(error);
+                    self->m_panel->setCameraOn(false);
+                    return;
+                }
+                self->m_camera = opened;
+                self->m_cameraTimer.start();
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -347,17 +364,20 @@ void InferenceController::grabFrame() {
                 if (auto x = prepareImage(model->preprocessing, *frame))
                     top = topList(predictPrepared(model->model, *x, topK), model->classNames);
         }
-        QMetaObject::invokeMethod(self, [self, image, top, error] {
-            if (!self) return;
-            self->m_frameInFlight = false;
-            if (!error.isEmpty()) {
-                self->m_cameraTimer.stop();
-                self->m_camera.reset();
-                self->m_panel->setCameraMessage(error);
-                return;
-            }
-            self->m_panel->setCameraFrame(image, top);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self,
+            [self, image, top, error] {
+                if (!self) return;
+                self->m_frameInFlight = false;
+                if (!error.isEmpty()) {
+                    self->m_cameraTimer.stop();
+                    self->m_camera.reset();
+                    self->m_panel->setCameraMessage(error);
+                    return;
+                }
+                self->m_panel->setCameraFrame(image, top);
+            },
+            Qt::QueuedConnection);
     });
 }
 

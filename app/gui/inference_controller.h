@@ -59,8 +59,8 @@ Q_SIGNALS:
 
 private:
     struct Source {
-        QString path;       // a file, or empty for bytes
-        QByteArray bytes;   // image data from a drag or the clipboard
+        QString path;      // a file, or empty for bytes
+        QByteArray bytes;  // image data from a drag or the clipboard
         QString label;
         quint64 generation = 0;
         QElapsedTimer sinceDrop;  // valid until the first prediction arrives

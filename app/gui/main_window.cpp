@@ -5,18 +5,18 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QSaveFile>
 #include <QScrollArea>
-#include <QStyle>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTimer>
 #include <QUndoStack>
@@ -34,8 +34,8 @@
 #include "engine/nn/layer_registry.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/evaluation_view.h"
-#include "widgets/inference_panel.h"
 #include "widgets/hyperparameter_form.h"
+#include "widgets/inference_panel.h"
 #include "widgets/live_chart.h"
 #include "widgets/run_log.h"
 #include "widgets/schedule_preview.h"
@@ -70,10 +70,6 @@ QScrollArea* scrolling(QWidget* content) {
     area->setFrameShape(QFrame::NoFrame);
     area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     return area;
-}
-
-QString percent(double fraction) {
-    return std::isfinite(fraction) ? QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%') : QStringLiteral("n/a");
 }
 
 }  // namespace
@@ -220,20 +216,24 @@ void MainWindow::buildMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(widgets::studioIcon("save"), tr("&Save Project"), QKeySequence::Save, this, [this] {
         QString path = m_projectPath;
-        if (path.isEmpty()) path = QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
+        if (path.isEmpty())
+            path = QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
         if (!path.isEmpty()) (void)saveProject(path);
     });
     file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
         if (!path.isEmpty()) (void)saveProject(path);
     });
     file->addSeparator();
     file->addAction(tr("&Load Model…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
         if (!path.isEmpty()) (void)loadModel(path);
     });
     file->addAction(tr("Save &Model…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save the trained model"), "model.tsmodel", tr("Models (*.tsmodel)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save the trained model"), "model.tsmodel", tr("Models (*.tsmodel)"));
         if (!path.isEmpty()) saveModel(path);
     });
     file->addAction(tr("&Export Charts as PNG…"), this, &MainWindow::exportCharts);
@@ -252,8 +252,10 @@ void MainWindow::buildMenus() {
     m_startAction = train->addAction(widgets::studioIcon("start"), tr("&Start"), this, &MainWindow::startTraining);
     m_startAction->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_Return)});
     m_pauseAction = train->addAction(widgets::studioIcon("pause"), tr("&Pause / Resume"), this, [this] {
-        if (m_training->isPaused()) m_training->resume();
-        else m_training->pause();
+        if (m_training->isPaused())
+            m_training->resume();
+        else
+            m_training->pause();
     });
     m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
     m_stopAction = train->addAction(widgets::studioIcon("stop"), tr("S&top"), this, [this] { m_training->stop(); });
@@ -275,10 +277,12 @@ void MainWindow::connectIntents() {
     connect(m_hyperparameters, &widgets::HyperparameterForm::valueEdited, this,
             [this](const QString& key, const QVariant&, const QVariant& value) {
                 if (key == QLatin1String("dropout")) {
-                    editSpec([&](ModelSpec& spec) {
-                        for (auto& layer : spec.layers)
-                            if (layer.type == "dropout") layer.options["rate"] = value.toDouble();
-                    }, tr("Change dropout rate"));
+                    editSpec(
+                        [&](ModelSpec& spec) {
+                            for (auto& layer : spec.layers)
+                                if (layer.type == "dropout") layer.options["rate"] = value.toDouble();
+                        },
+                        tr("Change dropout rate"));
                     return;
                 }
                 setSettingEdited(key, value, tr("Change %1").arg(key));
@@ -289,43 +293,54 @@ void MainWindow::connectIntents() {
     using widgets::ArchitectureEditor;
     connect(m_architecture, &ArchitectureEditor::presetRequested, this, &MainWindow::setPreset);
     connect(m_architecture, &ArchitectureEditor::layerInsertRequested, this, [this](int index, const QString& kind) {
-        editSpec([&](ModelSpec& spec) {
-            LayerSpec layer{toStdString(kind), nlohmann::json::object()};
-            if (const LayerKindInfo* info = findLayerKind(layer.type)) {
-                for (const auto& o : info->options) {
-                    if (!o.fallback.is_null()) layer.options[o.key] = o.fallback;
-                    else if (o.type == LayerOptionInfo::Type::Integer)
-                        layer.options[o.key] = static_cast<std::int64_t>(std::max(1.0, o.min));
-                    else if (o.type == LayerOptionInfo::Type::Number) layer.options[o.key] = o.min;
+        editSpec(
+            [&](ModelSpec& spec) {
+                LayerSpec layer{toStdString(kind), nlohmann::json::object()};
+                if (const LayerKindInfo* info = findLayerKind(layer.type)) {
+                    for (const auto& o : info->options) {
+                        if (!o.fallback.is_null())
+                            layer.options[o.key] = o.fallback;
+                        else if (o.type == LayerOptionInfo::Type::Integer)
+                            layer.options[o.key] = static_cast<std::int64_t>(std::max(1.0, o.min));
+                        else if (o.type == LayerOptionInfo::Type::Number)
+                            layer.options[o.key] = o.min;
+                    }
                 }
-            }
-            index = std::clamp(index, 0, int(spec.layers.size()));
-            spec.layers.insert(spec.layers.begin() + index, layer);
-        }, tr("Add %1 layer").arg(kind));
+                index = std::clamp(index, 0, int(spec.layers.size()));
+                spec.layers.insert(spec.layers.begin() + index, layer);
+            },
+            tr("Add %1 layer").arg(kind));
     });
     connect(m_architecture, &ArchitectureEditor::layerRemoveRequested, this, [this](int index) {
-        editSpec([&](ModelSpec& spec) {
-            if (index >= 0 && index < int(spec.layers.size())) spec.layers.erase(spec.layers.begin() + index);
-        }, tr("Remove layer %1").arg(index + 1));
+        editSpec(
+            [&](ModelSpec& spec) {
+                if (index >= 0 && index < int(spec.layers.size())) spec.layers.erase(spec.layers.begin() + index);
+            },
+            tr("Remove layer %1").arg(index + 1));
     });
     connect(m_architecture, &ArchitectureEditor::layerMoveRequested, this, [this](int from, int to) {
-        editSpec([&](ModelSpec& spec) {
-            const int n = int(spec.layers.size());
-            if (from < 0 || from >= n || to < 0 || to >= n || from == to) return;
-            LayerSpec moved = spec.layers[std::size_t(from)];
-            spec.layers.erase(spec.layers.begin() + from);
-            spec.layers.insert(spec.layers.begin() + to, moved);
-        }, tr("Move layer %1").arg(from + 1));
+        editSpec(
+            [&](ModelSpec& spec) {
+                const int n = int(spec.layers.size());
+                if (from < 0 || from >= n || to < 0 || to >= n || from == to) return;
+                LayerSpec moved = spec.layers[std::size_t(from)];
+                spec.layers.erase(spec.layers.begin() + from);
+                spec.layers.insert(spec.layers.begin() + to, moved);
+            },
+            tr("Move layer %1").arg(from + 1));
     });
     connect(m_architecture, &ArchitectureEditor::layerOptionEdited, this,
             [this](int index, const QString& key, const QVariant& value) {
-                editSpec([&](ModelSpec& spec) {
-                    if (index >= 0 && index < int(spec.layers.size()))
-                        spec.layers[std::size_t(index)].options[toStdString(key)] = toJson(value);
-                }, tr("Change layer %1 %2").arg(index + 1).arg(key));
+                editSpec(
+                    [&](ModelSpec& spec) {
+                        if (index >= 0 && index < int(spec.layers.size()))
+                            spec.layers[std::size_t(index)].options[toStdString(key)] = toJson(value);
+                    },
+                    tr("Change layer %1 %2").arg(index + 1).arg(key));
             });
     connect(m_architecture, &ArchitectureEditor::loadSpecRequested, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load a model spec"), {}, tr("Model specs (*.json)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Load a model spec"), {}, tr("Model specs (*.json)"));
         if (path.isEmpty()) return;
         auto spec = ModelSpec::fromFile(toStdString(path));
         if (!spec) return showError(errorText(spec.error()));
@@ -335,7 +350,8 @@ void MainWindow::connectIntents() {
         editProject(next, tr("Load model spec %1").arg(QFileInfo(path).fileName()));
     });
     connect(m_architecture, &ArchitectureEditor::saveSpecRequested, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save the model spec"), "model.json", tr("Model specs (*.json)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save the model spec"), "model.json", tr("Model specs (*.json)"));
         if (path.isEmpty()) return;
         QSaveFile out(path);
         const std::string text = currentSpec().toJson().dump(2) + "\n";
@@ -358,7 +374,8 @@ void MainWindow::connectIntents() {
     connect(this, &MainWindow::currentModelChanged, this, &MainWindow::onModelChanged);
     connect(this, &MainWindow::datasetChanged, this, &MainWindow::onModelChanged);
     connect(m_inference, &InferenceController::loadModelRequested, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
         if (!path.isEmpty()) (void)loadModel(path);
     });
     connect(m_inference, &InferenceController::correctionRequested, this, &MainWindow::correctAndRetrain);
@@ -372,13 +389,13 @@ void MainWindow::connectIntents() {
             return;
         }
         const ModelSpec& spec = setup->spec;
-        const QString description = tr("%1%2 on %3: %4 epochs, %5, learning rate %6")
-                                        .arg(fineTuning ? tr("Fine-tuning ") : QString(),
-                                             spec.name.empty() ? tr("custom model") : toQString(spec.name),
-                                             toQString(setup->data->pool.name()))
-                                        .arg(setup->config.epochs)
-                                        .arg(toQString(setup->config.optimizer.kind))
-                                        .arg(double(setup->config.schedule.baseLr), 0, 'g', 3);
+        const QString description =
+            tr("%1%2 on %3: %4 epochs, %5, learning rate %6")
+                .arg(fineTuning ? tr("Fine-tuning ") : QString(),
+                     spec.name.empty() ? tr("custom model") : toQString(spec.name), toQString(setup->data->pool.name()))
+                .arg(setup->config.epochs)
+                .arg(toQString(setup->config.optimizer.kind))
+                .arg(double(setup->config.schedule.baseLr), 0, 'g', 3);
         m_result->clear();
         if (!m_training->start(std::move(*setup), description)) refreshStartState();
     });
@@ -396,8 +413,10 @@ void MainWindow::applyProject(const Project& project) {
     m_datasetPanel->setSettings(project.settings);
     m_hyperparameters->setValues(project.settings);
     const bool reload = !m_bundle || m_bundleSource != project.dataset || !m_bundleProject.sameDataSource(project);
-    if (reload) reloadDataset();
-    else m_datasetPanel->showChoice(project.dataset);
+    if (reload)
+        reloadDataset();
+    else
+        m_datasetPanel->showChoice(project.dataset);
     refreshArchitecture();
     refreshSchedule();
     refreshStartState();
@@ -452,7 +471,8 @@ void MainWindow::refreshArchitecture() {
     const SpecReport report = analyzeSpec(spec);
     m_architecture->setLayers(layerRows(spec, report));
     QString overall;
-    if (!m_bundle) overall = tr("Load a dataset to see the shapes.");
+    if (!m_bundle)
+        overall = tr("Load a dataset to see the shapes.");
     else if (!report.ok() && report.layers.size() == spec.layers.size()) {
         for (const auto& p : report.problems)
             if (p.rfind("layer ", 0) != 0) overall = toQString(p);
@@ -488,13 +508,18 @@ void MainWindow::refreshSchedule() {
 
 void MainWindow::refreshStartState() {
     QString reason;
-    if (m_loader->isLoading()) reason = tr("Loading the dataset…");
-    else if (!m_bundle) reason = tr("Choose a dataset that loads first (Data panel).");
-    else if (m_prepare->isRunning()) reason = tr("Preparing the split…");
+    if (m_loader->isLoading())
+        reason = tr("Loading the dataset…");
+    else if (!m_bundle)
+        reason = tr("Choose a dataset that loads first (Data panel).");
+    else if (m_prepare->isRunning())
+        reason = tr("Preparing the split…");
     else {
         const SpecReport report = analyzeSpec(currentSpec());
-        if (!report.ok()) reason = tr("The model is invalid: %1").arg(toQString(report.problems.front()));
-        else if (auto config = trainConfigFrom(m_project.settings); !config) reason = errorText(config.error());
+        if (!report.ok())
+            reason = tr("The model is invalid: %1").arg(toQString(report.problems.front()));
+        else if (auto config = trainConfigFrom(m_project.settings); !config)
+            reason = errorText(config.error());
     }
     m_startBlocked = reason;
     const bool running = m_training->isRunning();
@@ -508,8 +533,9 @@ void MainWindow::requestDataset(const QString& nameOrPath) {
     if (nameOrPath == m_project.dataset && m_bundle) return;
     Project next = m_project;
     next.dataset = nameOrPath;
-    editProject(next, tr("Use dataset %1").arg(QFileInfo(nameOrPath).fileName().isEmpty() ? nameOrPath
-                                                                                          : QFileInfo(nameOrPath).fileName()));
+    editProject(next,
+                tr("Use dataset %1")
+                    .arg(QFileInfo(nameOrPath).fileName().isEmpty() ? nameOrPath : QFileInfo(nameOrPath).fileName()));
 }
 
 void MainWindow::reloadDataset() {
@@ -527,7 +553,9 @@ void MainWindow::reloadDataset() {
     m_loader->load(m_project.dataset, options);
 }
 
-bool MainWindow::isDatasetLoading() const { return m_loader->isLoading(); }
+bool MainWindow::isDatasetLoading() const {
+    return m_loader->isLoading();
+}
 
 void MainWindow::onDatasetLoaded(const QString& nameOrPath, std::shared_ptr<const DatasetBundle> bundle) {
     if (nameOrPath != m_project.dataset) return;
@@ -582,14 +610,20 @@ void MainWindow::onRunEnded(bool completed) {
     onModelChanged();  // the run's model is no longer "training"
     const auto& f = m_training->finished();
     if (completed && f) {
-        QString text = tr("Best epoch %1 of %2 · validation accuracy %3").arg(f->bestEpoch).arg(f->epochs).arg(percent(f->validationAccuracy));
-        if (f->testSize > 0) text += tr(" · test accuracy %1 (%2 samples)").arg(percent(f->testAccuracy)).arg(f->testSize);
+        QString text = tr("Best epoch %1 of %2 · validation accuracy %3")
+                           .arg(f->bestEpoch)
+                           .arg(f->epochs)
+                           .arg(percentText(f->validationAccuracy));
+        if (f->testSize > 0)
+            text += tr(" · test accuracy %1 (%2 samples)").arg(percentText(f->testAccuracy)).arg(f->testSize);
         m_result->setText(text);
     }
     refreshStartState();
 }
 
-QString MainWindow::resultText() const { return m_result->text(); }
+QString MainWindow::resultText() const {
+    return m_result->text();
+}
 
 SnapshotPtr MainWindow::currentModel() const {
     if (m_preferLoaded && m_loadedModel) return m_loadedModel;
@@ -610,7 +644,8 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
     const SnapshotPtr model = currentModel();
     if (!model) return showError(tr("There is no model to fine-tune: train one or load a model file first."));
     if (m_training->isRunning() || m_prepare->isRunning())
-        return showError(tr("A training is running: stop it or wait for it to end, then correct the prediction again."));
+        return showError(
+            tr("A training is running: stop it or wait for it to end, then correct the prediction again."));
     if (!m_bundle || m_bundle->pool.storage() != Dataset::Storage::Pixels8)
         return showError(tr("Corrections need an image dataset: load the dataset the model was trained on."));
     const Dataset& pool = m_bundle->pool;
@@ -633,9 +668,11 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
         const QDir classDir(QDir(m_project.dataset).filePath(className));
         QString target = classDir.filePath(source.fileName());
         for (int n = 2; QFileInfo::exists(target); ++n)
-            target = classDir.filePath(QStringLiteral("%1-%2.%3").arg(source.completeBaseName()).arg(n).arg(source.suffix()));
+            target = classDir.filePath(
+                QStringLiteral("%1-%2.%3").arg(source.completeBaseName()).arg(n).arg(source.suffix()));
         if (!QFile::copy(path, target))
-            return showError(tr("Could not copy %1 into %2: check that the dataset folder is writable.").arg(path, classDir.path()));
+            return showError(
+                tr("Could not copy %1 into %2: check that the dataset folder is writable.").arg(path, classDir.path()));
         bundle->pool.setSource(newIndex, toStdString(target));
         m_log->appendLine(tr("Copied %1 into class folder %2").arg(source.fileName(), classDir.path()));
     }
@@ -722,28 +759,33 @@ void MainWindow::saveModel(const QString& path) {
     auto model = std::make_shared<ModelSnapshot>(*current);
     if (!model->metrics.contains("dataset_options") && current == m_training->snapshot()) {
         const QVariantMap& s = m_project.settings;
-        model->metrics["dataset_options"] = {{"name", toStdString(m_bundleSource)},
-                                             {"samples", s.value("samples", 0).toInt()},
-                                             {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
-                                             {"seed", s.value("seed", 1).toLongLong()}};
+        model->metrics["dataset_options"] = {
+            {"name", toStdString(m_bundleSource)},
+            {"samples", s.value("samples", 0).toInt()},
+            {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
+            {"seed", s.value("seed", 1).toLongLong()}};
     }
     auto* watcher = new QFutureWatcher<Status>(this);
     connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, path] {
         const Status s = watcher->result();
         watcher->deleteLater();
-        if (!s) showError(errorText(s.error()));
-        else showInfo(tr("Saved the model to %1").arg(path));
+        if (!s)
+            showError(errorText(s.error()));
+        else
+            showInfo(tr("Saved the model to %1").arg(path));
     });
     watcher->setFuture(QtConcurrent::run([model, path] { return saveModelFile(toStdString(path), *model); }));
 }
 
 void MainWindow::exportCharts() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export the charts"), "charts.png", tr("PNG images (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the charts"), "charts.png", tr("PNG images (*.png)"));
     if (path.isEmpty()) return;
     QWidget* charts = findChild<QWidget*>("charts");
     QSaveFile out(path);
     if (!charts || !out.open(QIODevice::WriteOnly) || !charts->grab().save(&out, "PNG") || !out.commit())
-        return showError(tr("Could not write '%1': %2. Choose a folder you can write to.").arg(path, out.errorString()));
+        return showError(
+            tr("Could not write '%1': %2. Choose a folder you can write to.").arg(path, out.errorString()));
     showInfo(tr("Exported the charts to %1").arg(path));
 }
 
@@ -753,8 +795,8 @@ void MainWindow::applyStartup(const StartupOptions& options) {
     if (!options.dataset.isEmpty()) next.dataset = options.dataset;
     if (options.epochs) next.settings["epochs"] = *options.epochs;
     if (!options.model.isEmpty()) {
-        const bool preset = presetNames().end() !=
-                            std::find(presetNames().begin(), presetNames().end(), toStdString(options.model));
+        const bool preset =
+            presetNames().end() != std::find(presetNames().begin(), presetNames().end(), toStdString(options.model));
         if (preset) {
             next.preset = options.model;
         } else {
@@ -769,8 +811,10 @@ void MainWindow::applyStartup(const StartupOptions& options) {
         m_undo->clear();
     }
     if (options.start) {
-        if (m_bundle && !m_loader->isLoading()) startTraining();
-        else m_startWhenLoaded = true;
+        if (m_bundle && !m_loader->isLoading())
+            startTraining();
+        else
+            m_startWhenLoaded = true;
     }
 }
 
@@ -782,7 +826,9 @@ void MainWindow::showError(const QString& text) {
     statusBar()->showMessage(text, 10000);
 }
 
-void MainWindow::showInfo(const QString& text) { statusBar()->showMessage(text, 8000); }
+void MainWindow::showInfo(const QString& text) {
+    statusBar()->showMessage(text, 8000);
+}
 
 void MainWindow::applyTheme(bool dark) {
     // Fusion draws both palettes faithfully; every widget of ours follows palette changes.
@@ -823,7 +869,8 @@ void MainWindow::addRecentProject(const QString& path) {
 void MainWindow::rebuildRecentMenu() {
     m_recentMenu->clear();
     for (const QString& path : m_recentProjects)
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { (void)openProject(path); })->setToolTip(path);
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { (void)openProject(path); })
+            ->setToolTip(path);
     m_recentMenu->setEnabled(!m_recentProjects.isEmpty());
 }
 

@@ -57,8 +57,7 @@ Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& so
         for (auto it = stored.begin(); it != stored.end(); ++it)
             if (p.settings.contains(it.key())) p.settings[it.key()] = it.value();
         auto config = trainConfigFrom(p.settings);
-        if (!config)
-            return Error::invalid("'" + source + "': " + config.error().message(), config.error().hint());
+        if (!config) return Error::invalid("'" + source + "': " + config.error().message(), config.error().hint());
     }
     return p;
 }
@@ -68,8 +67,9 @@ Status Project::save(const QString& path) const {
     const std::string text = toJson().dump(2) + "\n";
     if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()) ||
         !file.commit())
-        return Error::io("Could not save the project to '" + toStdString(path) + "': " + toStdString(file.errorString()) + ".",
-                         "Choose a folder you can write to, or free some disk space.");
+        return Error::io(
+            "Could not save the project to '" + toStdString(path) + "': " + toStdString(file.errorString()) + ".",
+            "Choose a folder you can write to, or free some disk space.");
     return {};
 }
 

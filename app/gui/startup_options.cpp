@@ -6,10 +6,13 @@ namespace studio::app {
 
 std::optional<StartupOptions> parseStartupOptions(const QStringList& arguments, QString* error, QString* help) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QObject::tr("Training Studio: train neural networks, watch them learn, try them."));
+    parser.setApplicationDescription(
+        QObject::tr("Training Studio: train neural networks, watch them learn, try them."));
     const QCommandLineOption helpOption = parser.addHelpOption();
-    const QCommandLineOption dataset("dataset", QObject::tr("A built-in set (shapes, spirals, …, fashion-mnist) or a path."), "NAME|PATH");
-    const QCommandLineOption model("model", QObject::tr("A preset (mlp, lenet, cnn, cnn-bn) or a JSON model spec."), "PRESET|SPEC.json");
+    const QCommandLineOption dataset(
+        "dataset", QObject::tr("A built-in set (shapes, spirals, …, fashion-mnist) or a path."), "NAME|PATH");
+    const QCommandLineOption model("model", QObject::tr("A preset (mlp, lenet, cnn, cnn-bn) or a JSON model spec."),
+                                   "PRESET|SPEC.json");
     const QCommandLineOption epochs("epochs", QObject::tr("Epochs to train."), "N");
     const QCommandLineOption start("start", QObject::tr("Start training as soon as the data is loaded."));
     parser.addOptions({dataset, model, epochs, start});
@@ -35,7 +38,9 @@ std::optional<StartupOptions> parseStartupOptions(const QStringList& arguments, 
         bool ok = false;
         const int n = parser.value(epochs).toInt(&ok);
         if (!ok || n < 1 || n > 10000) {
-            if (error) *error = QObject::tr("--epochs takes a whole number from 1 to 10000, not '%1'.").arg(parser.value(epochs));
+            if (error)
+                *error =
+                    QObject::tr("--epochs takes a whole number from 1 to 10000, not '%1'.").arg(parser.value(epochs));
             return std::nullopt;
         }
         o.epochs = n;

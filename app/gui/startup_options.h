@@ -9,11 +9,11 @@
 namespace studio::app {
 
 struct StartupOptions {
-    QString project;                 // a project file to open first
-    QString dataset;                 // overrides the project's dataset
-    QString model;                   // a preset name or a spec file
+    QString project;  // a project file to open first
+    QString dataset;  // overrides the project's dataset
+    QString model;    // a preset name or a spec file
     std::optional<int> epochs;
-    bool start = false;              // start training as soon as the data is loaded
+    bool start = false;  // start training as soon as the data is loaded
 };
 
 /// Parses the arguments (argv[0] included). On a mistake returns nullopt and sets `error` to a

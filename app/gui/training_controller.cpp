@@ -17,10 +17,9 @@ using State = widgets::TrainingControls::State;
 
 namespace {
 
-QString percent(double fraction) {
-    return std::isfinite(fraction) ? QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%') : QStringLiteral("n/a");
+QString fixed4(double v) {
+    return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("n/a");
 }
-QString fixed4(double v) { return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("n/a"); }
 
 }  // namespace
 
@@ -35,8 +34,7 @@ TrainingController::~TrainingController() {
 }
 
 Status TrainingController::start(TrainingSetup setup, const QString& description) {
-    if (isRunning())
-        return Error::invalid("A training is already running.", "Stop it before starting another one.");
+    if (isRunning()) return Error::invalid("A training is already running.", "Stop it before starting another one.");
     m_trainer.events().clear();
     m_setup = setup;
     m_started.reset();
@@ -145,11 +143,12 @@ void TrainingController::handle(const EpochMetrics& e) {
     m_views.log->appendLine(tr("epoch %1/%2  loss %3  acc %4 · val loss %5  val acc %6 · lr %7 · %8/s · %9 s")
                                 .arg(e.epoch)
                                 .arg(epochs)
-                                .arg(fixed4(e.trainLoss), percent(e.trainAccuracy), fixed4(e.validationLoss),
-                                     percent(e.validationAccuracy), QString::number(e.learningRate, 'g', 3))
+                                .arg(fixed4(e.trainLoss), percentText(e.trainAccuracy), fixed4(e.validationLoss),
+                                     percentText(e.validationAccuracy), QString::number(e.learningRate, 'g', 3))
                                 .arg(widgets::groupedInteger(qRound64(e.samplesPerSecond)))
                                 .arg(e.seconds, 0, 'f', 2));
-    m_views.controls->setStatus(tr("Epoch %1 done: validation accuracy %2").arg(e.epoch).arg(percent(e.validationAccuracy)));
+    m_views.controls->setStatus(
+        tr("Epoch %1 done: validation accuracy %2").arg(e.epoch).arg(percentText(e.validationAccuracy)));
     if (SnapshotPtr s = m_trainer.snapshot(); s && s != m_snapshot) {
         m_snapshot = s;
         Q_EMIT snapshotPublished(m_snapshot);
@@ -164,8 +163,8 @@ void TrainingController::handle(const Finished& e) {
                        .arg(e.epochs)
                        .arg(e.seconds, 0, 'f', 1)
                        .arg(e.bestEpoch)
-                       .arg(percent(e.validationAccuracy));
-    if (e.testSize > 0) text += tr(", test accuracy %1 on %2 samples").arg(percent(e.testAccuracy)).arg(e.testSize);
+                       .arg(percentText(e.validationAccuracy));
+    if (e.testSize > 0) text += tr(", test accuracy %1 on %2 samples").arg(percentText(e.testAccuracy)).arg(e.testSize);
     m_views.log->appendLine(text);
     m_views.controls->setStatus(tr("%1: %2 epochs in %3 s").arg(how).arg(e.epochs).arg(e.seconds, 0, 'f', 1));
     endRun(true);
@@ -195,7 +194,8 @@ void TrainingController::endRun(bool completed) {
     m_views.controls->setState(State::Idle);
     if (m_started && completed) {
         const int epochs = m_finished ? m_finished->epochs : m_lastEpoch;
-        m_views.controls->setProgress(epochs, m_setup->config.epochs, m_started->stepsPerEpoch, m_started->stepsPerEpoch);
+        m_views.controls->setProgress(epochs, m_setup->config.epochs, m_started->stepsPerEpoch,
+                                      m_started->stepsPerEpoch);
     }
     const double elapsed = (m_clock.elapsed() - m_pausedMs) / 1000.0;
     m_views.controls->setRates(elapsed, 0.0, m_finished ? m_finished->trainSamplesPerSecond : m_lastRate);
@@ -205,7 +205,8 @@ void TrainingController::endRun(bool completed) {
 
 void TrainingController::updateRates(double samplesPerSecond) {
     if (!m_started || !m_setup) return;
-    const double elapsed = (m_clock.elapsed() - m_pausedMs - (m_pauseClock.isValid() ? m_pauseClock.elapsed() : 0)) / 1000.0;
+    const double elapsed =
+        (m_clock.elapsed() - m_pausedMs - (m_pauseClock.isValid() ? m_pauseClock.elapsed() : 0)) / 1000.0;
     const double total = double(m_setup->config.epochs) * std::max(1, m_started->stepsPerEpoch);
     const double done = double(m_lastStep) / std::max(1.0, total);
     const double eta = done > 0.005 ? elapsed * (1.0 - done) / done : -1.0;

@@ -15,10 +15,10 @@ Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> 
     setup.split = splitDataset(*data, config->validationFraction, config->testFraction, config->seed);
     if (setup.split.train.empty())
         return Error::invalid("The split leaves no training samples.", "Lower the validation and test fractions.");
-    Preprocessing prep = normalizationEnabled(settings)
-                             ? Preprocessing::fitted(data->pool, setup.split.train)
-                             : Preprocessing::identity(data->pool.sampleShape(),
-                                                       data->pool.storage() == Dataset::Storage::Pixels8);
+    Preprocessing prep =
+        normalizationEnabled(settings)
+            ? Preprocessing::fitted(data->pool, setup.split.train)
+            : Preprocessing::identity(data->pool.sampleShape(), data->pool.storage() == Dataset::Storage::Pixels8);
     prep.resize = toStdString(settings.value("resize", "stretch").toString());
     setup.preprocessing = std::move(prep);
     setup.data = std::move(data);

@@ -4,6 +4,7 @@
 // folder classifies into a table, and the evaluation view shows the CLI's numbers exactly.
 // With STUDIO_SCREENSHOT_DIR set, the window is saved there at each stage (for looking at it).
 
+#include <QComboBox>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -13,13 +14,12 @@
 #include <QJsonObject>
 #include <QMimeData>
 #include <QPainter>
-#include <QSettings>
-#include <QToolButton>
 #include <QProcess>
 #include <QPushButton>
-#include <QComboBox>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QUrl>
 #include <QtTest>
 
@@ -190,8 +190,9 @@ void InferenceEvaluationTest::droppedFilesBecomeCardsMatchingTheEngine() {
         double sum = 0.0;
         for (const auto& b : bars) sum += b.probability;
         QVERIFY2(std::abs(sum - 1.0) < 1e-5, qPrintable(QString::number(sum)));
-        const QString path = name == QLatin1String("ring.png") || name == QLatin1String("arrow.png") ? dir + "/folder/" + name
-                                                                                                     : dir + "/" + name;
+        const QString path = name == QLatin1String("ring.png") || name == QLatin1String("arrow.png")
+                                 ? dir + "/folder/" + name
+                                 : dir + "/" + name;
         auto engine = predictFile(*model, path.toStdString(), 8);
         QVERIFY(engine.ok());
         for (const auto& b : bars) QCOMPARE(float(b.probability), engine->probabilities[std::size_t(b.classIndex)]);
@@ -294,7 +295,8 @@ void InferenceEvaluationTest::evaluationMatchesTheCli() {
     const auto shown = m_window->evaluationView()->matrixView()->counts();
     QCOMPARE(shown.size(), confusion.size());
     for (int t = 0; t < confusion.size(); ++t)
-        for (int p = 0; p < confusion[t].toArray().size(); ++p) QCOMPARE(shown[t][p], confusion[t].toArray()[p].toInt());
+        for (int p = 0; p < confusion[t].toArray().size(); ++p)
+            QCOMPARE(shown[t][p], confusion[t].toArray()[p].toInt());
     QCOMPARE(report.accuracy, m_window->trainingController()->finished()->testAccuracy);
 
     // Clicking a confusion cell lists exactly its samples; export writes the same report.

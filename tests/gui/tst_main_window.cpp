@@ -10,8 +10,8 @@
 #include <QListWidget>
 #include <QMimeData>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
@@ -83,7 +83,9 @@ void chooseDataset(MainWindow& w, const QString& name) {
     Q_EMIT combo->activated(index);
 }
 
-QString percent(double fraction) { return QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%'); }
+QString percent(double fraction) {
+    return QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%');
+}
 
 void writeImageFolder(const QString& root) {
     for (int c = 0; c < 2; ++c) {
@@ -184,7 +186,8 @@ void MainWindowTest::trainsLiveAndShowsTheEnginesAccuracy() {
     QVERIFY(shown.has_value());
     QCOMPARE(shown->testAccuracy, outcome->finished.testAccuracy);
     QCOMPARE(shown->validationAccuracy, outcome->finished.validationAccuracy);
-    QVERIFY2(w.resultText().contains("test accuracy " + percent(outcome->finished.testAccuracy)), qPrintable(w.resultText()));
+    QVERIFY2(w.resultText().contains("test accuracy " + percent(outcome->finished.testAccuracy)),
+             qPrintable(w.resultText()));
     QVERIFY(outcome->finished.testAccuracy > 0.9);
     QVERIFY(w.currentModel() != nullptr);
 }
@@ -322,9 +325,11 @@ void MainWindowTest::divergingRunReportsNaNAndRestartWorks() {
     QCOMPARE(w.project().settings.value("optimizer").toString(), QString("sgd"));
     QCOMPARE(w.project().settings.value("learning_rate").toDouble(), 10.0);
     w.startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(!w.trainingController()->isRunning() && w.trainingController()->lastSetup(), kTrainTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.trainingController()->isRunning() && w.trainingController()->lastSetup(),
+                             kTrainTimeout);
     QVERIFY2(w.trainingControls()->statusIsError(), qPrintable(w.trainingControls()->statusText()));
-    QVERIFY2(w.trainingControls()->statusText().contains("Training failed"), qPrintable(w.trainingControls()->statusText()));
+    QVERIFY2(w.trainingControls()->statusText().contains("Training failed"),
+             qPrintable(w.trainingControls()->statusText()));
     QVERIFY(w.runLog()->plainText().contains("learning rate"));
     QTRY_VERIFY(!w.trainingController()->isRunning());
     QCOMPARE(w.trainingControls()->state(), State::Idle);
@@ -390,9 +395,9 @@ void MainWindowTest::projectSaveAndOpenRoundTrip() {
 
 void MainWindowTest::startupOptions() {
     QString error, help;
-    auto o = parseStartupOptions({"training-studio", "p.json", "--dataset", "spirals", "--model", "mlp", "--epochs", "3",
-                                  "--start"},
-                                 &error, &help);
+    auto o = parseStartupOptions(
+        {"training-studio", "p.json", "--dataset", "spirals", "--model", "mlp", "--epochs", "3", "--start"}, &error,
+        &help);
     QVERIFY(o.has_value());
     QCOMPARE(o->project, QString("p.json"));
     QCOMPARE(o->dataset, QString("spirals"));
@@ -403,8 +408,8 @@ void MainWindowTest::startupOptions() {
     QVERIFY(error.contains("--epochs"));
 
     MainWindow w;
-    w.applyStartup(*parseStartupOptions({"training-studio", "--dataset", "spirals", "--model", "mlp", "--epochs", "2", "--start"},
-                                        &error, &help));
+    w.applyStartup(*parseStartupOptions(
+        {"training-studio", "--dataset", "spirals", "--model", "mlp", "--epochs", "2", "--start"}, &error, &help));
     QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
     QCOMPARE(w.project().dataset, QString("spirals"));
     QCOMPARE(w.trainingController()->epochs().size(), std::size_t(2));
