@@ -156,8 +156,9 @@ ClassMetricsTable::ClassMetricsTable(QWidget* parent)
     QHeaderView* header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(Class, QHeaderView::Stretch);
-    // Room for "Precision" and a sort arrow in every numeric column, so sorting never squeezes a title.
-    header->setMinimumSectionSize(header->fontMetrics().horizontalAdvance(tr("Precision")) + 28);
+    // Each column sizes to its title plus a sort arrow (ResizeToContents counts the arrow); the
+    // floor keeps the short "F1" column from squeezing its arrow into the title.
+    header->setMinimumSectionSize(header->fontMetrics().horizontalAdvance(tr("Support")) + 24);
     header->setSortIndicatorClearable(true);  // a third click goes back to class order
     sortByColumn(ColumnCount, Qt::AscendingOrder);
     connect(m_view, &QAbstractItemView::activated, this,

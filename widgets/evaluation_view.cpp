@@ -90,7 +90,7 @@ QWidget* EvaluationView::buildResultsPage() {
     split->addWidget(top);
     split->addWidget(buildGalleryPanel());
     // Proportions until the user drags: the splitter scales these to its size (≈ 1280×800 window).
-    top->setSizes({660, 560});
+    top->setSizes({600, 620});  // the matrix stays square; the table needs its five columns
     split->setSizes({520, 280});
     split->setChildrenCollapsible(false);
     return split;
