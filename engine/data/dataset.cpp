@@ -52,22 +52,22 @@ void Dataset::addFeatures(const float* values, std::int32_t label) { appendFeatu
 
 void Dataset::appendImages(const std::uint8_t* chw, const std::int32_t* labels, int n) {
     STUDIO_ASSERT(m_storage == Storage::Pixels8, "Dataset::appendImages on a feature set");
-    STUDIO_ASSERT(m_sources.empty(), "Dataset: add every sample before setting sources");
     if (n <= 0) return;
     for (int i = 0; i < n; ++i)
         STUDIO_ASSERT(labels[i] >= 0 && labels[i] < classCount(), "Dataset::appendImages: label out of range");
     m_pixels.insert(m_pixels.end(), chw, chw + static_cast<std::size_t>(n) * sampleSize());
     m_labels.insert(m_labels.end(), labels, labels + n);
+    if (!m_sources.empty()) m_sources.resize(m_labels.size());  // new samples have no source yet
 }
 
 void Dataset::appendFeatures(const float* values, const std::int32_t* labels, int n) {
     STUDIO_ASSERT(m_storage == Storage::Features, "Dataset::appendFeatures on an image set");
-    STUDIO_ASSERT(m_sources.empty(), "Dataset: add every sample before setting sources");
     if (n <= 0) return;
     for (int i = 0; i < n; ++i)
         STUDIO_ASSERT(labels[i] >= 0 && labels[i] < classCount(), "Dataset::appendFeatures: label out of range");
     m_features.insert(m_features.end(), values, values + static_cast<std::size_t>(n) * sampleSize());
     m_labels.insert(m_labels.end(), labels, labels + n);
+    if (!m_sources.empty()) m_sources.resize(m_labels.size());
 }
 
 void Dataset::sampleAsFloat(int i, float* out) const {

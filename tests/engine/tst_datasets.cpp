@@ -88,6 +88,22 @@ QImage solid(int w, int h, QColor colour, QImage::Format format = QImage::Format
 class TestDatasets : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // A correction adds a sample to a loaded image folder: old sources stay, the new one is set after.
+    void appendAfterSourcesKeepsThem() {
+        Dataset d = Dataset::images("folder", 1, 2, 2, {"a", "b"});
+        const std::uint8_t px[4] = {1, 2, 3, 4};
+        d.addImage(px, 0);
+        d.addImage(px, 1);
+        d.setSource(0, "a/0.png");
+        d.setSource(1, "b/1.png");
+        d.addImage(px, 1);
+        QCOMPARE(d.size(), 3);
+        QCOMPARE(d.source(1), std::string("b/1.png"));
+        QCOMPARE(d.source(2), std::string());
+        d.setSource(2, "b/new.png");
+        QCOMPARE(d.source(2), std::string("b/new.png"));
+        QCOMPARE(d.classCounts(), std::vector<int>({1, 2}));
+    }
     void generatedSets_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("size");

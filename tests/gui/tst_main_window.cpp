@@ -25,6 +25,7 @@
 #include "app/gui/startup_options.h"
 #include "app/gui/training_controller.h"
 #include "app/gui/training_setup.h"
+#include "engine/data/image_io.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/class_count_chart.h"
 #include "widgets/drop_area.h"
@@ -115,6 +116,7 @@ private Q_SLOTS:
     void invalidLayersBlockStartWithTheMessage();
     void undoRedoRestoresEdits();
     void droppedFolderLoadsWithSkippedFiles();
+    void correctionJoinsTheImageFolderAndFineTunes();
     void divergingRunReportsNaNAndRestartWorks();
     void closingMidRunExitsQuickly();
     void projectSaveAndOpenRoundTrip();
@@ -313,6 +315,43 @@ void MainWindowTest::droppedFolderLoadsWithSkippedFiles() {
     QCOMPARE(w.datasetPanel()->skippedList()->count(), 1);
     QVERIFY(w.runLog()->plainText().contains("broken.png"));
     QVERIFY(w.startBlockedReason().isEmpty());
+}
+
+void MainWindowTest::correctionJoinsTheImageFolderAndFineTunes() {
+    QTemporaryDir dir;
+    writeImageFolder(dir.path());
+    MainWindow w;
+    waitForData(w);
+    chooseDataset(w, "spirals");  // any other set first, so the folder is a change
+    waitForData(w);
+    Project p = w.project();
+    p.dataset = dir.path();
+    p.preset = "mlp";
+    w.editProject(p, "folder");
+    QTRY_VERIFY_WITH_TIMEOUT(w.dataset() && w.dataset()->pool.classCount() == 2, kLoadTimeout);
+    setField(w.hyperparameterForm(), "epochs", 2);
+    w.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
+    const int epochsBefore = int(w.trainingController()->epochs().size());
+
+    // A new light picture, filed by the user under "dark" (class 0).
+    const QString picture = QDir(dir.path()).filePath("new-light.png");
+    QImage img(20, 16, QImage::Format_RGB888);
+    img.fill(QColor(240, 240, 230));
+    QVERIFY(img.save(picture));
+    auto decoded = readImageFile(picture.toStdString());
+    QVERIFY(decoded.ok());
+    w.correctAndRetrain(*decoded, picture, 0);
+    QVERIFY(QFile::exists(dir.path() + "/dark/new-light.png"));
+    QCOMPARE(w.datasetPanel()->classCounts()->counts(), QList<int>({7, 6}));
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->isRunning(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.trainingController()->isRunning(), kTrainTimeout);
+    QVERIFY(w.trainingController()->finished().has_value());
+    QCOMPARE(int(w.trainingController()->epochs().size()), w.project().settings.value("fine_tune_epochs").toInt());
+    QVERIFY(epochsBefore == 2);
+    QVERIFY(w.runLog()->plainText().contains("Copied new-light.png"));
+    // The run used the corrected data: 13 samples in all.
+    QCOMPARE(w.trainingController()->lastSetup()->data->pool.size(), 13);
 }
 
 void MainWindowTest::divergingRunReportsNaNAndRestartWorks() {
