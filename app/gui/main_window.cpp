@@ -162,6 +162,9 @@ void MainWindow::buildCentral() {
     m_tabs->addTab(m_inferencePanel, tr("Try it"));
     m_evaluationView = new widgets::EvaluationView;
     m_tabs->addTab(m_evaluationView, tr("Evaluation"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_evaluation && m_tabs->currentWidget() == m_evaluationView) onModelChanged();
+    });
     setCentralWidget(m_tabs);
 }
 
@@ -637,6 +640,9 @@ void MainWindow::onModelChanged() {
     // A model from the run is scored on the run's data; a loaded one on the data shown.
     std::shared_ptr<const DatasetBundle> data = m_bundle;
     if (model && model == m_training->snapshot() && m_training->lastSetup()) data = m_training->lastSetup()->data;
+    // Scoring a large test set takes a core from training: during a run, only while the
+    // Evaluation tab is open (it catches up when opened); always at the end.
+    if (m_training->isRunning() && m_tabs->currentWidget() != m_evaluationView) return;
     m_evaluation->evaluate(model, data);
 }
 
