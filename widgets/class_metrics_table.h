@@ -40,7 +40,7 @@ public:
     void clear();
 
     QList<ClassMetricsRow> metrics() const;
-    /// "Accuracy 91.2% · macro-F1 0.905 · 10,000 samples", or a placeholder when cleared.
+    /// "Accuracy 91.2% · macro-F1 0.905 · 10,000 samples", or "No metrics yet" when cleared.
     QString summaryText() const;
     /// The class names in the order the table shows them, after sorting.
     QStringList displayedClassNames() const;

@@ -24,7 +24,7 @@ public:
     /// Missing entries count as 0, entries beyond the class count are ignored, negatives become 0.
     /// Clears the hover and the selected cell.
     void setMatrix(const QStringList& classNames, const QList<QList<int>>& counts);
-    /// No classes: the widget shows a placeholder.
+    /// No classes: the widget shows an empty-state message.
     void clear() { setMatrix({}, {}); }
 
     QStringList classNames() const { return m_names; }

@@ -21,7 +21,7 @@ namespace {
 
 enum Page { EmptyPage, BusyPage, ResultsPage };
 
-QLabel* placeholderLabel(QWidget* parent) {
+QLabel* emptyStateLabel(QWidget* parent) {
     auto* label = new QLabel(parent);
     label->setAlignment(Qt::AlignCenter);
     label->setWordWrap(true);
@@ -49,10 +49,10 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     header->addWidget(m_title, 1);
     header->addWidget(m_export);
 
-    m_emptyText = placeholderLabel(this);
+    m_emptyText = emptyStateLabel(this);
     m_emptyText->setFont(scaledFont(font(), 1.15, false));
     auto* busyPage = new QWidget(this);
-    m_busyText = placeholderLabel(busyPage);
+    m_busyText = emptyStateLabel(busyPage);
     m_busyBar = new QProgressBar(busyPage);
     m_busyBar->setRange(0, 0);  // indeterminate: the app does not report progress
     m_busyBar->setTextVisible(false);
@@ -118,7 +118,7 @@ QWidget* EvaluationView::buildGalleryPanel() {
     // and read whole in the tooltip.
     m_gallery->setThumbnailSize(104);
     m_gallery->setFont(scaledFont(font(), 0.9, false));
-    m_galleryEmpty = placeholderLabel(panel);
+    m_galleryEmpty = emptyStateLabel(panel);
     m_galleryPages = new QStackedWidget(panel);
     m_galleryPages->addWidget(m_gallery);
     m_galleryPages->addWidget(m_galleryEmpty);
