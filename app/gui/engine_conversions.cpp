@@ -105,6 +105,21 @@ QList<widgets::LayerKindDescription> layerKindDescriptions() {
     return kinds;
 }
 
+LayerSpec defaultLayer(const QString& kind) {
+    LayerSpec layer{toStdString(kind), nlohmann::json::object()};
+    if (const LayerKindInfo* info = findLayerKind(layer.type)) {
+        for (const auto& o : info->options) {
+            if (!o.fallback.is_null())
+                layer.options[o.key] = o.fallback;
+            else if (o.type == LayerOptionInfo::Type::Integer)
+                layer.options[o.key] = static_cast<std::int64_t>(std::max(1.0, o.min));
+            else if (o.type == LayerOptionInfo::Type::Number)
+                layer.options[o.key] = o.min;
+        }
+    }
+    return layer;
+}
+
 QString shapeText(const Shape& shape) {
     return toQString(shapeToString(shape));
 }

@@ -35,6 +35,8 @@ nlohmann::json toJson(const QVariant& v);
 
 /// The layer kinds of the engine's registry, for the ArchitectureEditor's add menu and options.
 QList<widgets::LayerKindDescription> layerKindDescriptions();
+/// A new layer of `kind` with every option at its default (required ones at their minimum).
+LayerSpec defaultLayer(const QString& kind);
 /// One row per layer of `spec`, with the shapes, counts and problems of `report`.
 QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& report);
 

@@ -28,6 +28,7 @@
 #include "app/gui/engine_conversions.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
+#include "app/gui/studio_theme.h"
 #include "app/gui/training_controller.h"
 #include "app/gui/training_setup.h"
 #include "engine/io/model_file.h"
@@ -298,17 +299,7 @@ void MainWindow::connectIntents() {
     connect(m_architecture, &ArchitectureEditor::layerInsertRequested, this, [this](int index, const QString& kind) {
         editSpec(
             [&](ModelSpec& spec) {
-                LayerSpec layer{toStdString(kind), nlohmann::json::object()};
-                if (const LayerKindInfo* info = findLayerKind(layer.type)) {
-                    for (const auto& o : info->options) {
-                        if (!o.fallback.is_null())
-                            layer.options[o.key] = o.fallback;
-                        else if (o.type == LayerOptionInfo::Type::Integer)
-                            layer.options[o.key] = static_cast<std::int64_t>(std::max(1.0, o.min));
-                        else if (o.type == LayerOptionInfo::Type::Number)
-                            layer.options[o.key] = o.min;
-                    }
-                }
+                const LayerSpec layer = defaultLayer(kind);
                 index = std::clamp(index, 0, int(spec.layers.size()));
                 spec.layers.insert(spec.layers.begin() + index, layer);
             },
@@ -693,19 +684,7 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
     settings["warmup_epochs"] = 0;
     m_fineTuning = true;
     m_controls->setStatus(tr("Preparing the fine-tuning…"));
-    m_prepare->setFuture(QtConcurrent::run([data = m_bundle, model, settings, newIndex]() -> Result<TrainingSetup> {
-        auto setup = prepareTrainingSetup(data, model->model.spec(), settings);
-        if (!setup) return setup;
-        // The corrected image is trained on, whichever part of the split it would have fallen in.
-        auto drop = [newIndex](std::vector<int>& v) { v.erase(std::remove(v.begin(), v.end(), newIndex), v.end()); };
-        drop(setup->split.validation);
-        if (setup->split.testFromPool) drop(setup->split.test);
-        if (std::find(setup->split.train.begin(), setup->split.train.end(), newIndex) == setup->split.train.end())
-            setup->split.train.push_back(newIndex);
-        setup->initialModel = model->model;
-        setup->preprocessing = model->preprocessing;
-        return setup;
-    }));
+    m_prepare->setFuture(QtConcurrent::run(prepareFineTuning, m_bundle, model, settings, newIndex));
     refreshStartState();
 }
 
@@ -837,29 +816,7 @@ void MainWindow::showInfo(const QString& text) {
 }
 
 void MainWindow::applyTheme(bool dark) {
-    // Fusion draws both palettes faithfully; every widget of ours follows palette changes.
-    QApplication::setStyle(QStringLiteral("Fusion"));
-    QPalette p = QApplication::style()->standardPalette();
-    if (dark) {
-        const QColor window(45, 47, 51), base(30, 31, 34), text(226, 228, 232), disabled(128, 130, 136);
-        p.setColor(QPalette::Window, window);
-        p.setColor(QPalette::WindowText, text);
-        p.setColor(QPalette::Base, base);
-        p.setColor(QPalette::AlternateBase, window);
-        p.setColor(QPalette::ToolTipBase, base);
-        p.setColor(QPalette::ToolTipText, text);
-        p.setColor(QPalette::Text, text);
-        p.setColor(QPalette::Button, window);
-        p.setColor(QPalette::ButtonText, text);
-        p.setColor(QPalette::BrightText, QColor(255, 90, 90));
-        p.setColor(QPalette::Link, QColor(110, 170, 255));
-        p.setColor(QPalette::Highlight, QColor(58, 120, 210));
-        p.setColor(QPalette::HighlightedText, Qt::white);
-        p.setColor(QPalette::PlaceholderText, disabled);
-        for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-            p.setColor(QPalette::Disabled, role, disabled);
-    }
-    QApplication::setPalette(p);
+    applyStudioPalette(dark);
     m_darkAction->setChecked(dark);
     QSettings().setValue("darkTheme", dark);
 }

@@ -1,5 +1,6 @@
 #include "app/gui/training_setup.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "app/gui/engine_conversions.h"
@@ -24,6 +25,21 @@ Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> 
     setup.data = std::move(data);
     setup.spec = spec;
     setup.config = *config;
+    return setup;
+}
+
+Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,
+                                        const QVariantMap& settings, int mustTrain) {
+    auto setup = prepareTrainingSetup(std::move(data), model->model.spec(), settings);
+    if (!setup) return setup;
+    auto drop = [mustTrain](std::vector<int>& v) { v.erase(std::remove(v.begin(), v.end(), mustTrain), v.end()); };
+    drop(setup->split.validation);
+    if (setup->split.testFromPool) drop(setup->split.test);
+    auto& train = setup->split.train;
+    if (std::find(train.begin(), train.end(), mustTrain) == train.end())
+        train.insert(std::upper_bound(train.begin(), train.end(), mustTrain), mustTrain);  // stays sorted
+    setup->initialModel = model->model;
+    setup->preprocessing = model->preprocessing;
     return setup;
 }
 

@@ -18,6 +18,12 @@ namespace studio::app {
 Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> data, const ModelSpec& spec,
                                            const QVariantMap& settings);
 
+/// Fine-tuning `model` on `data`: the split and config of `settings` (epochs as given), the
+/// model's own weights and preprocessing, and sample `mustTrain` (a correction) in the training
+/// part whichever part the split put it in.
+Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,
+                                        const QVariantMap& settings, int mustTrain);
+
 /// Steps in one epoch for `settings` on `data` (for the schedule preview), without splitting.
 int estimatedStepsPerEpoch(const DatasetBundle& data, const QVariantMap& settings);
 

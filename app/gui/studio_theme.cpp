@@ -1,0 +1,35 @@
+#include "app/gui/studio_theme.h"
+
+#include <QApplication>
+#include <QPalette>
+#include <QStyle>
+
+namespace studio::app {
+
+void applyStudioPalette(bool dark) {
+    // Fusion draws both palettes faithfully, whatever the desktop's own style is.
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette p = QApplication::style()->standardPalette();
+    if (dark) {
+        const QColor window(45, 47, 51), base(30, 31, 34), text(226, 228, 232), disabled(128, 130, 136);
+        p.setColor(QPalette::Window, window);
+        p.setColor(QPalette::WindowText, text);
+        p.setColor(QPalette::Base, base);
+        p.setColor(QPalette::AlternateBase, window);
+        p.setColor(QPalette::ToolTipBase, base);
+        p.setColor(QPalette::ToolTipText, text);
+        p.setColor(QPalette::Text, text);
+        p.setColor(QPalette::Button, window);
+        p.setColor(QPalette::ButtonText, text);
+        p.setColor(QPalette::BrightText, QColor(255, 90, 90));
+        p.setColor(QPalette::Link, QColor(110, 170, 255));
+        p.setColor(QPalette::Highlight, QColor(58, 120, 210));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, disabled);
+        for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+            p.setColor(QPalette::Disabled, role, disabled);
+    }
+    QApplication::setPalette(p);
+}
+
+}  // namespace studio::app
