@@ -26,6 +26,7 @@
 #include "app/gui/training_controller.h"
 #include "app/gui/training_setup.h"
 #include "engine/data/image_io.h"
+#include "engine/io/model_file.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/class_count_chart.h"
 #include "widgets/drop_area.h"
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void divergingRunReportsNaNAndRestartWorks();
     void closingMidRunExitsQuickly();
     void projectSaveAndOpenRoundTrip();
+    void badModelFilesAndUnwritableFoldersAreMessages();
     void startupOptions();
 };
 
@@ -430,6 +432,46 @@ void MainWindowTest::projectSaveAndOpenRoundTrip() {
     QVERIFY2(toQString(s.error().what()).contains("broken.json"), s.error().what().c_str());
     QVERIFY(w.trainingControls()->statusIsError());
     QCOMPARE(w.project().dataset, QString("gauss"));  // nothing was lost
+}
+
+void MainWindowTest::badModelFilesAndUnwritableFoldersAreMessages() {
+    QTemporaryDir dir;
+    MainWindow w;
+    waitForData(w);
+    // A truncated model file: refused with a message naming it; nothing else changes.
+    const QString broken = dir.filePath("broken.tsmodel");
+    QFile f(broken);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("TSMODEL\0\1\0\0\0\xff\xff");
+    f.close();
+    const Status s = w.loadModel(broken);
+    QVERIFY(!s.ok());
+    QVERIFY2(w.trainingControls()->statusText().contains("broken.tsmodel"),
+             qPrintable(w.trainingControls()->statusText()));
+    QVERIFY(w.trainingControls()->statusIsError());
+    QVERIFY(w.currentModel() == nullptr);
+
+    // Saving without a model, and into a folder that does not exist: messages, no crash.
+    w.saveModel(dir.filePath("none.tsmodel"));
+    QVERIFY(w.trainingControls()->statusText().contains("no model"));
+    setField(w.hyperparameterForm(), "epochs", 1);
+    w.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
+    const QString nowhere = dir.filePath("missing-folder/model.tsmodel");
+    w.saveModel(nowhere);
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainingControls()->statusIsError(), 5000);
+    QVERIFY2(w.trainingControls()->statusText().contains("missing-folder"),
+             qPrintable(w.trainingControls()->statusText()));
+    QVERIFY(!w.saveProject(nowhere + ".json").ok());
+    QVERIFY(!QFile::exists(nowhere));
+
+    // And a good save loads back as the same model.
+    const QString good = dir.filePath("good.tsmodel");
+    w.saveModel(good);
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(good), 5000);
+    QVERIFY(w.loadModel(good).ok());
+    QCOMPARE(weightsSha256(w.currentModel()->model), weightsSha256(w.trainingController()->snapshot()->model));
+    QVERIFY(w.currentModel() != w.trainingController()->snapshot());  // the loaded one is in use
 }
 
 void MainWindowTest::startupOptions() {
