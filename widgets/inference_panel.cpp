@@ -101,6 +101,7 @@ void InferencePanel::connectToolbar() {
     connect(m_toolbar, &InferenceToolbar::loadModelRequested, this, &InferencePanel::loadModelRequested);
     connect(m_toolbar, &InferenceToolbar::topKChanged, this, &InferencePanel::topKChanged);
     connect(m_toolbar, &InferenceToolbar::saliencyClassChanged, this, &InferencePanel::saliencyClassChanged);
+    connect(m_toolbar, &InferenceToolbar::saliencyMethodChanged, this, &InferencePanel::saliencyMethodChanged);
     connect(m_toolbar, &InferenceToolbar::classifyFolderRequested, this, &InferencePanel::classifyFolderRequested);
     connect(m_toolbar, &InferenceToolbar::saliencyToggled, this, [this](bool on) {
         for (PredictionCard* c : std::as_const(m_cards)) c->setShowSaliency(on);
@@ -169,6 +170,10 @@ void InferencePanel::setTopK(int k) {
 int InferencePanel::topK() const {
     return m_toolbar->topK();
 }
+QString InferencePanel::saliencyMethod() const {
+    return m_toolbar->saliencyMethod();
+}
+
 int InferencePanel::saliencyClass() const {
     return m_toolbar->saliencyClass();
 }

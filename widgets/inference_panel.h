@@ -55,6 +55,8 @@ public:
     int topK() const;
     /// -1 = explain the predicted class, else a class index.
     int saliencyClass() const;
+    /// "occlusion" or "gradient" (the toolbar's method chooser).
+    QString saliencyMethod() const;
     bool isSaliencyOn() const;
     /// Applies to every card, present and future.
     void setCorrectionEnabled(bool enabled, const QString& reason = {});
@@ -118,6 +120,7 @@ Q_SIGNALS:
     void saliencyToggled(bool on);
     /// Recompute the overlays for this class (-1: each card's predicted class).
     void saliencyClassChanged(int classIndexOrMinus1);
+    void saliencyMethodChanged(const QString& method);
     /// On: start the camera and call setCameraFrame() per frame, or setCameraMessage() if none.
     void cameraToggled(bool on);
     /// Ask for a folder, classify it, answer with showFolderResults().

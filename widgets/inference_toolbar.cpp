@@ -65,13 +65,25 @@ InferenceToolbar::InferenceToolbar(QAction* paste, QWidget* parent) : QWidget(pa
     m_saliencyClass->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_saliencyClass->addItem(tr("predicted class"), -1);
     m_saliencyClass->setEnabled(false);
+    m_saliencyMethod = new QComboBox(this);
+    m_saliencyMethod->addItem(tr("occlusion"), QStringLiteral("occlusion"));
+    m_saliencyMethod->addItem(tr("gradient"), QStringLiteral("gradient"));
+    m_saliencyMethod->setItemData(0, tr("Hide each patch of the image and measure how much the score drops"),
+                                  Qt::ToolTipRole);
+    m_saliencyMethod->setItemData(1, tr("How strongly each pixel changes the score (input gradient): faster, noisier"),
+                                  Qt::ToolTipRole);
+    m_saliencyMethod->setToolTip(tr("How the saliency is measured"));
+    m_saliencyMethod->setEnabled(false);
     connect(m_why, &QToolButton::toggled, this, [this](bool on) {
         showCheckedState(m_why);
         m_saliencyClass->setEnabled(on);
+        m_saliencyMethod->setEnabled(on);
         Q_EMIT saliencyToggled(on);
     });
     connect(m_saliencyClass, &QComboBox::currentIndexChanged, this,
             [this] { Q_EMIT saliencyClassChanged(saliencyClass()); });
+    connect(m_saliencyMethod, &QComboBox::currentIndexChanged, this,
+            [this] { Q_EMIT saliencyMethodChanged(saliencyMethod()); });
 
     m_camera = makeToolButton(tr("Camera"), QStringLiteral("camera"), this);
     m_camera->setCheckable(true);
@@ -98,14 +110,15 @@ InferenceToolbar::InferenceToolbar(QAction* paste, QWidget* parent) : QWidget(pa
     tools->addSpacing(8);
     tools->addWidget(m_why);
     tools->addWidget(m_saliencyClass);
+    tools->addWidget(m_saliencyMethod);
     tools->addSpacing(8);
     tools->addWidget(m_camera);
     tools->addWidget(m_classifyFolder);
     tools->addWidget(pasteButton);
     tools->addStretch(1);
     tools->addWidget(m_clear);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_topK, m_why, m_saliencyClass, m_camera, m_classifyFolder,
-                                                      pasteButton, m_clear, m_loadModel})
+    for (QWidget* w : std::initializer_list<QWidget*>{m_topK, m_why, m_saliencyClass, m_saliencyMethod, m_camera,
+                                                      m_classifyFolder, pasteButton, m_clear, m_loadModel})
         w->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -155,6 +168,10 @@ int InferenceToolbar::topK() const {
 bool InferenceToolbar::isSaliencyOn() const {
     return m_why->isChecked();
 }
+QString InferenceToolbar::saliencyMethod() const {
+    return m_saliencyMethod->currentData().toString();
+}
+
 int InferenceToolbar::saliencyClass() const {
     return m_saliencyClass->currentData().toInt();
 }

@@ -37,6 +37,8 @@ public:
     bool isSaliencyOn() const;
     /// -1 = explain the predicted class, else a class index.
     int saliencyClass() const;
+    /// "occlusion" (hide patches, measure the drop) or "gradient" (|d probability / d pixel|).
+    QString saliencyMethod() const;
     void setCameraOn(bool on);
     bool isCameraOn() const;
 
@@ -44,6 +46,7 @@ public:
     QSpinBox* topKSpinBox() const { return m_topK; }
     QToolButton* whyButton() const { return m_why; }
     QComboBox* saliencyClassCombo() const { return m_saliencyClass; }
+    QComboBox* saliencyMethodCombo() const { return m_saliencyMethod; }
     QToolButton* cameraButton() const { return m_camera; }
     QPushButton* classifyFolderButton() const { return m_classifyFolder; }
     QToolButton* clearButton() const { return m_clear; }
@@ -53,6 +56,7 @@ Q_SIGNALS:
     void topKChanged(int k);
     void saliencyToggled(bool on);
     void saliencyClassChanged(int classIndexOrMinus1);
+    void saliencyMethodChanged(const QString& method);
     void cameraToggled(bool on);
     void classifyFolderRequested();
     void clearRequested();
@@ -67,6 +71,7 @@ private:
     QSpinBox* m_topK = nullptr;
     QToolButton* m_why = nullptr;
     QComboBox* m_saliencyClass = nullptr;
+    QComboBox* m_saliencyMethod = nullptr;
     QToolButton* m_camera = nullptr;
     QPushButton* m_classifyFolder = nullptr;
     QToolButton* m_clear = nullptr;

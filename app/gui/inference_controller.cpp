@@ -74,6 +74,9 @@ InferenceController::InferenceController(widgets::InferencePanel* panel, QObject
     connect(panel, &InferencePanel::saliencyClassChanged, this, [this] {
         if (m_panel->isSaliencyOn()) rerunAll();
     });
+    connect(panel, &InferencePanel::saliencyMethodChanged, this, [this] {
+        if (m_panel->isSaliencyOn()) rerunAll();
+    });
     connect(panel, &InferencePanel::cardRemoved, this, [this](int id) { m_sources.remove(id); });
     connect(panel, &InferencePanel::cleared, this, [this] { m_sources.clear(); });
     connect(panel, &InferencePanel::correctionRequested, this, &InferenceController::correct);
@@ -183,10 +186,12 @@ void InferenceController::run(int cardId) {
     const SnapshotPtr model = m_model;
     const bool saliency = m_panel->isSaliencyOn();
     const int saliencyClass = m_panel->saliencyClass();
+    const SaliencyMethod method =
+        m_panel->saliencyMethod() == QLatin1String("gradient") ? SaliencyMethod::Gradient : SaliencyMethod::Occlusion;
     const int topK = std::max(1, m_panel->topK());
     ++m_pending;
     QPointer<InferenceController> self(this);
-    m_pool.start([self, cardId, generation, model, saliency, saliencyClass, topK, path = source.path,
+    m_pool.start([self, cardId, generation, model, saliency, saliencyClass, method, topK, path = source.path,
                   bytes = source.bytes, label = source.label] {
         CardResult r;
         std::vector<std::uint8_t> data(bytes.begin(), bytes.end());
@@ -210,6 +215,7 @@ void InferenceController::run(int cardId) {
                     if (saliency) {
                         SaliencyOptions options;
                         options.targetClass = saliencyClass;
+                        options.method = method;
                         auto map = computeSaliency(model->model, *x, options);
                         if (map) {
                             const SaliencyMap framed =

@@ -243,6 +243,11 @@ void InferenceEvaluationTest::whyShowsAHeatmap() {
     const QColor corner = heat.pixelColor(1, 1);
     QVERIFY2(centre != corner, "the heatmap is flat");
     screenshot(*m_window, "inference-why");
+    // The input-gradient method draws another map of the same card.
+    panel->toolbar()->saliencyMethodCombo()->setCurrentIndex(1);
+    waitIdle(m_window->inferenceController());
+    QTRY_VERIFY(card->shownPicture() != heat);
+    QVERIFY(card->isShowingSaliency());
     QTest::mouseClick(panel->toolbar()->whyButton(), Qt::LeftButton);
     waitIdle(m_window->inferenceController());
     QVERIFY(!card->isShowingSaliency());

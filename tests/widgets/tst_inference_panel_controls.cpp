@@ -62,6 +62,14 @@ void InferencePanelControlsTest::whyTogglesOverlaysAndChoosesClass() {
     QCOMPARE(classChanged.at(0).at(0).toInt(), 3);
     panel.toolbar()->saliencyClassCombo()->setCurrentIndex(0);
     QCOMPARE(classChanged.at(1).at(0).toInt(), -1);
+    // The method chooser: occlusion by default, gradient on request.
+    QSignalSpy methodChanged(&panel, &InferencePanel::saliencyMethodChanged);
+    QVERIFY(panel.toolbar()->saliencyMethodCombo()->isEnabled());
+    QCOMPARE(panel.saliencyMethod(), QString("occlusion"));
+    panel.toolbar()->saliencyMethodCombo()->setCurrentIndex(1);
+    QCOMPARE(methodChanged.count(), 1);
+    QCOMPARE(methodChanged.at(0).at(0).toString(), QString("gradient"));
+    QCOMPARE(panel.saliencyMethod(), QString("gradient"));
     QTest::mouseClick(panel.toolbar()->whyButton(), Qt::LeftButton);
     QCOMPARE(toggled.at(1).at(0).toBool(), false);
     QCOMPARE(panel.toolbar()->whyButton()->palette().color(QPalette::Button), button);
