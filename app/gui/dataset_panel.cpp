@@ -220,6 +220,7 @@ void DatasetPanel::setBundle(std::shared_ptr<const DatasetBundle> bundle) {
 }
 
 void DatasetPanel::setSettings(const QVariantMap& settings) {
+    m_seed = static_cast<std::uint64_t>(settings.value("seed", 1).toLongLong());
     m_form->setValues(settings);
     refreshPreview();
 }
@@ -280,7 +281,7 @@ void DatasetPanel::refreshPreview() {
     for (int k = 0; k < kPreviewCount; ++k) {
         work = raw;
         if (k > 0) {
-            Rng rng = Rng::forStream(config ? config->seed : 1, RngPurpose::Augment, 0x5EED, std::uint64_t(k));
+            Rng rng = Rng::forStream(m_seed, RngPurpose::Augment, 0x5EED, std::uint64_t(k));  // the run's seed
             augmentSample(work.data(), shape, augment, rng);
         }
         QImage img = floatToQImage(work.data(), shape[0], shape[1], shape[2]);

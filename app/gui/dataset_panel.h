@@ -84,6 +84,7 @@ private:
     std::shared_ptr<const DatasetBundle> m_bundle;
     std::vector<int> m_galleryIndices;
     int m_previewSample = 0;
+    std::uint64_t m_seed = 1;
     bool m_updating = false;
 };
 

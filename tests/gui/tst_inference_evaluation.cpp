@@ -338,8 +338,12 @@ void InferenceEvaluationTest::correctionFineTunesTowardsTheChosenClass() {
     card->correctionCombo()->setCurrentIndex(card->correctionCombo()->findText("ring"));
     QTest::mouseClick(card->addToTrainingButton(), Qt::LeftButton);
     QTRY_COMPARE(m_window->datasetPanel()->classCounts()->counts().at(target), countBefore + 1);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->trainingController()->isRunning(), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->trainingController()->isRunning(), 120000);
+    // The fine-tuning run may end between two polls: wait for its outcome on the grown data.
+    const TrainingController* run = m_window->trainingController();
+    const int grown = m_window->dataset()->pool.size();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        run->lastSetup() && run->lastSetup()->data->pool.size() == grown && run->finished() && !run->isRunning(),
+        120000);
     waitIdle(m_window->inferenceController());
     QTRY_VERIFY_WITH_TIMEOUT(probabilityOf(card, target) != before, 10000);
     qInfo("p(ring | the corrected circle) before %.6f, after fine-tuning %.6f", before, probabilityOf(card, target));
