@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace studio::widgets {
@@ -28,7 +29,7 @@ struct Curve {
     QList<QPointF> points;    // everything received
     QList<QPointF> smoothed;  // EMA of points, full resolution; empty when smoothing is off
     double smoothing = 0.0;
-    QList<QPointF> shown;     // what the raw line series draws
+    QList<QPointF> shown;  // what the raw line series draws
     QLineSeries* raw = nullptr;
     QLineSeries* smooth = nullptr;
 };
@@ -40,6 +41,7 @@ struct AxisGroup {
     QAbstractAxis* axis = nullptr;
     Qt::Alignment alignment = Qt::AlignLeft;
     AxisRange range;
+    std::optional<AxisRange> bounds;  // the axis never extends past these (accuracy: 0 to 1)
 };
 
 // A tick step of 1, 2, 2.5 or 5 × 10ᵏ, so that about `ticks` intervals span `span`.
@@ -75,7 +77,9 @@ NiceAxis niceAxis(double lo, double hi) {
     return axis;
 }
 
-bool isDarkPalette(const QPalette& palette) { return palette.color(QPalette::Window).lightness() < 128; }
+bool isDarkPalette(const QPalette& palette) {
+    return palette.color(QPalette::Window).lightness() < 128;
+}
 
 }  // namespace
 
@@ -150,14 +154,23 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
 
 LiveChart::~LiveChart() = default;
 
-void LiveChart::setTitle(const QString& title) { d->chart->setTitle(title); }
+void LiveChart::setTitle(const QString& title) {
+    d->chart->setTitle(title);
+}
 
-void LiveChart::setXAxisTitle(const QString& title) { d->xAxis->setTitleText(title); }
+void LiveChart::setXAxisTitle(const QString& title) {
+    d->xAxis->setTitleText(title);
+}
 
 void LiveChart::setAxisGroupTitle(const QString& axisGroup, const QString& title) {
     AxisGroup& g = d->ensureGroup(axisGroup);
     g.title = title;
     g.axis->setTitleText(title);
+}
+
+void LiveChart::setAxisGroupBounds(const QString& axisGroup, double min, double max) {
+    d->ensureGroup(axisGroup).bounds = AxisRange{min, max};
+    updateAxes();
 }
 
 void LiveChart::setAxisGroupLogarithmic(const QString& axisGroup, bool logarithmic) {
@@ -216,15 +229,17 @@ void LiveChart::addSeries(const QString& id, const QString& title, const QColor&
     updateAxes();
 }
 
-bool LiveChart::hasSeries(const QString& id) const { return d->curve(id) != nullptr; }
+bool LiveChart::hasSeries(const QString& id) const {
+    return d->curve(id) != nullptr;
+}
 
 void LiveChart::appendPoints(const QString& id, const QList<QPointF>& points) {
     Curve* c = d->curve(id);
     if (!c || points.isEmpty()) return;
     if (c->smoothing > 0.0) {
         const bool hasPrevious = !c->smoothed.isEmpty();
-        c->smoothed += exponentialMovingAverage(points, c->smoothing, hasPrevious ? c->smoothed.last().y() : 0.0,
-                                                hasPrevious);
+        c->smoothed +=
+            exponentialMovingAverage(points, c->smoothing, hasPrevious ? c->smoothed.last().y() : 0.0, hasPrevious);
     }
     c->points += points;
     refreshSeries(id);
@@ -301,7 +316,9 @@ QList<QPointF> LiveChart::smoothedPoints(const QString& id) const {
     return c ? c->smoothed : QList<QPointF>{};
 }
 
-AxisRange LiveChart::xRange() const { return d->xRange; }
+AxisRange LiveChart::xRange() const {
+    return d->xRange;
+}
 
 AxisRange LiveChart::yRange(const QString& axisGroup) const {
     for (const AxisGroup& g : d->groups)
@@ -309,7 +326,9 @@ AxisRange LiveChart::yRange(const QString& axisGroup) const {
     return {};
 }
 
-bool LiveChart::isDarkTheme() const { return d->dark; }
+bool LiveChart::isDarkTheme() const {
+    return d->dark;
+}
 
 bool LiveChart::exportPng(const QString& path) {
     const QPixmap picture = grab();
@@ -382,8 +401,18 @@ void LiveChart::updateAxes() {
         // A 5% margin so the curve never touches the frame; data that never goes below 0
         // (losses, accuracies) keeps an axis that starts at 0 at the latest.
         const double margin = (hi - lo) * 0.05;
-        const double paddedLo = (lo >= 0.0 && lo - margin < 0.0) ? 0.0 : lo - margin;
-        const NiceAxis y = niceAxis(paddedLo, hi + margin);
+        double paddedLo = (lo >= 0.0 && lo - margin < 0.0) ? 0.0 : lo - margin;
+        double paddedHi = hi + margin;
+        if (g.bounds) {
+            paddedLo = std::max(paddedLo, g.bounds->min);
+            paddedHi = std::min(paddedHi, g.bounds->max);
+            if (paddedHi <= paddedLo) paddedHi = std::min(g.bounds->max, paddedLo + 1e-3);
+        }
+        NiceAxis y = niceAxis(paddedLo, paddedHi);
+        if (g.bounds) {
+            y.range.min = std::max(y.range.min, g.bounds->min);
+            y.range.max = std::min(y.range.max, g.bounds->max);
+        }
         g.range = y.range;
         auto* axis = static_cast<QValueAxis*>(g.axis);
         axis->setRange(y.range.min, y.range.max);

@@ -29,6 +29,8 @@ public:
     /// Series with the same axisGroup share a y axis; the first group is drawn on the left,
     /// the second on the right, further ones on the left again.
     void setAxisGroupTitle(const QString& axisGroup, const QString& title);
+    /// The y axis stays within [min, max] however the data and its margin fall (accuracy: 0, 1).
+    void setAxisGroupBounds(const QString& axisGroup, double min, double max);
     /// A logarithmic y axis (e.g. for the learning rate); points with y ≤ 0 are not drawn on it.
     void setAxisGroupLogarithmic(const QString& axisGroup, bool logarithmic);
 
@@ -49,8 +51,8 @@ public:
     void setPointBudget(int budget);
     int pointBudget() const { return m_pointBudget; }
 
-    int pointCount(const QString& id) const;        // every point received
-    int shownPointCount(const QString& id) const;   // points drawn for the raw curve
+    int pointCount(const QString& id) const;       // every point received
+    int shownPointCount(const QString& id) const;  // points drawn for the raw curve
     QList<QPointF> shownPoints(const QString& id) const;
     QList<QPointF> smoothedPoints(const QString& id) const;  // full resolution; empty when smoothing is off
     AxisRange xRange() const;

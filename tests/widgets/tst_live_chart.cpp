@@ -14,6 +14,7 @@ using namespace studio::widgets;
 class LiveChartTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void boundsKeepAccuracyWithinZeroAndOne();
     void appendsListsAndCounts();
     void unknownSeriesIsIgnored();
     void clearKeepsSeriesDropsPoints();
@@ -123,7 +124,7 @@ void LiveChartTest::decimationCapsShownPointsKeepsBucketExtremes() {
     QList<QPointF> points;
     for (int i = 0; i < count; ++i) {
         double y = 1.0 + 0.3 * std::sin(i * 0.01);
-        if (i % 997 == 500) y = 9.0;   // loss spikes that must stay visible
+        if (i % 997 == 500) y = 9.0;  // loss spikes that must stay visible
         if (i % 1231 == 77) y = -4.0;
         points.append(QPointF(i, y));
     }
@@ -164,8 +165,8 @@ void LiveChartTest::smoothingIsExponentialMovingAverage() {
     const QList<QPointF> s = chart.smoothedPoints("loss");
     QCOMPARE(s.size(), 3);
     QCOMPARE(s[0].y(), 1.0);
-    QCOMPARE(s[1].y(), 2.0);   // 0.5·1 + 0.5·3
-    QCOMPARE(s[2].y(), 1.0);   // 0.5·2 + 0.5·0
+    QCOMPARE(s[1].y(), 2.0);  // 0.5·1 + 0.5·3
+    QCOMPARE(s[2].y(), 1.0);  // 0.5·2 + 0.5·0
     chart.setSmoothing("loss", 0.0);
     QVERIFY(chart.smoothedPoints("loss").isEmpty());
     QCOMPARE(chart.pointCount("loss"), 3);
@@ -217,6 +218,19 @@ void LiveChartTest::followsPaletteLightness() {
     light.setColor(QPalette::Window, QColor(240, 240, 240));
     chart.setPalette(light);
     QVERIFY(!chart.isDarkTheme());
+}
+
+void LiveChartTest::boundsKeepAccuracyWithinZeroAndOne() {
+    LiveChart chart;
+    chart.addSeries("val", "Validation", Qt::red);
+    chart.appendPoints("val", {{1, 0.95}, {2, 0.99}, {3, 1.0}});
+    QVERIFY(chart.yRange({}).max > 1.0);  // the 5% margin goes past 100% …
+    chart.setAxisGroupBounds({}, 0.0, 1.0);
+    QCOMPARE(chart.yRange({}).max, 1.0);  // … unless the axis is bounded
+    QVERIFY(chart.yRange({}).min >= 0.0 && chart.yRange({}).min < 0.95);
+    chart.appendPoints("val", {{4, 0.2}});
+    QVERIFY(chart.yRange({}).min >= 0.0 && chart.yRange({}).min <= 0.2);
+    QCOMPARE(chart.yRange({}).max, 1.0);
 }
 
 QTEST_MAIN(LiveChartTest)
