@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "app/gui/architecture_controller.h"
 #include "app/gui/dataset_loader.h"
 #include "app/gui/dataset_panel.h"
 #include "app/gui/engine_conversions.h"
@@ -89,6 +90,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildDocks();
     buildMenus();
     m_training = new TrainingController({m_controls, m_lossChart, m_accuracyChart, m_lrChart, m_log}, this);
+    m_architectureController = new ArchitectureController(
+        m_architecture, [this] { return currentSpec(); }, this);
     m_inference = new InferenceController(m_inferencePanel, this);
     m_evaluation = new EvaluationController(m_evaluationView, this);
     connectIntents();
@@ -177,10 +180,6 @@ void MainWindow::buildDocks() {
     data->setWidget(scrolling(m_datasetPanel));
 
     m_architecture = new widgets::ArchitectureEditor;
-    m_architecture->setLayerKinds(layerKindDescriptions());
-    QStringList presets;
-    for (const auto& p : presetNames()) presets.append(toQString(p));
-    m_architecture->setPresets(presets);
     auto* model = new QDockWidget(tr("Model"), this);
     model->setObjectName("modelDock");
     model->setWidget(m_architecture);
@@ -282,7 +281,7 @@ void MainWindow::connectIntents() {
     connect(m_hyperparameters, &widgets::HyperparameterForm::valueEdited, this,
             [this](const QString& key, const QVariant&, const QVariant& value) {
                 if (key == QLatin1String("dropout")) {
-                    editSpec(
+                    m_architectureController->edit(
                         [&](ModelSpec& spec) {
                             for (auto& layer : spec.layers)
                                 if (layer.type == "dropout") layer.options["rate"] = value.toDouble();
@@ -295,66 +294,16 @@ void MainWindow::connectIntents() {
     connect(m_loader, &DatasetLoader::loaded, this, &MainWindow::onDatasetLoaded);
     connect(m_loader, &DatasetLoader::failed, this, &MainWindow::onDatasetFailed);
 
-    using widgets::ArchitectureEditor;
-    connect(m_architecture, &ArchitectureEditor::presetRequested, this, &MainWindow::setPreset);
-    connect(m_architecture, &ArchitectureEditor::layerInsertRequested, this, [this](int index, const QString& kind) {
-        editSpec(
-            [&](ModelSpec& spec) {
-                const LayerSpec layer = defaultLayer(kind);
-                index = std::clamp(index, 0, int(spec.layers.size()));
-                spec.layers.insert(spec.layers.begin() + index, layer);
-            },
-            tr("Add %1 layer").arg(kind));
-    });
-    connect(m_architecture, &ArchitectureEditor::layerRemoveRequested, this, [this](int index) {
-        editSpec(
-            [&](ModelSpec& spec) {
-                if (index >= 0 && index < int(spec.layers.size())) spec.layers.erase(spec.layers.begin() + index);
-            },
-            tr("Remove layer %1").arg(index + 1));
-    });
-    connect(m_architecture, &ArchitectureEditor::layerMoveRequested, this, [this](int from, int to) {
-        editSpec(
-            [&](ModelSpec& spec) {
-                const int n = int(spec.layers.size());
-                if (from < 0 || from >= n || to < 0 || to >= n || from == to) return;
-                LayerSpec moved = spec.layers[std::size_t(from)];
-                spec.layers.erase(spec.layers.begin() + from);
-                spec.layers.insert(spec.layers.begin() + to, moved);
-            },
-            tr("Move layer %1").arg(from + 1));
-    });
-    connect(m_architecture, &ArchitectureEditor::layerOptionEdited, this,
-            [this](int index, const QString& key, const QVariant& value) {
-                editSpec(
-                    [&](ModelSpec& spec) {
-                        if (index >= 0 && index < int(spec.layers.size()))
-                            spec.layers[std::size_t(index)].options[toStdString(key)] = toJson(value);
-                    },
-                    tr("Change layer %1 %2").arg(index + 1).arg(key));
+    connect(m_architectureController, &ArchitectureController::presetRequested, this, &MainWindow::setPreset);
+    connect(m_architectureController, &ArchitectureController::specEdited, this,
+            [this](const ModelSpec& spec, const QString& description) {
+                Project next = m_project;
+                next.preset.clear();
+                next.spec = spec.toJson();
+                editProject(next, description);
             });
-    connect(m_architecture, &ArchitectureEditor::loadSpecRequested, this, [this] {
-        const QString path =
-            QFileDialog::getOpenFileName(this, tr("Load a model spec"), {}, tr("Model specs (*.json)"));
-        if (path.isEmpty()) return;
-        auto spec = ModelSpec::fromFile(toStdString(path));
-        if (!spec) return showError(errorText(spec.error()));
-        Project next = m_project;
-        next.preset.clear();
-        next.spec = spec->toJson();
-        editProject(next, tr("Load model spec %1").arg(QFileInfo(path).fileName()));
-    });
-    connect(m_architecture, &ArchitectureEditor::saveSpecRequested, this, [this] {
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Save the model spec"), "model.json", tr("Model specs (*.json)"));
-        if (path.isEmpty()) return;
-        QSaveFile out(path);
-        const std::string text = currentSpec().toJson().dump(2) + "\n";
-        if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), qint64(text.size())) < 0 || !out.commit())
-            return showError(tr("Could not save the model spec to '%1': %2. Choose a folder you can write to.")
-                                 .arg(path, out.errorString()));
-        showInfo(tr("Saved the model spec to %1").arg(path));
-    });
+    connect(m_architectureController, &ArchitectureController::error, this, &MainWindow::showError);
+    connect(m_architectureController, &ArchitectureController::info, this, &MainWindow::showInfo);
 
     using widgets::TrainingControls;
     connect(m_controls, &TrainingControls::startRequested, this, &MainWindow::startTraining);
@@ -423,16 +372,6 @@ void MainWindow::setSettingEdited(const QString& key, const QVariant& value, con
     editProject(next, description);
 }
 
-void MainWindow::editSpec(const std::function<void(ModelSpec&)>& change, const QString& description) {
-    ModelSpec spec = currentSpec();
-    change(spec);
-    Project next = m_project;
-    next.preset.clear();
-    spec.name.clear();
-    next.spec = spec.toJson();
-    editProject(next, description);
-}
-
 void MainWindow::setPreset(const QString& preset) {
     Project next = m_project;
     next.preset = preset;
@@ -463,17 +402,7 @@ ModelSpec MainWindow::currentSpec() const {
 
 void MainWindow::refreshArchitecture() {
     const ModelSpec spec = currentSpec();
-    const SpecReport report = analyzeSpec(spec);
-    m_architecture->setLayers(layerRows(spec, report));
-    QString overall;
-    if (!m_bundle)
-        overall = tr("Load a dataset to see the shapes.");
-    else if (!report.ok() && report.layers.size() == spec.layers.size()) {
-        for (const auto& p : report.problems)
-            if (p.rfind("layer ", 0) != 0) overall = toQString(p);
-    }
-    if (spec.layers.empty()) overall = tr("Add layers or pick a preset.");
-    m_architecture->setTotals(report.totalParams, report.totalFlops, overall);
+    m_architectureController->show(spec, m_bundle != nullptr);
     double dropout = -1.0;
     for (const auto& layer : spec.layers)
         if (layer.type == "dropout" && dropout < 0) dropout = layer.options.value("rate", 0.5);

@@ -37,6 +37,7 @@ class TrainingControls;
 
 namespace studio::app {
 
+class ArchitectureController;
 class DatasetLoader;
 class DatasetPanel;
 class EvaluationController;
@@ -124,7 +125,6 @@ private:
     void onRunEnded(bool completed);
     void onModelChanged();
     void setSettingEdited(const QString& key, const QVariant& value, const QString& description);
-    void editSpec(const std::function<void(ModelSpec&)>& change, const QString& description);
     void setPreset(const QString& preset);
     void showError(const QString& text);
     void showInfo(const QString& text);
@@ -149,6 +149,7 @@ private:
 
     DatasetLoader* m_loader = nullptr;
     TrainingController* m_training = nullptr;
+    ArchitectureController* m_architectureController = nullptr;
     InferenceController* m_inference = nullptr;
     EvaluationController* m_evaluation = nullptr;
     widgets::InferencePanel* m_inferencePanel = nullptr;
