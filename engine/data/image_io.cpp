@@ -1,5 +1,8 @@
 #include "engine/data/image_io.h"
 
+#include "engine/io/atomic_file.h"
+
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,12 +22,16 @@ namespace {
 constexpr std::uint64_t kMaxPixels = 100'000'000;  // 100 megapixels
 
 struct HeaderInfo {
-    std::string format;          // "PNG", "JPEG", ... or "" when unrecognised
-    std::uint64_t width = 0, height = 0;   // 0 when the header does not say (or we do not parse it)
+    std::string format;                   // "PNG", "JPEG", ... or "" when unrecognised
+    std::uint64_t width = 0, height = 0;  // 0 when the header does not say (or we do not parse it)
 };
 
-std::uint32_t be32(const std::uint8_t* p) { return (std::uint32_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
-std::uint32_t le32(const std::uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint32_t(p[3]) << 24); }
+std::uint32_t be32(const std::uint8_t* p) {
+    return (std::uint32_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
+}
+std::uint32_t le32(const std::uint8_t* p) {
+    return p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint32_t(p[3]) << 24);
+}
 
 bool startsWith(const std::vector<std::uint8_t>& b, std::initializer_list<int> sig, std::size_t at = 0) {
     if (b.size() < at + sig.size()) return false;
@@ -40,15 +47,27 @@ HeaderInfo sniff(const std::vector<std::uint8_t>& b) {
     HeaderInfo h;
     if (startsWith(b, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
         h.format = "PNG";
-        if (b.size() >= 24) { h.width = be32(&b[16]); h.height = be32(&b[20]); }
+        if (b.size() >= 24) {
+            h.width = be32(&b[16]);
+            h.height = be32(&b[20]);
+        }
     } else if (startsWith(b, {0xFF, 0xD8, 0xFF})) {
         h.format = "JPEG";
         std::size_t i = 2;
         while (i + 9 < b.size()) {
-            if (b[i] != 0xFF) { ++i; continue; }
+            if (b[i] != 0xFF) {
+                ++i;
+                continue;
+            }
             const std::uint8_t m = b[i + 1];
-            if (m == 0xFF) { ++i; continue; }
-            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; }
+            if (m == 0xFF) {
+                ++i;
+                continue;
+            }
+            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+                i += 2;
+                continue;
+            }
             const std::size_t len = (std::size_t(b[i + 2]) << 8) | b[i + 3];
             const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
             if (sof) {
@@ -90,13 +109,25 @@ bool jpegLooksTruncated(const std::vector<std::uint8_t>& b) {
     return true;
 }
 
+// A PNG ends with its IEND chunk (trailing bytes after it are tolerated). Without one the file
+// was cut off; saying so here spares the user libpng's own error line on stderr.
+bool pngLooksTruncated(const std::vector<std::uint8_t>& b) {
+    static constexpr std::uint8_t iend[] = {'I', 'E', 'N', 'D'};
+    return std::search(b.rbegin(), b.rend(), std::rbegin(iend), std::rend(iend)) == b.rend();
+}
+
 cv::Mat to8Bit(const cv::Mat& m) {
     cv::Mat out;
     switch (m.depth()) {
-        case CV_8U: return m;
-        case CV_16U: m.convertTo(out, CV_8U, 1.0 / 257.0); return out;
+        case CV_8U:
+            return m;
+        case CV_16U:
+            m.convertTo(out, CV_8U, 1.0 / 257.0);
+            return out;
         case CV_32F:
-        case CV_64F: m.convertTo(out, CV_8U, 255.0); return out;  // HDR/EXR: [0,1] → [0,255], saturated
+        case CV_64F:
+            m.convertTo(out, CV_8U, 255.0);
+            return out;  // HDR/EXR: [0,1] → [0,255], saturated
         default: {
             cv::Mat flat = m.reshape(1);
             double lo = 0, hi = 0;
@@ -118,7 +149,8 @@ cv::Mat compositeOnBlack(const cv::Mat& m) {
         std::uint8_t* o = out.ptr<std::uint8_t>(y);
         for (int x = 0; x < m.cols; ++x) {
             const unsigned a = in[x * m.channels() + colour];
-            for (int c = 0; c < colour; ++c) o[x * colour + c] = static_cast<std::uint8_t>((in[x * m.channels() + c] * a + 127) / 255);
+            for (int c = 0; c < colour; ++c)
+                o[x * colour + c] = static_cast<std::uint8_t>((in[x * m.channels() + c] * a + 127) / 255);
         }
     }
     return out;
@@ -169,7 +201,11 @@ Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, co
                                   std::to_string(header.height) + " pixels (the limit is 100 megapixels).",
                               "Scale it down first.");
     if (header.format == "JPEG" && jpegLooksTruncated(bytes))
-        return Error::corrupt("Image " + name + " is a truncated JPEG (no end marker).", "Re-export or re-download the file.");
+        return Error::corrupt("Image " + name + " is a truncated JPEG (no end marker).",
+                              "Re-export or re-download the file.");
+    if (header.format == "PNG" && pngLooksTruncated(bytes))
+        return Error::corrupt("Image " + name + " is a truncated PNG (no end chunk).",
+                              "Re-export or re-download the file.");
 
     cv::Mat decoded;
     try {
@@ -182,8 +218,9 @@ Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, co
         if (header.format.empty())
             return Error::unsupported("File " + name + " is not an image (no known image format recognised).",
                                       "Use PNG, JPEG, BMP, TIFF, WebP or PNM.");
-        return Error::corrupt("Image " + name + " (" + header.format + ") is corrupt or truncated and could not be decoded.",
-                              "Re-export or re-download the file.");
+        return Error::corrupt(
+            "Image " + name + " (" + header.format + ") is corrupt or truncated and could not be decoded.",
+            "Re-export or re-download the file.");
     }
     if (static_cast<std::uint64_t>(decoded.rows) * static_cast<std::uint64_t>(decoded.cols) > kMaxPixels)
         return Error::invalid("Image " + name + " is too large: " + std::to_string(decoded.cols) + "×" +
@@ -206,16 +243,16 @@ Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, co
 Result<DecodedImage> readImageFile(const std::string& path) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
-    if (ec || !fs::exists(status))
-        return Error::notFound("Image '" + path + "' does not exist.", "Check the path.");
+    if (ec || !fs::exists(status)) return Error::notFound("Image '" + path + "' does not exist.", "Check the path.");
     if (!fs::is_regular_file(status))
         return Error::invalid("'" + path + "' is not a file.", "Choose an image file (PNG, JPEG, BMP, ...).");
     const auto size = fs::file_size(path, ec);
     if (ec) return Error::io("Cannot read the size of '" + path + "': " + ec.message() + ".");
     if (size == 0) return Error::corrupt("Image '" + path + "' is empty (0 bytes).", "Choose another file.");
     if (size > (std::uint64_t(1) << 31))
-        return Error::invalid("'" + path + "' is too large to be an image we read (" + std::to_string(size >> 20) + " MiB).",
-                              "Scale it down first.");
+        return Error::invalid(
+            "'" + path + "' is too large to be an image we read (" + std::to_string(size >> 20) + " MiB).",
+            "Scale it down first.");
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error::io("Cannot open '" + path + "' for reading.", "Check its permissions.");
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
@@ -258,33 +295,11 @@ Status writePng(const std::string& path, const DecodedImage& image) {
     if (m.channels() == 3) cv::cvtColor(m, m, cv::COLOR_RGB2BGR);
     std::vector<std::uint8_t> bytes;
     try {
-        if (!cv::imencode(".png", m, bytes))
-            return Error::io("Could not encode a PNG for '" + path + "'.");
+        if (!cv::imencode(".png", m, bytes)) return Error::io("Could not encode a PNG for '" + path + "'.");
     } catch (const cv::Exception& e) {
         return Error::io("Could not encode a PNG for '" + path + "': " + e.what());
     }
-    const fs::path target(path);
-    const fs::path temp = target.string() + ".tmp-writing";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return Error::io("Cannot write '" + temp.string() + "'.", "Check that the folder exists and is writable.");
-        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temp, ignored);
-            return Error::io("Writing '" + temp.string() + "' failed.", "Is the disk full?");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temp, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        return Error::io("Cannot replace '" + path + "': " + ec.message() + ".", "Check that the folder is writable.");
-    }
-    return Status::success();
+    return writeFileAtomically(path, bytes, "the PNG image");
 }
 
 }  // namespace studio
