@@ -136,10 +136,15 @@ QString FolderResultsTable::cellText(int row, int column) const {
 
 QString FolderResultsTable::csvField(const QString& text) {
     static const QString special = QStringLiteral(",\"\r\n");
+    // A spreadsheet runs a cell that starts with = + - @ as a formula: a file named
+    // "=HYPERLINK(…).png" must stay text, so it gets a leading apostrophe (OWASP's advice).
+    static const QString formulaStart = QStringLiteral("=+-@\t");
+    QString value = text;
+    if (!value.isEmpty() && formulaStart.contains(value.front())) value.prepend(QLatin1Char('\''));
     bool quote = false;
-    for (QChar c : text) quote = quote || special.contains(c);
-    if (!quote) return text;
-    QString escaped = text;
+    for (QChar c : value) quote = quote || special.contains(c);
+    if (!quote) return value;
+    QString escaped = value;
     escaped.replace(QLatin1Char('"'), QLatin1String("\"\""));
     return QLatin1Char('"') + escaped + QLatin1Char('"');
 }

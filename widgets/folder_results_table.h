@@ -43,7 +43,7 @@ public:
     /// toCsv() as UTF-8, written atomically (QSaveFile). On failure returns false and sets
     /// `error` (if given) to a message naming the file.
     bool writeCsv(const QString& path, QString* error = nullptr) const;
-    /// One CSV field, quoted when it has to be.
+    /// RFC 4180 quoting; a value a spreadsheet would run as a formula (= + - @) gets a leading '.
     static QString csvField(const QString& text);
 
     /// The text shown in a cell at the current (sorted) row order, for tests.

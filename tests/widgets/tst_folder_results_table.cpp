@@ -62,6 +62,12 @@ void FolderResultsTableTest::csvField_data() {
                                      << "\"a\rb\"";
     QTest::newRow("only a quote") << "\""
                                   << "\"\"\"\"";
+    QTest::newRow("formula stays text") << "=HYPERLINK(\"x\").png"
+                                        << "\"'=HYPERLINK(\"\"x\"\").png\"";
+    QTest::newRow("leading minus") << "-1.png"
+                                   << "'-1.png";
+    QTest::newRow("at sign") << "@cmd.png"
+                             << "'@cmd.png";
 }
 
 void FolderResultsTableTest::csvField() {
