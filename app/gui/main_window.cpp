@@ -141,7 +141,9 @@ void MainWindow::buildCentral() {
     m_accuracyChart->setXAxisTitle(tr("Epoch"));
     m_accuracyChart->setAxisGroupTitle({}, tr("Fraction correct"));
     m_accuracyChart->setAxisGroupBounds({}, 0.0, 1.0);
-    m_accuracyChart->addSeries("train", tr("Training (epoch mean)"), QColor(31, 84, 180));
+    m_accuracyChart->addSeries("batch", tr("Batch"), QColor(100, 149, 237));
+    m_accuracyChart->setSmoothing("batch", 0.9);
+    m_accuracyChart->addSeries("train", tr("Train (epoch)"), QColor(31, 84, 180));
     m_accuracyChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
     m_lrChart = new widgets::LiveChart(charts);
     m_lrChart->setTitle(tr("Learning rate"));

@@ -125,6 +125,7 @@ void TrainingController::handle(const BatchMetrics& e) {
     const int steps = m_started ? std::max(1, m_started->stepsPerEpoch) : 1;
     const double x = (e.epoch - 1) + double(e.batch) / steps;
     if (std::isfinite(e.loss)) m_batchLoss.append({x, e.loss});
+    m_batchAccuracy.append({x, e.accuracy});
     m_lr.append({x, e.learningRate});
     m_lastStep = e.step;
     m_lastEpoch = e.epoch;
@@ -217,10 +218,12 @@ void TrainingController::flushPoints() {
     m_views.loss->appendPoints("batch", m_batchLoss);
     m_views.loss->appendPoints("train", m_epochTrainLoss);
     m_views.loss->appendPoints("val", m_epochValLoss);
+    m_views.accuracy->appendPoints("batch", m_batchAccuracy);
     m_views.accuracy->appendPoints("train", m_epochTrainAcc);
     m_views.accuracy->appendPoints("val", m_epochValAcc);
     m_views.learningRate->appendPoints("lr", m_lr);
-    for (auto* list : {&m_batchLoss, &m_lr, &m_epochTrainLoss, &m_epochValLoss, &m_epochTrainAcc, &m_epochValAcc})
+    for (auto* list :
+         {&m_batchLoss, &m_batchAccuracy, &m_lr, &m_epochTrainLoss, &m_epochValLoss, &m_epochTrainAcc, &m_epochValAcc})
         list->clear();
     if (m_started && m_awaitingFinal) {
         m_views.controls->setProgress(std::max(1, m_lastEpoch), m_setup->config.epochs, m_lastBatch,

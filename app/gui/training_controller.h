@@ -97,7 +97,7 @@ private:
     double m_lastRate = 0.0;
 
     // Points gathered during one drain, appended as one list per series.
-    QList<QPointF> m_batchLoss, m_lr, m_epochTrainLoss, m_epochValLoss, m_epochTrainAcc, m_epochValAcc;
+    QList<QPointF> m_batchLoss, m_batchAccuracy, m_lr, m_epochTrainLoss, m_epochValLoss, m_epochTrainAcc, m_epochValAcc;
 };
 
 }  // namespace studio::app
