@@ -213,6 +213,9 @@ void PredictionCard::setPrediction(const QImage& modelView, const QString& capti
 void PredictionCard::setError(const QString& message) {
     const bool named = m_title.isEmpty() || message.contains(m_title);
     m_error->setText(named ? message : tr("%1: %2").arg(m_title, message));
+    // The card's layout under-estimates a wrapped label's height at this fixed width: reserve
+    // the lines the message really takes, so its end is never cut off.
+    m_error->setMinimumHeight(m_error->heightForWidth(kWidth - 2 * kMargin - 2 * frameWidth()));
     setState(State::Error);
 }
 

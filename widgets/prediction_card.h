@@ -28,7 +28,7 @@ public:
     enum class State { Pending, Prediction, Error };
     Q_ENUM(State)
 
-    static constexpr int kWidth = 260;  ///< every card has this fixed width
+    static constexpr int kWidth = 248;  ///< fixed: three cards a row beside the docks at 1280×800
     static constexpr int kPictureWidth = 236;
     static constexpr int kPictureHeight = 140;
     static constexpr int kModelViewSize = 64;  ///< the model input is shown at most this big

@@ -179,7 +179,7 @@ void InferencePanelControlsTest::gridWrapsWithWidth() {
         return tops;
     };
     QTRY_COMPARE(rows().at(1), rows().at(0));
-    // 1000 px holds three 260 px cards a row: the fourth starts a new row at the left.
+    // 1000 px holds three 248 px cards a row: the fourth starts a new row at the left.
     QList<int> tops = rows();
     QCOMPARE(tops.at(2), tops.at(0));
     QVERIFY(tops.at(3) > tops.at(0) + 100);

@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QToolButton>
+#include <QVBoxLayout>
 #include <QtTest>
 
 using namespace studio::widgets;
@@ -36,6 +37,7 @@ const QStringList kDigits{"zero", "one", "two", "three", "four", "five", "six", 
 class PredictionCardTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void longErrorIsNeverCutOff();
     void latencyText_data();
     void latencyText();
     void newCardIsPending();
@@ -225,6 +227,29 @@ void PredictionCardTest::closeRequestsRemoval() {
     QTest::mouseClick(card.closeButton(), Qt::LeftButton);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 11);
+}
+
+// A long message (a deep temporary path) wraps to many lines; every one of them must show.
+void PredictionCardTest::longErrorIsNeverCutOff() {
+    QWidget host;
+    auto* layout = new QVBoxLayout(&host);
+    auto* card = new PredictionCard(1, "notes.png", "/tmp/a/b/notes.png", {});
+    layout->addWidget(card);
+    layout->addStretch(1);
+    const QString message =
+        "File '/tmp/gui_tst_inference_evaluation-RGsfFJ/drops/notes.png' is not an image (no known "
+        "image format recognised). Use PNG, JPEG, BMP, TIFF, WebP or PNM.";
+    card->setError(message);
+    host.resize(400, 800);
+    host.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&host));
+    QLabel* label = nullptr;
+    for (QLabel* l : card->findChildren<QLabel*>())
+        if (l->text() == message) label = l;
+    QVERIFY(label);
+    QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+             qPrintable(QString("%1 < %2").arg(label->height()).arg(label->heightForWidth(label->width()))));
+    QVERIFY(label->geometry().bottom() <= card->contentsRect().bottom());
 }
 
 QTEST_MAIN(PredictionCardTest)
