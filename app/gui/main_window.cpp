@@ -132,9 +132,9 @@ void MainWindow::buildCentral() {
     m_lossChart->setTitle(tr("Loss"));
     m_lossChart->setXAxisTitle(tr("Epoch"));
     m_lossChart->setAxisGroupTitle({}, tr("Cross-entropy"));
-    m_lossChart->addSeries("batch", tr("Training (per batch)"), QColor(100, 149, 237));
+    m_lossChart->addSeries("batch", tr("Batch"), QColor(100, 149, 237));
     m_lossChart->setSmoothing("batch", 0.9);
-    m_lossChart->addSeries("train", tr("Training (epoch mean)"), QColor(31, 84, 180));
+    m_lossChart->addSeries("train", tr("Train (epoch)"), QColor(31, 84, 180));
     m_lossChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
     m_accuracyChart = new widgets::LiveChart(charts);
     m_accuracyChart->setTitle(tr("Accuracy"));
