@@ -348,43 +348,6 @@ Result<TrainConfig> trainConfigFrom(const QVariantMap& s) {
     return c;
 }
 
-QVariantMap settingsFrom(const TrainConfig& c) {
-    QVariantMap s;
-    s["epochs"] = c.epochs;
-    s["batch_size"] = c.batchSize;
-    s["seed"] = static_cast<qlonglong>(c.seed);
-    s["threads"] = c.threads;
-    s["shard_size"] = c.shardSize;
-    s["optimizer"] = toQString(c.optimizer.kind);
-    s["momentum"] = double(c.optimizer.momentum);
-    s["beta1"] = double(c.optimizer.beta1);
-    s["beta2"] = double(c.optimizer.beta2);
-    s["epsilon"] = double(c.optimizer.epsilon);
-    s["rms_alpha"] = double(c.optimizer.rmsAlpha);
-    s["clip_norm"] = double(c.optimizer.clipNorm);
-    s["weight_decay"] = double(c.optimizer.weightDecay);
-    s["schedule"] = toQString(c.schedule.kind);
-    s["learning_rate"] = double(c.schedule.baseLr);
-    s["warmup_epochs"] = c.schedule.warmupEpochs;
-    s["step_epochs"] = c.schedule.stepEpochs;
-    s["gamma"] = double(c.schedule.gamma);
-    s["min_lr"] = double(c.schedule.minLr);
-    s["label_smoothing"] = double(c.labelSmoothing);
-    s["patience"] = c.earlyStopping.patience;
-    s["early_metric"] = toQString(c.earlyStopping.metric);
-    s["min_delta"] = double(c.earlyStopping.minDelta);
-    s["validation_fraction"] = c.validationFraction;
-    s["test_fraction"] = c.testFraction;
-    s["aug_shift"] = double(c.augment.shift);
-    s["aug_flip_h"] = c.augment.flipHorizontal;
-    s["aug_flip_v"] = c.augment.flipVertical;
-    s["aug_rotate"] = double(c.augment.rotateDegrees);
-    s["aug_brightness"] = double(c.augment.brightness);
-    s["aug_contrast"] = double(c.augment.contrast);
-    s["aug_noise"] = double(c.augment.noise);
-    return s;
-}
-
 bool normalizationEnabled(const QVariantMap& settings) {
     return settings.value("normalization", "per-channel").toString() != QLatin1String("none");
 }

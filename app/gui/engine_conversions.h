@@ -50,8 +50,6 @@ QVariantMap defaultSettings();
 /// TrainConfig from the settings of both forms (missing keys keep the engine's defaults).
 /// Errors name the setting as the form labels it.
 Result<TrainConfig> trainConfigFrom(const QVariantMap& settings);
-/// The settings that describe `config` (for a model file's or project's stored config).
-QVariantMap settingsFrom(const TrainConfig& config);
 /// Preprocessing choice: "per-channel" (fitted on the training split) or "none".
 bool normalizationEnabled(const QVariantMap& settings);
 

@@ -49,7 +49,6 @@ public:
     /// Numbers of the last run, as shown.
     const std::vector<EpochMetrics>& epochs() const { return m_epochs; }
     const std::optional<Finished>& finished() const { return m_finished; }
-    const std::optional<RunStarted>& started() const { return m_started; }
     /// The setup of the current or last run (its data, split and config).
     const std::optional<TrainingSetup>& lastSetup() const { return m_setup; }
 
