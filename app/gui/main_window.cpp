@@ -334,6 +334,15 @@ void MainWindow::connectIntents() {
             refreshStartState();
             return;
         }
+        if (fineTuning) {  // the data now holds the corrected image: show it and keep it
+            m_bundle = setup->data;
+            m_datasetPanel->setBundle(m_bundle);
+            const int added = m_bundle->pool.size() - 1;
+            const int label = m_bundle->pool.label(added);
+            m_log->appendLine(tr("Added the image to class “%1” (now %2 samples)")
+                                  .arg(toQString(m_bundle->pool.classNames()[std::size_t(label)]))
+                                  .arg(m_bundle->pool.classCounts()[std::size_t(label)]));
+        }
         const ModelSpec& spec = setup->spec;
         const QString description =
             tr("%1%2 on %3: %4 epochs, %5, learning rate %6")
@@ -583,18 +592,14 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
                             "before correcting its predictions.")
                              .arg(toQString(pool.name())));
     if (classIndex < 0 || classIndex >= pool.classCount()) return;
-    const Shape& shape = pool.sampleShape();
-    const std::string resize = toStdString(m_project.settings.value("resize", "stretch").toString());
-    const DecodedImage fitted = fitImage(image, shape[0], shape[1], shape[2], resize);
-    const QString className = toQString(pool.classNames()[std::size_t(classIndex)]);
-
-    auto bundle = std::make_shared<DatasetBundle>(*m_bundle);
-    bundle->pool.addImage(fitted.chw.data(), classIndex);
-    const int newIndex = bundle->pool.size() - 1;
+    Correction correction;
+    correction.image = image;
+    correction.classIndex = classIndex;
+    correction.resize = toStdString(m_project.settings.value("resize", "stretch").toString());
     if (QFileInfo(m_project.dataset).isDir() && !path.isEmpty()) {
         // An image folder: the file joins its class folder, so the correction outlives this session.
         const QFileInfo source(path);
-        const QDir classDir(QDir(m_project.dataset).filePath(className));
+        const QDir classDir(QDir(m_project.dataset).filePath(toQString(pool.classNames()[std::size_t(classIndex)])));
         QString target = classDir.filePath(source.fileName());
         for (int n = 2; QFileInfo::exists(target); ++n)
             target = classDir.filePath(
@@ -602,21 +607,17 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
         if (!QFile::copy(path, target))
             return showError(
                 tr("Could not copy %1 into %2: check that the dataset folder is writable.").arg(path, classDir.path()));
-        bundle->pool.setSource(newIndex, toStdString(target));
+        correction.source = toStdString(target);
         m_log->appendLine(tr("Copied %1 into class folder %2").arg(source.fileName(), classDir.path()));
     }
-    m_bundle = bundle;
-    m_datasetPanel->setBundle(m_bundle);
-    m_log->appendLine(tr("Added the image to class “%1” (now %2 samples); fine-tuning the model…")
-                          .arg(className)
-                          .arg(m_bundle->pool.classCounts()[std::size_t(classIndex)]));
 
     QVariantMap settings = m_project.settings;
     settings["epochs"] = settings.value("fine_tune_epochs", 2);
     settings["warmup_epochs"] = 0;
     m_fineTuning = true;
     m_controls->setStatus(tr("Preparing the fine-tuning…"));
-    m_prepare->setFuture(QtConcurrent::run(prepareFineTuning, m_bundle, model, settings, newIndex));
+    // Copying the dataset with the new sample (tens of MB for Fashion-MNIST) happens off the GUI thread.
+    m_prepare->setFuture(QtConcurrent::run(prepareFineTuning, m_bundle, model, settings, std::move(correction)));
     refreshStartState();
 }
 

@@ -29,7 +29,14 @@ Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> 
 }
 
 Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,
-                                        const QVariantMap& settings, int mustTrain) {
+                                        const QVariantMap& settings, Correction correction) {
+    const Shape& shape = data->pool.sampleShape();
+    const DecodedImage fitted = fitImage(correction.image, shape[0], shape[1], shape[2], correction.resize);
+    auto grown = std::make_shared<DatasetBundle>(*data);
+    grown->pool.addImage(fitted.chw.data(), correction.classIndex);
+    const int mustTrain = grown->pool.size() - 1;
+    if (!correction.source.empty()) grown->pool.setSource(mustTrain, correction.source);
+    data = std::move(grown);
     auto setup = prepareTrainingSetup(std::move(data), model->model.spec(), settings);
     if (!setup) return setup;
     auto drop = [mustTrain](std::vector<int>& v) { v.erase(std::remove(v.begin(), v.end(), mustTrain), v.end()); };

@@ -9,6 +9,7 @@
 #include <QVariantMap>
 
 #include "engine/core/result.h"
+#include "engine/data/image_io.h"
 #include "engine/nn/model_spec.h"
 #include "engine/train/trainer.h"
 
@@ -18,11 +19,20 @@ namespace studio::app {
 Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> data, const ModelSpec& spec,
                                            const QVariantMap& settings);
 
-/// Fine-tuning `model` on `data`: the split and config of `settings` (epochs as given), the
-/// model's own weights and preprocessing, and sample `mustTrain` (a correction) in the training
-/// part whichever part the split put it in.
+/// A corrected prediction: the image and the class the user says it is.
+struct Correction {
+    DecodedImage image;
+    int classIndex = 0;
+    std::string source;              // where the file now lives in an image folder, or ""
+    std::string resize = "stretch";  // how the image is fitted to the dataset's sample size
+};
+
+/// Fine-tuning `model` on `data` plus the corrected image: a copy of the data with the image
+/// appended (fitted to the sample size), the split and config of `settings` (epochs as given),
+/// the model's own weights and preprocessing, and the new sample in the training part whichever
+/// part the split put it in. Requires: image data whose samples fit the model.
 Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,
-                                        const QVariantMap& settings, int mustTrain);
+                                        const QVariantMap& settings, Correction correction);
 
 /// Steps in one epoch for `settings` on `data` (for the schedule preview), without splitting.
 int estimatedStepsPerEpoch(const DatasetBundle& data, const QVariantMap& settings);

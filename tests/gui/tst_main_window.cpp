@@ -139,7 +139,16 @@ void MainWindowTest::opensOnShapesWithPresetReady() {
     QCOMPARE(w.dataset()->pool.classCount(), 8);
     QCOMPARE(w.datasetPanel()->classCounts()->names().size(), 8);
     QVERIFY(w.datasetPanel()->gallery()->count() == 6000);
+    QVERIFY2(w.datasetPanel()->infoText().contains("6,000 samples in 8 classes"), qPrintable(w.datasetPanel()->infoText()));
+    // No augmentation yet: every preview is the sample itself; with rotation they differ.
     QCOMPARE(w.datasetPanel()->augmentPreviewCount(), 8);
+    const QList<QImage> plain = w.datasetPanel()->augmentPreview();
+    for (const QImage& img : plain) QCOMPARE(img, plain.first());
+    setField(w.datasetPanel()->form(), "aug_rotate", 30.0);
+    QCOMPARE(w.project().settings.value("aug_rotate").toDouble(), 30.0);
+    const QList<QImage> rotated = w.datasetPanel()->augmentPreview();
+    QCOMPARE(rotated.first(), plain.first());
+    for (int i = 1; i < rotated.size(); ++i) QVERIFY(rotated[i] != plain.first());
     QVERIFY(w.architectureEditor()->rowCount() > 3);
     QVERIFY(w.startBlockedReason().isEmpty());
     QVERIFY(w.trainingControls()->startButton()->isEnabled());
@@ -346,7 +355,7 @@ void MainWindowTest::correctionJoinsTheImageFolderAndFineTunes() {
     QVERIFY(decoded.ok());
     w.correctAndRetrain(*decoded, picture, 0);
     QVERIFY(QFile::exists(dir.path() + "/dark/new-light.png"));
-    QCOMPARE(w.datasetPanel()->classCounts()->counts(), QList<int>({7, 6}));
+    QTRY_COMPARE(w.datasetPanel()->classCounts()->counts(), QList<int>({7, 6}));  // once the copy is made off the GUI thread
     // The fine-tuning run can be over between two polls: wait for its outcome, not its running.
     const TrainingController* run = w.trainingController();
     QTRY_VERIFY_WITH_TIMEOUT(
