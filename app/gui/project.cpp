@@ -5,6 +5,7 @@
 #include <QSaveFile>
 
 #include "app/gui/engine_conversions.h"
+#include "engine/io/json_limits.h"
 
 namespace studio::app {
 
@@ -82,11 +83,10 @@ Result<Project> Project::load(const QString& path) {
     if (file.size() > kMaxProjectBytes)
         return Error::invalid("The project '" + name + "' is larger than 16 MiB.", "Is this really a project file?");
     const QByteArray bytes = file.readAll();
-    nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    if (j.is_discarded())
-        return Error::corrupt("The project '" + name + "' is not valid JSON.",
-                              "Open a file saved with File ▸ Save Project.");
-    return fromJson(j, name);
+    auto j = parseJsonLimited(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())),
+                              "The project '" + name + "'", "Open a file saved with File ▸ Save Project.");
+    if (!j) return j.error();
+    return fromJson(*j, name);
 }
 
 Project defaultProject() {

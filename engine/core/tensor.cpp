@@ -38,6 +38,13 @@ Tensor::Tensor(Shape shape, float value) : m_shape(std::move(shape)), m_size(sha
     m_data.assign(m_size, value);
 }
 
+Tensor Tensor::shapeOnly(Shape shape) {
+    Tensor t;
+    t.m_size = shapeSize(shape);
+    t.m_shape = std::move(shape);
+    return t;
+}
+
 void Tensor::resize(const Shape& shape) {
     m_shape = shape;
     m_size = shapeSize(shape);

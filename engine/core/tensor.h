@@ -41,6 +41,9 @@ public:
     Tensor() = default;
     explicit Tensor(Shape shape);  // zero-filled
     Tensor(Shape shape, float value);
+    /// A shape and a size but no storage (data() is null): what validation needs to count a
+    /// layer's weights without allocating them. Never read or write its elements.
+    static Tensor shapeOnly(Shape shape);
 
     /// Changes the shape; keeps the allocation when it is large enough. Contents are
     /// unspecified afterwards (callers that accumulate must zero()).

@@ -1,55 +1,79 @@
 #include "engine/data/gzip_file.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include <zlib.h>
 
 namespace studio {
 
-Result<std::vector<std::uint8_t>> readGzipOrRaw(const std::string& path, std::size_t limit) {
+Result<GzipReader> GzipReader::open(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         return Error::notFound("File '" + path + "' does not exist.", "Check the path.");
-    const std::uintmax_t onDisk = std::filesystem::file_size(path, ec);
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file) return Error::io("Cannot open '" + path + "' for reading.", "Check its permissions.");
     gzbuffer(file, 1 << 18);
+    return GzipReader(path, file);
+}
 
-    std::vector<std::uint8_t> data;
-    // A gzip's size is not known up front; start from the size on disk (raw) or a few times it.
-    if (!ec) data.reserve(static_cast<std::size_t>(std::min<std::uintmax_t>(onDisk * 4, std::uintmax_t(1) << 31)));
-    constexpr unsigned kChunk = 1u << 22;
-    bool failed = false;
-    std::string reason;
-    while (limit == 0 || data.size() < limit) {
-        const std::size_t want = limit == 0 ? kChunk : std::min<std::size_t>(kChunk, limit - data.size());
-        const std::size_t old = data.size();
-        data.resize(old + want);
-        const int got = gzread(file, data.data() + old, static_cast<unsigned>(want));
-        if (got < 0) {
-            int code = 0;
-            reason = gzerror(file, &code);
-            failed = true;
-            data.resize(old);
+GzipReader::GzipReader(GzipReader&& other) noexcept
+    : m_path(std::move(other.m_path)), m_file(std::exchange(other.m_file, nullptr)) {}
+
+GzipReader& GzipReader::operator=(GzipReader&& other) noexcept {
+    if (this != &other) {
+        if (m_file) gzclose(m_file);
+        m_path = std::move(other.m_path);
+        m_file = std::exchange(other.m_file, nullptr);
+    }
+    return *this;
+}
+
+GzipReader::~GzipReader() {
+    if (m_file) gzclose(m_file);
+}
+
+Result<std::size_t> GzipReader::read(std::uint8_t* out, std::size_t n) {
+    std::size_t total = 0;
+    while (total < n) {
+        const unsigned want = static_cast<unsigned>(std::min<std::size_t>(n - total, std::size_t(1) << 30));
+        const int got = gzread(m_file, out + total, want);
+        if (got > 0) total += static_cast<std::size_t>(got);
+        if (got < 0 || static_cast<unsigned>(got) < want) {
+            // A short count is the end of the data, or a cut-off stream (gzerror: Z_BUF_ERROR).
+            int code = Z_OK;
+            const char* message = gzerror(m_file, &code);
+            if (got < 0 || code != Z_OK)
+                return Error::corrupt("'" + m_path + "' is damaged: " + (message ? message : "read error") + ".",
+                                      "The download may be incomplete; fetch or reinstall the file.");
             break;
         }
-        data.resize(old + static_cast<std::size_t>(got));
-        if (got == 0) break;
     }
-    if (!failed && (limit == 0 || data.size() < limit)) {
-        // gzread returns a short count at a cut-off stream; gzerror then says Z_BUF_ERROR.
-        int code = Z_OK;
-        const char* message = gzerror(file, &code);
-        if (code != Z_OK) {
-            failed = true;
-            reason = message ? message : "read error";
-        }
+    return total;
+}
+
+Result<bool> GzipReader::atEnd() {
+    std::uint8_t byte = 0;
+    auto got = read(&byte, 1);
+    if (!got) return got.error();
+    return *got == 0;
+}
+
+Result<std::vector<std::uint8_t>> readGzipOrRaw(const std::string& path, std::size_t limit) {
+    auto reader = GzipReader::open(path);
+    if (!reader) return reader.error();
+    std::vector<std::uint8_t> data;
+    constexpr std::size_t kChunk = 64 << 10;  // grow as data arrive, never by a fixed large step
+    while (data.size() < limit) {
+        const std::size_t old = data.size(), want = std::min(kChunk, limit - old);
+        data.resize(old + want);
+        auto got = reader->read(data.data() + old, want);
+        if (!got) return got.error();
+        data.resize(old + *got);
+        if (*got < want) break;
     }
-    gzclose(file);
-    if (failed)
-        return Error::corrupt("'" + path + "' is damaged: " + reason + ".",
-                              "The download may be incomplete; fetch or reinstall the file.");
     return data;
 }
 

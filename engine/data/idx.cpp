@@ -36,6 +36,20 @@ std::string lower(std::string s) {
 const std::string kLayoutHint =
     "IDX data come as pairs such as train-images-idx3-ubyte[.gz] + train-labels-idx1-ubyte[.gz] in one folder.";
 
+// 1 GiB of pixels: 20 times Fashion-MNIST's training set, far below what a header can claim.
+constexpr std::uint64_t kMaxIdxBytes = std::uint64_t(1) << 30;
+
+// Data beyond what the header states mean a damaged or mislabelled file (or a gzip bomb).
+Status checkNothingFollows(GzipReader& reader, const std::string& what, std::uint32_t count) {
+    auto end = reader.atEnd();
+    if (!end) return end.error();
+    if (!*end)
+        return Error::corrupt("'" + reader.path() + "' holds more data than its header states (" +
+                                  std::to_string(count) + " " + what + ").",
+                              "The file is damaged or not an IDX file; fetch or reinstall it.");
+    return Status::success();
+}
+
 struct IdxPair {
     std::string imagesPath, labelsPath;
     int count = 0, rows = 0, cols = 0;
@@ -60,52 +74,74 @@ Result<IdxPair> readPair(const std::string& imagesPath) {
                                    "' in the same folder. " + kLayoutHint);
     }
 
-    auto images = readGzipOrRaw(imagesPath);
+    auto images = GzipReader::open(imagesPath);
     if (!images) return images.error();
-    pair.images = std::move(*images);
-    const std::vector<std::uint8_t>& im = pair.images;
-    if (im.size() < 16)
-        return Error::corrupt("'" + imagesPath + "' is too short for an IDX images header (" + std::to_string(im.size()) + " bytes).",
-                              kLayoutHint);
-    if (be32(im.data()) != kImagesMagic)
-        return Error::corrupt("'" + imagesPath + "' has the wrong magic number " + hex(be32(im.data())) +
+    std::uint8_t head[16];
+    auto got = images->read(head, sizeof head);
+    if (!got) return got.error();
+    if (*got < 16)
+        return Error::corrupt(
+            "'" + imagesPath + "' is too short for an IDX images header (" + std::to_string(*got) + " bytes).",
+            kLayoutHint);
+    if (be32(head) != kImagesMagic)
+        return Error::corrupt("'" + imagesPath + "' has the wrong magic number " + hex(be32(head)) +
                                   " (an IDX images file starts with 0x00000803: unsigned bytes, 3 dimensions).",
                               kLayoutHint);
-    const std::uint32_t count = be32(&im[4]), rows = be32(&im[8]), cols = be32(&im[12]);
+    const std::uint32_t count = be32(head + 4), rows = be32(head + 8), cols = be32(head + 12);
     if (count == 0 || rows == 0 || cols == 0 || rows > 4096 || cols > 4096 || count > 100'000'000)
         return Error::corrupt("'" + imagesPath + "' declares implausible dimensions " + std::to_string(count) + " × " +
                                   std::to_string(rows) + " × " + std::to_string(cols) + ".",
                               "The file may be damaged.");
-    const std::uint64_t needed = std::uint64_t(count) * rows * cols;
-    if (im.size() - 16 < needed)
-        return Error::corrupt("'" + imagesPath + "' is truncated: its header promises " + std::to_string(count) + " images of " +
-                                  std::to_string(rows) + "×" + std::to_string(cols) + " (" + std::to_string(needed) +
-                                  " bytes) but only " + std::to_string(im.size() - 16) + " bytes follow.",
+    const std::uint64_t needed = std::uint64_t(count) * rows * cols;  // < 2^51: no overflow
+    if (needed > kMaxIdxBytes)
+        return Error::invalid("'" + imagesPath + "' declares " + std::to_string(count) + " images of " +
+                                  std::to_string(rows) + "×" + std::to_string(cols) + " (" +
+                                  std::to_string(needed >> 20) + " MiB), more than the 1 GiB Training Studio loads.",
+                              "Use a subset of the images, or check that the file is not damaged.");
+    // Only now, with the size checked, is anything allocated; reading stops at the promised
+    // size, so a gzip that inflates further (a "gzip bomb") costs no more than the header says.
+    pair.images.resize(16 + needed);
+    std::copy(head, head + 16, pair.images.begin());
+    got = images->read(pair.images.data() + 16, needed);
+    if (!got) return got.error();
+    if (*got < needed)
+        return Error::corrupt("'" + imagesPath + "' is truncated: its header promises " + std::to_string(count) +
+                                  " images of " + std::to_string(rows) + "×" + std::to_string(cols) + " (" +
+                                  std::to_string(needed) + " bytes) but only " + std::to_string(*got) +
+                                  " bytes follow.",
                               "The download may be incomplete; fetch or reinstall the file.");
+    STUDIO_TRY(checkNothingFollows(*images, "images of " + std::to_string(rows) + "×" + std::to_string(cols), count));
     pair.count = static_cast<int>(count);
     pair.rows = static_cast<int>(rows);
     pair.cols = static_cast<int>(cols);
 
-    auto labels = readGzipOrRaw(pair.labelsPath);
+    auto labels = GzipReader::open(pair.labelsPath);
     if (!labels) return labels.error();
-    const std::vector<std::uint8_t>& lb = *labels;
-    if (lb.size() < 8)
-        return Error::corrupt("'" + pair.labelsPath + "' is too short for an IDX labels header (" + std::to_string(lb.size()) + " bytes).",
-                              kLayoutHint);
-    if (be32(lb.data()) != kLabelsMagic)
-        return Error::corrupt("'" + pair.labelsPath + "' has the wrong magic number " + hex(be32(lb.data())) +
+    got = labels->read(head, 8);
+    if (!got) return got.error();
+    if (*got < 8)
+        return Error::corrupt(
+            "'" + pair.labelsPath + "' is too short for an IDX labels header (" + std::to_string(*got) + " bytes).",
+            kLayoutHint);
+    if (be32(head) != kLabelsMagic)
+        return Error::corrupt("'" + pair.labelsPath + "' has the wrong magic number " + hex(be32(head)) +
                                   " (an IDX labels file starts with 0x00000801: unsigned bytes, 1 dimension).",
                               kLayoutHint);
-    const std::uint32_t labelCount = be32(&lb[4]);
+    const std::uint32_t labelCount = be32(head + 4);
     if (labelCount != count)
         return Error::corrupt("'" + pair.labelsPath + "' holds " + std::to_string(labelCount) + " labels but '" + imagesPath +
                                   "' holds " + std::to_string(count) + " images.",
                               "The two files must come from the same set.");
-    if (lb.size() - 8 < labelCount)
-        return Error::corrupt("'" + pair.labelsPath + "' is truncated: its header promises " + std::to_string(labelCount) +
-                                  " labels but only " + std::to_string(lb.size() - 8) + " bytes follow.",
+    std::vector<std::uint8_t> lb(labelCount);
+    got = labels->read(lb.data(), labelCount);
+    if (!got) return got.error();
+    if (*got < labelCount)
+        return Error::corrupt("'" + pair.labelsPath + "' is truncated: its header promises " +
+                                  std::to_string(labelCount) + " labels but only " + std::to_string(*got) +
+                                  " bytes follow.",
                               "The download may be incomplete; fetch or reinstall the file.");
-    pair.labels.assign(lb.begin() + 8, lb.begin() + 8 + labelCount);
+    STUDIO_TRY(checkNothingFollows(*labels, "labels", labelCount));
+    pair.labels.assign(lb.begin(), lb.end());
     return pair;
 }
 

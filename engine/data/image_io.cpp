@@ -1,11 +1,13 @@
 #include "engine/data/image_io.h"
 
+#include "engine/data/image_header.h"
 #include "engine/io/atomic_file.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <optional>
 #include <system_error>
 
@@ -20,87 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint64_t kMaxPixels = 100'000'000;  // 100 megapixels
-
-struct HeaderInfo {
-    std::string format;                   // "PNG", "JPEG", ... or "" when unrecognised
-    std::uint64_t width = 0, height = 0;  // 0 when the header does not say (or we do not parse it)
-};
-
-std::uint32_t be32(const std::uint8_t* p) {
-    return (std::uint32_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
-}
-std::uint32_t le32(const std::uint8_t* p) {
-    return p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint32_t(p[3]) << 24);
-}
-
-bool startsWith(const std::vector<std::uint8_t>& b, std::initializer_list<int> sig, std::size_t at = 0) {
-    if (b.size() < at + sig.size()) return false;
-    std::size_t i = at;
-    for (int s : sig)
-        if (b[i++] != static_cast<std::uint8_t>(s)) return false;
-    return true;
-}
-
-// Reads the format and, for the common formats, the size from the header, so a huge image is
-// refused before OpenCV allocates it.
-HeaderInfo sniff(const std::vector<std::uint8_t>& b) {
-    HeaderInfo h;
-    if (startsWith(b, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
-        h.format = "PNG";
-        if (b.size() >= 24) {
-            h.width = be32(&b[16]);
-            h.height = be32(&b[20]);
-        }
-    } else if (startsWith(b, {0xFF, 0xD8, 0xFF})) {
-        h.format = "JPEG";
-        std::size_t i = 2;
-        while (i + 9 < b.size()) {
-            if (b[i] != 0xFF) {
-                ++i;
-                continue;
-            }
-            const std::uint8_t m = b[i + 1];
-            if (m == 0xFF) {
-                ++i;
-                continue;
-            }
-            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-                i += 2;
-                continue;
-            }
-            const std::size_t len = (std::size_t(b[i + 2]) << 8) | b[i + 3];
-            const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
-            if (sof) {
-                h.height = (std::size_t(b[i + 5]) << 8) | b[i + 6];
-                h.width = (std::size_t(b[i + 7]) << 8) | b[i + 8];
-                break;
-            }
-            i += 2 + len;
-        }
-    } else if (startsWith(b, {'B', 'M'}) && b.size() >= 26) {
-        h.format = "BMP";
-        h.width = le32(&b[18]);
-        const std::int32_t height = static_cast<std::int32_t>(le32(&b[22]));
-        h.height = static_cast<std::uint64_t>(height < 0 ? -static_cast<std::int64_t>(height) : height);
-    } else if (startsWith(b, {'G', 'I', 'F', '8'})) {
-        h.format = "GIF";
-    } else if (startsWith(b, {'I', 'I', 0x2A, 0x00}) || startsWith(b, {'M', 'M', 0x00, 0x2A})) {
-        h.format = "TIFF";
-    } else if (startsWith(b, {'R', 'I', 'F', 'F'}) && startsWith(b, {'W', 'E', 'B', 'P'}, 8)) {
-        h.format = "WebP";
-    } else if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') {
-        h.format = "PNM";
-    } else if (startsWith(b, {'#', '?'})) {
-        h.format = "HDR";
-    } else if (startsWith(b, {0x76, 0x2F, 0x31, 0x01})) {
-        h.format = "OpenEXR";
-    } else if (startsWith(b, {0x00, 0x00, 0x00, 0x0C, 'j', 'P'}) || startsWith(b, {0xFF, 0x4F, 0xFF, 0x51})) {
-        h.format = "JPEG 2000";
-    } else if (startsWith(b, {0x59, 0xA6, 0x6A, 0x95})) {
-        h.format = "Sun raster";
-    }
-    return h;
-}
 
 // libjpeg pads a truncated file with grey and only warns; a JPEG without an end marker is cut off.
 bool jpegLooksTruncated(const std::vector<std::uint8_t>& b) {
@@ -193,9 +114,21 @@ cv::Mat toMat(const DecodedImage& image) {
 Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, const std::string& label) {
     const std::string name = "'" + label + "'";
     if (bytes.empty()) return Error::corrupt("Image " + name + " is empty (0 bytes).", "Choose another file.");
-    const HeaderInfo header = sniff(bytes);
-    if (header.format == "GIF")
-        return Error::unsupported("Image " + name + " is a GIF, which is not supported.", "Convert it to PNG or JPEG.");
+    const ImageHeader header = readImageHeader(bytes);
+    if (header.format.empty()) {
+        if (header.knownOther.empty())
+            return Error::unsupported("File " + name + " is not a supported image (" + kSupportedImageFormats + ").",
+                                      "Choose a PNG, JPEG, BMP, TIFF, WebP or PNM file.");
+        return Error::unsupported("File " + name + " is a " + header.knownOther + " file, not a supported image (" +
+                                      kSupportedImageFormats + ").",
+                                  "Convert it to PNG or JPEG.");
+    }
+    // The pixel count is checked before decoding for every format: a 240 KB TIFF may declare
+    // 30000×30000 pixels, which the decoder would allocate (2.7 GB) before failing.
+    if (header.width == 0 || header.height == 0)
+        return Error::corrupt("Image " + name + " (" + header.format +
+                                  ") does not state its size in its header, or the header is damaged.",
+                              "Re-export or re-download the file, or convert it to PNG.");
     if (header.width * header.height > kMaxPixels)
         return Error::invalid("Image " + name + " is too large: " + std::to_string(header.width) + "×" +
                                   std::to_string(header.height) + " pixels (the limit is 100 megapixels).",
@@ -211,13 +144,12 @@ Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, co
     try {
         const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data()));
         decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception& e) {
+    } catch (const cv::Exception&) {
         decoded.release();
+    } catch (const std::bad_alloc&) {
+        return Error::io("Out of memory while decoding image " + name + ".", "Close other programs and retry.");
     }
     if (decoded.empty()) {
-        if (header.format.empty())
-            return Error::unsupported("File " + name + " is not an image (no known image format recognised).",
-                                      "Use PNG, JPEG, BMP, TIFF, WebP or PNM.");
         return Error::corrupt(
             "Image " + name + " (" + header.format + ") is corrupt or truncated and could not be decoded.",
             "Re-export or re-download the file.");

@@ -14,12 +14,12 @@ struct DecodedImage {
     std::vector<std::uint8_t> chw;             // channels × height × width
 };
 
-/// Reads any format OpenCV decodes. Errors name the file and say why (missing, empty, not an
-/// image, truncated/corrupt, too large: > 100 megapixels — checked from the PNG/JPEG/BMP header
-/// before decoding, after decoding for other formats). 16-bit images are scaled to 8 bits
-/// (v / 257), float images (HDR/EXR) are clamped from [0,1]; an alpha channel is composited on
-/// black (transparent → 0), so the result is always gray (1) or RGB (3). GIF is not supported
-/// by OpenCV and is reported as such. EXIF orientation is not applied.
+/// Reads PNG, JPEG, BMP, TIFF, WebP and PNM (image_header.h): the magic number is checked and the
+/// size read from the header before any decoder sees the bytes, so other formats (GIF, DICOM,
+/// HDR, ...) and images over 100 megapixels are refused without decoding. Errors name the file
+/// and say why (missing, empty, unsupported, truncated/corrupt, too large). 16-bit images are
+/// scaled to 8 bits (v / 257); an alpha channel is composited on black (transparent → 0), so the
+/// result is always gray (1) or RGB (3). EXIF orientation is not applied.
 Result<DecodedImage> readImageFile(const std::string& path);
 /// Same from bytes in memory (clipboard, browser drags); `label` names the source in messages.
 Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, const std::string& label);

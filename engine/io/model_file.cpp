@@ -172,6 +172,13 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
 
     auto spec = ModelSpec::fromJson(h["spec"], "model file '" + bad.label + "'");
     if (!spec.ok()) return bad.header(spec.error().message());
+    // Count the architecture's weights without allocating them: a 1 KB file whose spec asks for
+    // 200 M weights is refused here, not after building an 800 MB model.
+    const SpecReport report = analyzeSpec(*spec);
+    if (!report.ok()) return bad.header("its architecture is not valid: " + report.problemText());
+    if (static_cast<std::uint64_t>(report.totalStoredValues) != floatCount)
+        return bad.corrupt("holds " + std::to_string(floatCount) + " weights but its architecture needs " +
+                           std::to_string(report.totalStoredValues));
     auto model = Model::build(*spec);
     if (!model.ok()) return bad.header("its architecture is not valid: " + model.error().message());
     auto params = model->params();

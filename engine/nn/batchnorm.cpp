@@ -15,7 +15,8 @@ enum Slot { Gamma = 0, Beta = 1, RunningMean = 2, RunningVar = 3 };
 enum ScratchSlot { Mean = 0, InvStd = 1, Var = 2 };
 }  // namespace
 
-Result<std::unique_ptr<Layer>> BatchNorm::create(const nlohmann::json& options, const Shape& input) {
+Result<std::unique_ptr<Layer>> BatchNorm::create(const nlohmann::json& options, const Shape& input,
+                                                 ParamStorage storage) {
     SpecReader r(options);
     auto l = std::make_unique<BatchNorm>();
     l->m_momentum = static_cast<float>(r.number("momentum", 0.1, 0.0, 1.0));
@@ -34,10 +35,10 @@ Result<std::unique_ptr<Layer>> BatchNorm::create(const nlohmann::json& options, 
     l->m_in = input;
     l->m_out = input;
     const int c = l->m_channels;
-    l->m_params.push_back({"gamma", Tensor({c}, 1.0f), true, false});
-    l->m_params.push_back({"beta", Tensor({c}, 0.0f), true, false});
-    l->m_params.push_back({"running_mean", Tensor({c}, 0.0f), false, false});
-    l->m_params.push_back({"running_var", Tensor({c}, 1.0f), false, false});
+    l->m_params.push_back({"gamma", paramTensor({c}, 1.0f, storage), true, false});
+    l->m_params.push_back({"beta", paramTensor({c}, 0.0f, storage), true, false});
+    l->m_params.push_back({"running_mean", paramTensor({c}, 0.0f, storage), false, false});
+    l->m_params.push_back({"running_var", paramTensor({c}, 1.0f, storage), false, false});
     return std::unique_ptr<Layer>(std::move(l));
 }
 

@@ -16,7 +16,8 @@ namespace studio {
 // Inference (ctx.training false): μ, σ² are the running statistics.
 class BatchNorm final : public Layer {
 public:
-    static Result<std::unique_ptr<Layer>> create(const nlohmann::json& options, const Shape& input);
+    static Result<std::unique_ptr<Layer>> create(const nlohmann::json& options, const Shape& input,
+                                                 ParamStorage storage = ParamStorage::Allocate);
 
     std::string kind() const override { return "batchnorm"; }
     nlohmann::json options() const override;

@@ -23,7 +23,7 @@ std::string hw(int h, int w) { return std::to_string(h) + "×" + std::to_string(
 
 }  // namespace
 
-Result<std::unique_ptr<Layer>> Conv2D::create(const nlohmann::json& options, const Shape& input) {
+Result<std::unique_ptr<Layer>> Conv2D::create(const nlohmann::json& options, const Shape& input, ParamStorage storage) {
     SpecReader r(options);
     auto l = std::make_unique<Conv2D>();
     l->m_filters = r.integer("filters", std::nullopt, 1, 4096);
@@ -50,8 +50,8 @@ Result<std::unique_ptr<Layer>> Conv2D::create(const nlohmann::json& options, con
                               " needs more than 64M values per image; downscale or pool first");
     l->m_in = input;
     l->m_out = {l->m_filters, l->m_geom.outHeight, l->m_geom.outWidth};
-    l->m_params.push_back({"weight", Tensor({l->m_filters, c, kernel, kernel}), true, true});
-    if (l->m_bias) l->m_params.push_back({"bias", Tensor({l->m_filters}), true, false});
+    l->m_params.push_back({"weight", paramTensor({l->m_filters, c, kernel, kernel}, 0.0f, storage), true, true});
+    if (l->m_bias) l->m_params.push_back({"bias", paramTensor({l->m_filters}, 0.0f, storage), true, false});
     return std::unique_ptr<Layer>(std::move(l));
 }
 

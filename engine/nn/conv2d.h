@@ -14,7 +14,8 @@ namespace studio {
 // stays in the core's L2 cache; for the large layers G = 1 and the product writes y[n] in place.
 class Conv2D final : public Layer {
 public:
-    static Result<std::unique_ptr<Layer>> create(const nlohmann::json& options, const Shape& input);
+    static Result<std::unique_ptr<Layer>> create(const nlohmann::json& options, const Shape& input,
+                                                 ParamStorage storage = ParamStorage::Allocate);
 
     std::string kind() const override { return "conv2d"; }
     nlohmann::json options() const override;

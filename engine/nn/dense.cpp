@@ -12,7 +12,7 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using MatMap = Eigen::Map<RowMatrix, Eigen::Aligned64>;
 using ConstMatMap = Eigen::Map<const RowMatrix, Eigen::Unaligned>;
 
-Result<std::unique_ptr<Layer>> Dense::create(const nlohmann::json& options, const Shape& input) {
+Result<std::unique_ptr<Layer>> Dense::create(const nlohmann::json& options, const Shape& input, ParamStorage storage) {
     SpecReader r(options);
     auto d = std::make_unique<Dense>();
     d->m_units = r.integer("units", std::nullopt, 1, 1 << 20);
@@ -27,8 +27,8 @@ Result<std::unique_ptr<Layer>> Dense::create(const nlohmann::json& options, cons
     d->m_inFeatures = static_cast<int>(in);
     d->m_in = input;
     d->m_out = {d->m_units};
-    d->m_params.push_back({"weight", Tensor({d->m_units, d->m_inFeatures}), true, true});
-    if (d->m_bias) d->m_params.push_back({"bias", Tensor({d->m_units}), true, false});
+    d->m_params.push_back({"weight", paramTensor({d->m_units, d->m_inFeatures}, 0.0f, storage), true, true});
+    if (d->m_bias) d->m_params.push_back({"bias", paramTensor({d->m_units}, 0.0f, storage), true, false});
     return std::unique_ptr<Layer>(std::move(d));
 }
 

@@ -7,7 +7,8 @@ namespace studio {
 // Dense: y = x·Wᵀ + b      x:(N,In) (any per-sample shape, read flat)  W:(Out,In)  b:(Out)  y:(N,Out)
 class Dense final : public Layer {
 public:
-    static Result<std::unique_ptr<Layer>> create(const nlohmann::json& options, const Shape& input);
+    static Result<std::unique_ptr<Layer>> create(const nlohmann::json& options, const Shape& input,
+                                                 ParamStorage storage = ParamStorage::Allocate);
 
     std::string kind() const override { return "dense"; }
     nlohmann::json options() const override;

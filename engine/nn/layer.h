@@ -16,6 +16,15 @@
 
 namespace studio {
 
+/// Whether a layer factory allocates its parameters. ShapesOnly serves validation and counting
+/// (analyzeSpec): every Param has its shape but no storage, so checking a spec that asks for
+/// 200 M weights costs nothing. Such a layer is for reading shapes and counts, never for running.
+enum class ParamStorage { Allocate, ShapesOnly };
+
+inline Tensor paramTensor(Shape shape, float value, ParamStorage storage) {
+    return storage == ParamStorage::Allocate ? Tensor(std::move(shape), value) : Tensor::shapeOnly(std::move(shape));
+}
+
 struct Param {
     std::string name;        // "weight", "bias", "gamma", "running_mean", ...
     Tensor value;            // no batch dimension
@@ -55,6 +64,9 @@ public:
     std::vector<Param>& params() { return m_params; }
     const std::vector<Param>& params() const { return m_params; }
     std::int64_t paramCount() const;
+    /// Every parameter value, statistics (BatchNorm running mean/var) included: what a model
+    /// file stores for this layer.
+    std::int64_t storedValueCount() const;
 
     /// Initializes parameters (He or Glorot) from the given stream. Default: nothing to do.
     virtual void initialize(Rng& rng);

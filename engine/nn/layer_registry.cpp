@@ -16,11 +16,17 @@ namespace {
 using T = LayerOptionInfo::Type;
 
 LayerFactory activation(Activation::Function f) {
-    return [f](const nlohmann::json& o, const Shape& in) { return Activation::create(f, o, in); };
+    return [f](const nlohmann::json& o, const Shape& in, ParamStorage) { return Activation::create(f, o, in); };
 }
 
 LayerFactory pool(Pool2D::Mode mode) {
-    return [mode](const nlohmann::json& o, const Shape& in) { return Pool2D::create(mode, o, in); };
+    return [mode](const nlohmann::json& o, const Shape& in, ParamStorage) { return Pool2D::create(mode, o, in); };
+}
+
+// A layer without parameters builds the same either way.
+template <Result<std::unique_ptr<Layer>> (*Create)(const nlohmann::json&, const Shape&)>
+LayerFactory withoutParams() {
+    return [](const nlohmann::json& o, const Shape& in, ParamStorage) { return Create(o, in); };
 }
 
 std::vector<LayerKindInfo> makeKinds() {
@@ -46,16 +52,31 @@ std::vector<LayerKindInfo> makeKinds() {
                  {{"size", T::Integer, 2, 1, 64, {}, "Width and height of each pooling window; 2 halves the image."},
                   {"stride", T::Integer, 2, 1, 64, {}, "Step between windows; when not given it equals the window size, so windows do not overlap."}},
                  pool(Pool2D::Mode::Average)});
-    k.push_back({"globalavgpool", "Global Average Pool", "Averages each channel over the whole image, giving one number per channel.",
-                 {}, GlobalAvgPool::create});
+    k.push_back({"globalavgpool",
+                 "Global Average Pool",
+                 "Averages each channel over the whole image, giving one number per channel.",
+                 {},
+                 withoutParams<GlobalAvgPool::create>()});
     k.push_back({"batchnorm", "Batch Norm", "Normalizes each channel to zero mean and unit variance over the batch, which lets higher learning rates work.",
                  {{"momentum", T::Number, 0.1, 0, 1, {}, "How fast the running averages used for prediction follow each batch's statistics."},
                   {"epsilon", T::Number, 1e-5, 1e-12, 1, {}, "Small number added to the variance so it never divides by zero."}},
                  BatchNorm::create});
-    k.push_back({"dropout", "Dropout", "Randomly zeroes a fraction of values during training so the network cannot rely on any single one.",
-                 {{"rate", T::Number, 0.5, 0, 0.99, {}, "Fraction of values dropped in each training step (0 turns dropout off)."}},
-                 Dropout::create});
-    k.push_back({"flatten", "Flatten", "Turns an image-shaped input into one long vector.", {}, Flatten::create});
+    k.push_back({"dropout",
+                 "Dropout",
+                 "Randomly zeroes a fraction of values during training so the network cannot rely on any single one.",
+                 {{"rate",
+                   T::Number,
+                   0.5,
+                   0,
+                   0.99,
+                   {},
+                   "Fraction of values dropped in each training step (0 turns dropout off)."}},
+                 withoutParams<Dropout::create>()});
+    k.push_back({"flatten",
+                 "Flatten",
+                 "Turns an image-shaped input into one long vector.",
+                 {},
+                 withoutParams<Flatten::create>()});
     k.push_back({"relu", "ReLU", "max(0, x): the usual default activation.", {}, activation(Activation::Function::ReLU)});
     k.push_back({"leakyrelu", "Leaky ReLU", "Like ReLU but lets a small slope through for negative inputs.",
                  {{"alpha", T::Number, 0.01, 0, 1, {}, "Slope for negative inputs."}},
@@ -82,14 +103,15 @@ const LayerKindInfo* findLayerKind(const std::string& kind) {
     return nullptr;
 }
 
-Result<std::unique_ptr<Layer>> createLayer(const std::string& kind, const nlohmann::json& options, const Shape& input) {
+Result<std::unique_ptr<Layer>> createLayer(const std::string& kind, const nlohmann::json& options, const Shape& input,
+                                           ParamStorage storage) {
     const LayerKindInfo* info = findLayerKind(kind);
     if (!info) {
         std::string names;
         for (const auto& k : layerKinds()) names += (names.empty() ? "" : ", ") + k.kind;
         return Error::invalid("unknown layer type '" + kind + "' (known: " + names + ")");
     }
-    return info->create(options, input);
+    return info->create(options, input, storage);
 }
 
 }  // namespace studio

@@ -26,7 +26,9 @@ struct LayerOptionInfo {
 
 /// Builds a layer for a per-sample input shape. The error message is about the layer alone
 /// ("kernel 7 is larger than its 5×5 input"); the validator prefixes "layer 3 conv2d: ".
-using LayerFactory = std::function<Result<std::unique_ptr<Layer>>(const nlohmann::json& options, const Shape& input)>;
+/// With ParamStorage::ShapesOnly the layer's Params have shapes but no storage (validation).
+using LayerFactory = std::function<Result<std::unique_ptr<Layer>>(const nlohmann::json& options, const Shape& input,
+                                                                  ParamStorage storage)>;
 
 struct LayerKindInfo {
     std::string kind;                      // "conv2d"
@@ -38,6 +40,7 @@ struct LayerKindInfo {
 
 const std::vector<LayerKindInfo>& layerKinds();
 const LayerKindInfo* findLayerKind(const std::string& kind);
-Result<std::unique_ptr<Layer>> createLayer(const std::string& kind, const nlohmann::json& options, const Shape& input);
+Result<std::unique_ptr<Layer>> createLayer(const std::string& kind, const nlohmann::json& options, const Shape& input,
+                                           ParamStorage storage = ParamStorage::Allocate);
 
 }  // namespace studio

@@ -2,12 +2,18 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
+#include "engine/io/json_limits.h"
 #include "engine/nn/layer_registry.h"
 
 namespace studio {
 
 using nlohmann::json;
+
+namespace {
+constexpr std::uintmax_t kMaxSpecFileBytes = 16u << 20;
+}  // namespace
 
 json ModelSpec::toJson() const {
     json layersJson = json::array();
@@ -37,6 +43,11 @@ Result<ModelSpec> ModelSpec::fromJson(const json& j, const std::string& source) 
                 return Error::invalid(source + ": 'input' sizes must be whole numbers from 1 to 65536.", fix);
             spec.input.push_back(d.get<int>());
         }
+        if (shapeSize(spec.input) > kMaxValuesPerSample)
+            return Error::invalid(source + ": 'input' " + shapeToString(spec.input) + " is " +
+                                      std::to_string(shapeSize(spec.input)) + " values per sample; the limit is " +
+                                      std::to_string(kMaxValuesPerSample) + " (16 M, e.g. 3×2048×2048).",
+                                  "Use a smaller input, e.g. [3, 224, 224]; images are resized to it.");
     }
     if (j.contains("classes")) {
         if (!j["classes"].is_number_integer() || j["classes"].get<long long>() < 1 ||
@@ -63,14 +74,20 @@ Result<ModelSpec> ModelSpec::fromJson(const json& j, const std::string& source) 
 }
 
 Result<ModelSpec> ModelSpec::fromFile(const std::string& path) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         return Error::notFound("Cannot open model spec '" + path + "'.",
                                "Check the path, or use a preset: " + std::string("mlp, lenet, cnn, cnn-bn."));
-    json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded())
-        return Error::corrupt("Model spec '" + path + "' is not valid JSON.", "Fix the JSON syntax.");
-    auto spec = fromJson(j, path);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxSpecFileBytes)
+        return Error::invalid(
+            "Model spec '" + path + "' is " + std::to_string(size >> 20) + " MiB; a spec is a few kilobytes of JSON.",
+            "Is this the right file?");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto j = parseJsonLimited(text, "Model spec '" + path + "'", "Fix the JSON syntax.");
+    if (!j) return j.error();
+    auto spec = fromJson(*j, path);
     if (spec.ok() && spec->name.empty()) spec->name = std::filesystem::path(path).stem().string();
     return spec;
 }
@@ -96,26 +113,38 @@ SpecReport analyzeSpec(const ModelSpec& spec) {
     SpecReport report;
     if (spec.input.empty()) report.problems.push_back("the input shape is unknown (no dataset chosen)");
     if (spec.layers.empty()) report.problems.push_back("the model has no layers");
+    if (shapeSize(spec.input) > kMaxValuesPerSample)
+        report.problems.push_back("the input " + shapeToString(spec.input) + " has more than " +
+                                  std::to_string(kMaxValuesPerSample) +
+                                  " values (16 M) per sample; use a smaller input");
     Shape shape = spec.input;
-    bool shapeKnown = !spec.input.empty();
+    bool shapeKnown = !spec.input.empty() && shapeSize(spec.input) <= kMaxValuesPerSample;
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
         LayerReport lr;
         lr.index = static_cast<int>(i) + 1;
         lr.kind = spec.layers[i].type;
-        if (report.totalParams > kMaxModelParams) shapeKnown = false;  // stop allocating: see below
+        if (report.totalParams > kMaxModelParams) shapeKnown = false;  // already refused: see below
         if (!shapeKnown) {
             lr.problem = "";
             report.layers.push_back(lr);
             continue;
         }
-        auto layer = createLayer(spec.layers[i].type, spec.resolvedOptions(i), shape);
+        auto layer = createLayer(spec.layers[i].type, spec.resolvedOptions(i), shape, ParamStorage::ShapesOnly);
         if (!layer.ok()) {
             lr.problem = layer.error().message();
             report.problems.push_back("layer " + std::to_string(lr.index) + " " + lr.kind + ": " + lr.problem);
             // Carry on as if the layer were the identity, so later layers still get checked.
         } else {
             lr.output = (*layer)->outputShape();
+            if (shapeSize(lr.output) > kMaxValuesPerSample) {
+                lr.problem = "its output " + shapeToString(lr.output) + " has more than " +
+                             std::to_string(kMaxValuesPerSample) +
+                             " values (16 M) per sample; use fewer filters or pool first";
+                report.problems.push_back("layer " + std::to_string(lr.index) + " " + lr.kind + ": " + lr.problem);
+            }
             lr.params = (*layer)->paramCount();
+            lr.storedValues = (*layer)->storedValueCount();
+            report.totalStoredValues += lr.storedValues;
             lr.flops = (*layer)->flops();
             report.totalParams += lr.params;
             report.totalFlops += lr.flops;

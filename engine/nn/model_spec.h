@@ -15,6 +15,10 @@
 
 namespace studio {
 
+/// One sample's input, and every layer's output, hold at most this many values (16 M): a
+/// batch of activations is allocated from it, so a spec asking 1×65536×65536 would need 16 GiB.
+inline constexpr std::size_t kMaxValuesPerSample = std::size_t(1) << 24;
+
 struct LayerSpec {
     std::string type;
     nlohmann::json options = nlohmann::json::object();
@@ -39,6 +43,7 @@ struct LayerReport {
     std::string kind;
     Shape output;              // empty when unknown
     std::int64_t params = 0;
+    std::int64_t storedValues = 0;  // params + statistics: what a model file stores
     std::int64_t flops = 0;
     std::string problem;       // "" when valid
 };
@@ -46,6 +51,7 @@ struct LayerReport {
 struct SpecReport {
     std::vector<LayerReport> layers;
     std::int64_t totalParams = 0;
+    std::int64_t totalStoredValues = 0;  // weights a model file holds for this spec
     std::int64_t totalFlops = 0;
     std::vector<std::string> problems;   // every problem, "layer 3 conv2d: …" or about the whole
     bool ok() const { return problems.empty(); }
@@ -53,6 +59,7 @@ struct SpecReport {
 };
 
 /// Shape inference and validation of every layer; never throws, never stops at the first problem.
+/// Allocates no weights (layers are built with ParamStorage::ShapesOnly).
 SpecReport analyzeSpec(const ModelSpec& spec);
 
 /// The named presets: mlp, lenet, cnn, cnn-bn (and for feature vectors: mlp).

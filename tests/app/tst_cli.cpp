@@ -183,6 +183,39 @@ private Q_SLOTS:
         QVERIFY(r.err.contains("nothing.png"));
     }
 
+    // 128 zero bytes + "DICM" named .png: OpenCV's DICOM reader aborted the process (exit 134)
+    // in predict, and in train when the file sat in a class folder.
+    void hostileImageIsAnErrorNotAnAbort() {
+        const QString model = m_dir.filePath("hostile.tsmodel");
+        const Run train = cli(
+            {"train", "--dataset", "shapes", "--samples", "400", "--model", "mlp", "--epochs", "1", "--save", model});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        const QString dicom = m_dir.filePath("d.png");
+        QFile f(dicom);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(128, '\0') + "DICM");
+        f.close();
+        const Run r = cli({"predict", "--model", model, dicom});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.errLines().size(), 1);
+        QVERIFY2(r.err.contains(dicom) && r.err.contains("not a supported image"), qPrintable(r.err));
+
+        QTemporaryDir folder;
+        for (const char* cls : {"a", "b"}) {
+            QVERIFY(QDir(folder.path()).mkpath(cls));
+            for (int i = 0; i < 4; ++i) {
+                QImage image(8, 8, QImage::Format_RGB32);
+                image.fill(*cls == 'a' ? QColor(200, 10, 10) : QColor(10, 10, 200));
+                image.setPixel(i, i, qRgb(255, 255, 255));
+                QVERIFY(image.save(folder.filePath(QString("%1/%2.png").arg(cls).arg(i))));
+            }
+        }
+        QVERIFY(QFile::copy(dicom, folder.filePath("a/d.png")));
+        const Run t = cli({"train", "--dataset", folder.path(), "--model", "mlp", "--epochs", "1"});
+        QVERIFY2(t.exitCode == 0 || t.exitCode == 1, qPrintable(t.err));
+        QVERIFY2(t.err.contains("d.png") && t.err.contains("not a supported image"), qPrintable(t.err));
+    }
+
     void saliencyHeatmapIsWritten() {
         const QString model = shapesModel();
         QVERIFY(!model.isEmpty());

@@ -352,7 +352,7 @@ private Q_SLOTS:
         std::map<std::string, std::string> skipped;
         for (const SkippedFile& s : b->skipped) skipped[std::filesystem::path(s.path).filename().string()] = s.reason;
         QCOMPARE(static_cast<int>(skipped.size()), 5);
-        QVERIFY2(contains(skipped["c_fake.png"], "not an image"), skipped["c_fake.png"].c_str());
+        QVERIFY2(contains(skipped["c_fake.png"], "not a supported image"), skipped["c_fake.png"].c_str());
         QVERIFY2(contains(skipped["c_empty.png"], "empty"), skipped["c_empty.png"].c_str());
         QVERIFY2(contains(skipped["d_truncated.png"], "truncated"), skipped["d_truncated.png"].c_str());
         QVERIFY2(contains(skipped["readme.txt"], "not inside a class folder"), skipped["readme.txt"].c_str());

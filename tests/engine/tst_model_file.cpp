@@ -282,7 +282,7 @@ private Q_SLOTS:
         QTest::newRow("transposed shape") << "transpose"
                                           << "architecture needs";
         QTest::newRow("other architecture") << "units"
-                                            << "architecture needs 4×8";
+                                            << "holds 55 weights but its architecture needs 64";
         QTest::newRow("renamed tensor") << "rename"
                                         << "architecture expects";
         QTest::newRow("missing field") << "missing"
