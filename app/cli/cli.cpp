@@ -1,6 +1,7 @@
 #include "app/cli/cli.h"
 
 #include <cstdio>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ Examples:
   training-studio-cli predict --model lenet.tsmodel shirt.png --top 3
 )";
 
-int dispatch(const std::string& command, const Args& rest) {
+int runCommand(const std::string& command, const Args& rest) {
     if (command == "train") return trainCommand(rest);
     if (command == "predict") return predictCommand(rest);
     if (command == "evaluate") return evaluateCommand(rest);
@@ -36,6 +37,18 @@ int dispatch(const std::string& command, const Args& rest) {
     if (command == "bench") return benchCommand(rest);
     return reportError(Error::invalid("Unknown command '" + command + "'.",
                                       "Use train, predict, evaluate, datasets or bench (see --help)."));
+}
+
+// The last line of defence: the engine checks sizes before it allocates, but a machine can
+// still run out of memory (a big dataset, other programs). Say so in one line and exit 1
+// instead of std::terminate's abort.
+int dispatch(const std::string& command, const Args& rest) {
+    try {
+        return runCommand(command, rest);
+    } catch (const std::bad_alloc&) {
+        return reportError(Error::io("Out of memory while running '" + command + "'.",
+                                     "Use a smaller dataset, model or batch size, or close other programs."));
+    }
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <QPointer>
 #include <QThreadPool>
 
+#include <new>
+
 #include "app/gui/engine_conversions.h"
 
 namespace studio::app {
@@ -21,7 +23,15 @@ void DatasetLoader::load(const QString& nameOrPath, const DatasetOptions& option
     ++m_pending;
     QPointer<DatasetLoader> self(this);
     m_pool->start([self, job, nameOrPath, options] {
-        auto result = loadDataset(toStdString(nameOrPath), options);
+        // An exception escaping a pool thread would abort the studio; out of memory is a message.
+        auto result = [&]() -> Result<DatasetBundle> {
+            try {
+                return loadDataset(toStdString(nameOrPath), options);
+            } catch (const std::bad_alloc&) {
+                return Error::io("Out of memory while loading the dataset '" + toStdString(nameOrPath) + "'.",
+                                 "Use a smaller dataset or image size, or close other programs.");
+            }
+        }();
         std::shared_ptr<const DatasetBundle> bundle;
         QString message;
         if (result)

@@ -5,7 +5,9 @@
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QPointer>
+
 #include <chrono>
+#include <new>
 
 #include "app/gui/engine_conversions.h"
 #include "engine/core/parallel.h"
@@ -194,42 +196,49 @@ void InferenceController::run(int cardId) {
     m_pool.start([self, cardId, generation, model, saliency, saliencyClass, method, topK, path = source.path,
                   bytes = source.bytes, label = source.label] {
         CardResult r;
-        std::vector<std::uint8_t> data(bytes.begin(), bytes.end());
-        auto decoded = path.isEmpty() ? decodeImageBytes(data, toStdString(label)) : readImageFile(toStdString(path));
-        if (!decoded) {
-            r.error = errorText(decoded.error());
-        } else {
-            r.thumbnail = thumbnailOf(*decoded);
-            if (model) {
-                auto view = modelView(model->preprocessing, *decoded);
-                auto x = prepareImage(model->preprocessing, *decoded);
-                if (!view || !x) {
-                    r.error = errorText(view ? x.error() : view.error());
-                } else {
-                    r.modelView = toQImage(*view);
-                    r.modelViewCaption = inputCaption(model->preprocessing);
-                    const Prediction p = predictPrepared(model->model, *x, topK);
-                    r.top = topList(p, model->classNames);
-                    r.microseconds = p.microseconds;
-                    r.predicted = true;
-                    if (saliency) {
-                        SaliencyOptions options;
-                        options.targetClass = saliencyClass;
-                        options.method = method;
-                        auto map = computeSaliency(model->model, *x, options);
-                        if (map) {
-                            const SaliencyMap framed =
-                                mapToImageFrame(*map, model->preprocessing, decoded->height, decoded->width);
-                            r.saliency = toQImage(heatmapOverlay(*decoded, framed.values, framed.height, framed.width));
-                            if (r.saliency.width() > kThumbnailPixels || r.saliency.height() > kThumbnailPixels)
-                                r.saliency = r.saliency.scaled(kThumbnailPixels, kThumbnailPixels, Qt::KeepAspectRatio,
-                                                               Qt::SmoothTransformation);
-                        } else {
-                            r.error = errorText(map.error());
+        try {  // an exception escaping a pool thread would abort the studio
+            std::vector<std::uint8_t> data(bytes.begin(), bytes.end());
+            auto decoded =
+                path.isEmpty() ? decodeImageBytes(data, toStdString(label)) : readImageFile(toStdString(path));
+            if (!decoded) {
+                r.error = errorText(decoded.error());
+            } else {
+                r.thumbnail = thumbnailOf(*decoded);
+                if (model) {
+                    auto view = modelView(model->preprocessing, *decoded);
+                    auto x = prepareImage(model->preprocessing, *decoded);
+                    if (!view || !x) {
+                        r.error = errorText(view ? x.error() : view.error());
+                    } else {
+                        r.modelView = toQImage(*view);
+                        r.modelViewCaption = inputCaption(model->preprocessing);
+                        const Prediction p = predictPrepared(model->model, *x, topK);
+                        r.top = topList(p, model->classNames);
+                        r.microseconds = p.microseconds;
+                        r.predicted = true;
+                        if (saliency) {
+                            SaliencyOptions options;
+                            options.targetClass = saliencyClass;
+                            options.method = method;
+                            auto map = computeSaliency(model->model, *x, options);
+                            if (map) {
+                                const SaliencyMap framed =
+                                    mapToImageFrame(*map, model->preprocessing, decoded->height, decoded->width);
+                                r.saliency =
+                                    toQImage(heatmapOverlay(*decoded, framed.values, framed.height, framed.width));
+                                if (r.saliency.width() > kThumbnailPixels || r.saliency.height() > kThumbnailPixels)
+                                    r.saliency = r.saliency.scaled(kThumbnailPixels, kThumbnailPixels,
+                                                                   Qt::KeepAspectRatio, Qt::SmoothTransformation);
+                            } else {
+                                r.error = errorText(map.error());
+                            }
                         }
                     }
                 }
             }
+        } catch (const std::bad_alloc&) {
+            r = CardResult();
+            r.error = errorText(Error::io("Out of memory while predicting.", "Close other programs and retry."));
         }
         QMetaObject::invokeMethod(
             self,

@@ -2,6 +2,8 @@
 
 #include "engine/train/training_run.h"
 
+#include <new>
+
 namespace studio {
 
 namespace {
@@ -69,7 +71,14 @@ Status Trainer::start(TrainingSetup setup) {
     auto run = std::make_shared<TrainingRun>(std::move(setup), std::move(*model), m_control, m_queue,
                                              [this](SnapshotPtr s) { publish(std::move(s)); });
     m_thread = std::thread([this, run] {
-        run->run();
+        // An exception escaping a thread aborts the process; running out of memory mid-run
+        // (the TBB tasks rethrow it here) ends the run with a Failed event instead.
+        try {
+            run->run();
+        } catch (const std::bad_alloc&) {
+            m_queue.push(Failed{Error::io("Out of memory while training.",
+                                          "Use a smaller batch size, model or dataset, or close other programs.")});
+        }
         m_running = false;
     });
     return Status::success();

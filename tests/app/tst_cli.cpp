@@ -12,6 +12,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <sys/resource.h>
+
 namespace {
 
 struct Run {
@@ -214,6 +216,28 @@ private Q_SLOTS:
         const Run t = cli({"train", "--dataset", folder.path(), "--model", "mlp", "--epochs", "1"});
         QVERIFY2(t.exitCode == 0 || t.exitCode == 1, qPrintable(t.err));
         QVERIFY2(t.err.contains("d.png") && t.err.contains("not a supported image"), qPrintable(t.err));
+    }
+
+    // Running out of memory is a message and exit code 1, not std::terminate's abort (134).
+    void outOfMemoryIsAnError() {
+        const QString spec = m_dir.filePath("wide.json");
+        QFile f(spec);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"layers\": [{\"type\": \"dense\", \"units\": 100000}, {\"type\": \"relu\"},"
+                " {\"type\": \"dense\", \"units\": 1500}, {\"type\": \"dense\", \"units\": \"classes\"}]}");
+        f.close();
+        QProcess p;
+        p.setChildProcessModifier([] {
+            const rlimit limit{std::uint64_t(2) << 30, std::uint64_t(2) << 30};  // 2 GiB of address space
+            setrlimit(RLIMIT_AS, &limit);
+        });
+        p.start(qEnvironmentVariable("STUDIO_CLI"),
+                {"train", "--dataset", "spirals", "--samples", "200", "--model", spec, "--epochs", "1"});
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("Out of memory while"), qPrintable(err));
     }
 
     void saliencyHeatmapIsWritten() {
