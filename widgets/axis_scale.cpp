@@ -34,6 +34,7 @@ void AxisScale::fit(const QList<double>& values) {
     m_min = nice.min;
     m_max = nice.max;
     m_decimals = nice.decimals;
+    m_step = (m_max - m_min) / std::max(1, nice.tickCount - 1);
 }
 
 double AxisScale::unit(double value) const {
@@ -68,18 +69,18 @@ QList<AxisTick> AxisScale::ticks() const {
     }
     if (m_axis.logScale) {
         const int first = int(std::lround(m_min)), last = int(std::lround(m_max));
+        // 0.01 … 1000 read as they are; beyond that "1e-4" is shorter than "0.0001", and then
+        // every tick of the axis is written the same way.
+        const bool plain = first >= -2 && last <= 3;
         for (int e = first; e <= last; ++e) {
-            // 0.01 … 1000 read as they are; beyond that "1e-4" is shorter than "0.0001".
-            const QString label =
-                e >= -2 && e <= 3 ? QString::number(std::pow(10.0, e), 'g', 6) : QStringLiteral("1e%1").arg(e);
+            const QString label = plain ? QString::number(std::pow(10.0, e), 'g', 6) : QStringLiteral("1e%1").arg(e);
             ticks.append({double(e - first) / double(last - first), label});
         }
         return ticks;
     }
-    const double step = niceStep(m_max - m_min, 4);
-    const int count = int(std::lround((m_max - m_min) / step));
+    const int count = int(std::lround((m_max - m_min) / m_step));
     for (int i = 0; i <= count; ++i) {
-        const double v = m_min + i * step;
+        const double v = m_min + i * m_step;
         ticks.append({unit(v), QString::number(v, 'f', m_decimals)});
     }
     return ticks;

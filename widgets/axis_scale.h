@@ -47,6 +47,7 @@ private:
     double m_min = 0.0;
     double m_max = 1.0;
     int m_decimals = 2;
+    double m_step = 0.25;  // linear: the nice step fit() chose
 };
 
 }  // namespace studio::widgets

@@ -71,11 +71,15 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
 
     m_loss = new LiveChart(this);
-    m_loss->setTitle(tr("Loss"));
+    // Up to two curves per run: their names would elide to nothing in a legend. The table header
+    // names each run's colour, and the title says which dash is which.
+    m_loss->setTitle(tr("Loss (dashed: train, solid: validation)"));
+    m_loss->setLegendVisible(false);
     m_loss->setXAxisTitle(tr("Epoch"));
     m_loss->setAxisGroupTitle({}, tr("Loss"));
     m_accuracy = new LiveChart(this);
-    m_accuracy->setTitle(tr("Accuracy"));
+    m_accuracy->setTitle(tr("Accuracy (dashed: train, solid: validation)"));
+    m_accuracy->setLegendVisible(false);
     m_accuracy->setXAxisTitle(tr("Epoch"));
     m_accuracy->setAxisGroupTitle({}, tr("Accuracy"));
     m_accuracy->setAxisGroupBounds({}, 0.0, 1.0);

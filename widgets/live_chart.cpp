@@ -47,10 +47,6 @@ struct AxisGroup {
     std::optional<AxisRange> bounds;  // the axis never extends past these (accuracy: 0 to 1)
 };
 
-bool isDarkPalette(const QPalette& palette) {
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
 }  // namespace
 
 struct LiveChart::Private {
@@ -61,6 +57,7 @@ struct LiveChart::Private {
     std::vector<Curve> curves;
     std::vector<AxisGroup> groups;
     LiveChartMarkers* markers = nullptr;
+    bool legendAllowed = true;
     bool dark = false;
 
     Curve* curve(const QString& id) {
@@ -301,6 +298,11 @@ void LiveChart::addMarker(double x, const QString& label, const QColor& color) {
     d->markers->add(x, label, color);
 }
 
+void LiveChart::setLegendVisible(bool visible) {
+    d->legendAllowed = visible;
+    applyPalette();
+}
+
 void LiveChart::clearMarkers() {
     d->markers->clear();
 }
@@ -436,7 +438,7 @@ void LiveChart::updateAxes() {
 
 void LiveChart::applyPalette() {
     const QPalette pal = palette();
-    d->dark = isDarkPalette(pal);
+    d->dark = pal.color(QPalette::Window).lightness() < 128;
     d->chart->setTheme(d->dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
 
     // The theme's own background and fonts are replaced by the window's, so the chart reads like
@@ -488,7 +490,7 @@ void LiveChart::applyPalette() {
         for (QLegendMarker* marker : d->chart->legend()->markers(c.raw)) marker->setVisible(c.smooth == nullptr);
     }
     // One curve needs no legend: the axis title already names it.
-    d->chart->legend()->setVisible(d->curves.size() > 1);
+    d->chart->legend()->setVisible(d->legendAllowed && d->curves.size() > 1);
     d->markers->setColors(text, pal.color(QPalette::Base));
 }
 

@@ -61,6 +61,9 @@ public:
     /// Markers do not widen the x axis: one outside the data's range is hidden until it is reached.
     void addMarker(double x, const QString& label, const QColor& color);
     void clearMarkers();
+    /// The legend shows when there are two series or more, unless turned off here (an overlay of
+    /// many runs names them elsewhere).
+    void setLegendVisible(bool visible);
     QList<double> markerPositions() const;
 
     /// Most points drawn per curve (default 2000, at least 8).

@@ -166,7 +166,8 @@ QColor ParallelCoordinatesPlot::lineColor(qint64 id) const {
         if (line.id != id) continue;
         if (!m_colorByMetric || m_axes.isEmpty()) return line.color;
         const int metric = axisCount() - 1;
-        return metricColor(axisUnit(metric, metric < line.values.size() ? line.values[metric] : qQNaN()));
+        const bool dark = palette().color(QPalette::Base).lightness() < 128;
+        return metricColor(axisUnit(metric, metric < line.values.size() ? line.values[metric] : qQNaN()), dark);
     }
     return {};
 }

@@ -99,6 +99,12 @@ QColor metricColor(double t) {
     return QColor(mix(a.red(), b.red()), mix(a.green(), b.green()), mix(a.blue(), b.blue()));
 }
 
+QColor metricColor(double t, bool darkBackground) {
+    if (std::isnan(t)) return metricColor(t);
+    const double c = std::clamp(t, 0.0, 1.0);
+    return metricColor(darkBackground ? 0.2 + 0.8 * c : 0.9 * c);
+}
+
 QString plainToolTip(const QString& text) {
     return Qt::convertFromPlainText(text, Qt::WhiteSpaceNoWrap);
 }

@@ -34,6 +34,9 @@ QString runDurationText(double seconds);
 /// Viridis (perceptually uniform, readable in grey and with colour-vision deficiencies):
 /// t = 0 dark purple (low) … t = 1 yellow (high); t is clamped, NaN is grey.
 QColor metricColor(double t);
+/// metricColor() over the part of the map that stays readable on the background: a light one
+/// drops the pale yellow end (t → 0.9·t), a dark one the near-black purple end (t → 0.2 + 0.8·t).
+QColor metricColor(double t, bool darkBackground);
 
 /// Text from runs (names, option values) as a tooltip that shows it literally: QToolTip would
 /// otherwise render a name like "<b>x</b>" as rich text.

@@ -198,7 +198,7 @@ void RunsTable::setRuns(const QList<RunRow>& runs) {
         m_view->setColumnWidth(RunsTableModel::NameColumn,
                                std::max(m_view->columnWidth(RunsTableModel::NameColumn), 140));
         m_view->setColumnWidth(RunsTableModel::StatusColumn,
-                               std::max(m_view->columnWidth(RunsTableModel::StatusColumn), 130));
+                               std::max(m_view->columnWidth(RunsTableModel::StatusColumn), 120));
         m_sizedColumns = true;
     }
 }

@@ -194,6 +194,8 @@ QVariant RunsTableModel::cellData(const RunRow& run, int column, int role) const
             return display ? QVariant(QStringLiteral("%1/%2").arg(run.epochsDone).arg(run.epochsPlanned))
                            : QVariant(double(run.epochsDone));
         case TimeColumn:
+            if (run.seconds <= 0 && run.epochsDone == 0)
+                return display ? QVariant(QStringLiteral("—")) : QVariant(qQNaN());
             return display ? QVariant(runDurationText(run.seconds)) : QVariant(run.seconds);
         case SpeedColumn:
             if (!display) return run.samplesPerSecond > 0 ? run.samplesPerSecond : qQNaN();

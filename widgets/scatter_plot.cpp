@@ -143,8 +143,13 @@ QRectF ScatterPlot::plotRect() const {
     return QRectF(left, top, std::max(1.0, width() - left - right), std::max(1.0, height() - top - bottom));
 }
 
+QRectF ScatterPlot::valueRect() const {
+    const double inset = kRadius + 3;
+    return plotRect().adjusted(inset, inset, -inset, -inset);
+}
+
 std::optional<QPointF> ScatterPlot::pointPosition(qint64 id) const {
-    const QRectF plot = plotRect();
+    const QRectF plot = valueRect();
     for (const ScatterPoint& p : m_points) {
         if (p.id != id) continue;
         double ux = m_x.unit(xValue(p)), uy = m_y.unit(yValue(p));
@@ -234,8 +239,9 @@ void ScatterPlot::paintAxes(QPainter& painter, const QRectF& plot) const {
     grid.setAlphaF(0.12f);
     QColor frame = text;
     frame.setAlphaF(0.5f);
+    const QRectF values = valueRect();
     for (const AxisTick& tick : m_x.ticks()) {
-        const double x = plot.left() + tick.unit * plot.width();
+        const double x = values.left() + tick.unit * values.width();
         painter.setPen(grid);
         painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
         const double room = plot.width() / std::max<qsizetype>(1, m_x.ticks().size()) - 4;
@@ -246,7 +252,7 @@ void ScatterPlot::paintAxes(QPainter& painter, const QRectF& plot) const {
     }
     const double labelRoom = plot.left() - kPad - fm.height() - 10;
     for (const AxisTick& tick : m_y.ticks()) {
-        const double y = plot.bottom() - tick.unit * plot.height();
+        const double y = values.bottom() - tick.unit * values.height();
         painter.setPen(grid);
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         painter.setPen(text);

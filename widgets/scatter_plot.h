@@ -39,6 +39,8 @@ public:
     QComboBox* yBox() const { return m_yBox; }
     /// The area the dots are drawn in, at the current size.
     QRectF plotRect() const;
+    /// Where values map to: plotRect() inset by a dot, so a dot on the axis range's edge is whole.
+    QRectF valueRect() const;
     /// 0 (left) … 1 (right) for an x value of the current x axis; categorical: the slot centre.
     double xUnit(double value) const { return m_x.unit(value); }
     /// Where a run's dot is drawn; nullopt when it lacks a value on either axis.

@@ -72,7 +72,7 @@ SweepView::SweepView(QWidget* parent) : QWidget(parent) {
     m_running = new LiveChart(this);
     m_running->setTitle(tr("Running trials"));
     m_running->setXAxisTitle(tr("Epoch"));
-    m_running->setAxisGroupTitle({}, tr("Val accuracy"));
+    m_running->setAxisGroupTitle({}, tr("Val acc"));
     m_running->setAxisGroupBounds({}, 0.0, 1.0);
 
     auto* header = new QHBoxLayout;
@@ -90,10 +90,10 @@ SweepView::SweepView(QWidget* parent) : QWidget(parent) {
     grid->addWidget(m_running, 2, 1);
     grid->setRowStretch(0, 3);
     grid->setRowStretch(1, 3);
-    grid->setRowStretch(2, 2);
+    grid->setRowStretch(2, 3);
     auto* content = new QWidget(this);
     auto* contentLayout = new QVBoxLayout(content);
-    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->setContentsMargins(6, 6, 6, 6);
     contentLayout->addLayout(header);
     contentLayout->addLayout(grid, 1);
 

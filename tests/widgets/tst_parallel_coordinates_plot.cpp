@@ -144,8 +144,8 @@ void ParallelCoordinatesPlotTest::hoverHighlightsLine() {
 void ParallelCoordinatesPlotTest::coloursFollowMetricOrRun() {
     ParallelCoordinatesPlot& plot = *m_plot;
     const double unit = plot.axisUnit(AccuracyAxis, sampleAccuracy(4));
-    QCOMPARE(plot.lineColor(5), metricColor(unit));
-    QVERIFY(plot.lineColor(5) != plot.lineColor(1));  // different accuracies, different colours
+    QCOMPARE(plot.lineColor(5), metricColor(unit, false));  // a light palette
+    QVERIFY(plot.lineColor(5) != plot.lineColor(1));        // different accuracies, different colours
     plot.setColorByMetric(false);
     QCOMPARE(plot.lineColor(5), runColor(4));
 }

@@ -55,7 +55,7 @@ void ScatterPlotTest::logOptionGivesLogX() {
     ScatterPlot& plot = *m_plot;
     QCOMPARE(plot.xKey(), QString("learning_rate"));
     QVERIFY(std::abs(plot.xUnit(1e-3) - 0.5) < 1e-12);
-    const QRectF r = plot.plotRect();
+    const QRectF r = plot.valueRect();
     QVERIFY(std::abs(plot.pointPosition(1)->x() - r.left()) < 1e-9);        // 1e-4
     QVERIFY(std::abs(plot.pointPosition(5)->x() - r.center().x()) < 1e-9);  // 1e-3
     QCOMPARE(plot.xUnit(1e-2), 1.0);
@@ -78,7 +78,7 @@ void ScatterPlotTest::boxesChooseAxesAndSurviveNewDimensions() {
 void ScatterPlotTest::categoriesGetSlots() {
     ScatterPlot& plot = *m_plot;
     plot.setXKey("optimizer");
-    const QRectF r = plot.plotRect();
+    const QRectF r = plot.valueRect();
     // adam (runs 1-6) in the left half, sgd (7, 8; 9 has no result) in the right, spread within
     // ±30% of a slot.
     for (qint64 id = 1; id <= 8; ++id) {
