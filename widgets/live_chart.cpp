@@ -1,5 +1,7 @@
 #include "widgets/live_chart.h"
 
+#include "widgets/live_chart_markers.h"
+#include "widgets/nice_axis.h"
 #include "widgets/series_decimation.h"
 
 #include <QChart>
@@ -29,6 +31,7 @@ struct Curve {
     QList<QPointF> points;    // everything received
     QList<QPointF> smoothed;  // EMA of points, full resolution; empty when smoothing is off
     double smoothing = 0.0;
+    bool dashed = false;
     QList<QPointF> shown;  // what the raw line series draws
     QLineSeries* raw = nullptr;
     QLineSeries* smooth = nullptr;
@@ -44,43 +47,6 @@ struct AxisGroup {
     std::optional<AxisRange> bounds;  // the axis never extends past these (accuracy: 0 to 1)
 };
 
-// A tick step of 1, 2, 2.5 or 5 × 10ᵏ, so that about `ticks` intervals span `span`.
-double niceStep(double span, int ticks) {
-    const double raw = span / ticks;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    const double r = raw / magnitude;
-    const double nice = r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5 : r <= 5.0 ? 5.0 : 10.0;
-    return nice * magnitude;
-}
-
-struct NiceAxis {
-    AxisRange range;
-    int tickCount = 2;
-    QString labelFormat;
-};
-
-NiceAxis niceAxis(double lo, double hi) {
-    if (!(hi > lo)) {
-        const double pad = lo == 0.0 ? 1.0 : std::abs(lo) * 0.1;
-        lo -= pad;
-        hi += pad;
-    }
-    const double step = niceStep(hi - lo, 5);
-    NiceAxis axis;
-    axis.range.min = std::floor(lo / step + 1e-9) * step;
-    axis.range.max = std::ceil(hi / step - 1e-9) * step;
-    axis.tickCount = static_cast<int>(std::lround((axis.range.max - axis.range.min) / step)) + 1;
-    // Enough decimals to tell neighbouring ticks apart, no more.
-    int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-    if (std::abs(step / std::pow(10.0, -decimals) - 2.5) < 1e-6) ++decimals;
-    axis.labelFormat = QStringLiteral("%.%1f").arg(decimals);
-    return axis;
-}
-
-bool isDarkPalette(const QPalette& palette) {
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
 }  // namespace
 
 struct LiveChart::Private {
@@ -90,6 +56,8 @@ struct LiveChart::Private {
     AxisRange xRange;
     std::vector<Curve> curves;
     std::vector<AxisGroup> groups;
+    LiveChartMarkers* markers = nullptr;
+    bool legendAllowed = true;
     bool dark = false;
 
     Curve* curve(const QString& id) {
@@ -140,6 +108,7 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
     d->xAxis = new QValueAxis;
     d->xAxis->setTitleText(tr("Step"));
     d->chart->addAxis(d->xAxis, Qt::AlignBottom);
+    d->markers = new LiveChartMarkers(d->chart, d->xAxis);
 
     d->view = new QChartView(d->chart, this);
     d->view->setRenderHint(QPainter::Antialiasing);
@@ -290,6 +259,58 @@ void LiveChart::clear() {
     updateAxes();
 }
 
+void LiveChart::setSeriesDashed(const QString& id, bool dashed) {
+    if (Curve* c = d->curve(id)) {
+        c->dashed = dashed;
+        applyPalette();
+    }
+}
+
+bool LiveChart::isSeriesDashed(const QString& id) const {
+    const Curve* c = d->curve(id);
+    return c && c->raw->pen().style() != Qt::SolidLine;
+}
+
+void LiveChart::removeSeries(const QString& id) {
+    const auto it = std::find_if(d->curves.begin(), d->curves.end(), [&](const Curve& c) { return c.id == id; });
+    if (it == d->curves.end()) return;
+    for (QLineSeries* series : {it->raw, it->smooth}) {
+        if (!series) continue;
+        d->chart->removeSeries(series);
+        delete series;
+    }
+    d->curves.erase(it);
+    applyPalette();
+    updateAxes();
+}
+
+void LiveChart::removeAllSeries() {
+    for (const QString& id : seriesIds()) removeSeries(id);
+}
+
+QStringList LiveChart::seriesIds() const {
+    QStringList ids;
+    for (const Curve& c : d->curves) ids.append(c.id);
+    return ids;
+}
+
+void LiveChart::addMarker(double x, const QString& label, const QColor& color) {
+    d->markers->add(x, label, color);
+}
+
+void LiveChart::setLegendVisible(bool visible) {
+    d->legendAllowed = visible;
+    applyPalette();
+}
+
+void LiveChart::clearMarkers() {
+    d->markers->clear();
+}
+
+QList<double> LiveChart::markerPositions() const {
+    return d->markers->positions();
+}
+
 void LiveChart::setPointBudget(int budget) {
     m_pointBudget = std::max(8, budget);
     for (const Curve& c : d->curves) refreshSeries(c.id);
@@ -343,14 +364,8 @@ void LiveChart::changeEvent(QEvent* event) {
 void LiveChart::refreshSeries(const QString& id) {
     Curve* c = d->curve(id);
     const AxisGroup* g = d->group(c->group);
-    auto drawable = [g](const QList<QPointF>& points) {
-        if (!g->logarithmic) return points;
-        QList<QPointF> positive;  // a log axis cannot place y ≤ 0
-        positive.reserve(points.size());
-        for (const QPointF& p : points)
-            if (p.y() > 0.0) positive.append(p);
-        return positive;
-    };
+    // A log axis cannot place y ≤ 0.
+    auto drawable = [g](const QList<QPointF>& points) { return g->logarithmic ? positiveOnly(points) : points; };
     c->shown = decimateMinMax(drawable(c->points), m_pointBudget);
     c->raw->replace(c->shown);
     if (c->smooth) c->smooth->replace(decimateMinMax(drawable(c->smoothed), m_pointBudget));
@@ -365,8 +380,8 @@ void LiveChart::updateAxes() {
         maxX = std::max(maxX, c.points.last().x());
     }
     const NiceAxis x = niceAxis(minX, maxX > minX ? maxX : minX + 1.0);
-    d->xRange = x.range;
-    d->xAxis->setRange(x.range.min, x.range.max);
+    d->xRange = {x.min, x.max};
+    d->xAxis->setRange(x.min, x.max);
     d->xAxis->setTickCount(x.tickCount);
     d->xAxis->setLabelFormat(x.labelFormat);
 
@@ -410,12 +425,12 @@ void LiveChart::updateAxes() {
         }
         NiceAxis y = niceAxis(paddedLo, paddedHi);
         if (g.bounds) {
-            y.range.min = std::max(y.range.min, g.bounds->min);
-            y.range.max = std::min(y.range.max, g.bounds->max);
+            y.min = std::max(y.min, g.bounds->min);
+            y.max = std::min(y.max, g.bounds->max);
         }
-        g.range = y.range;
+        g.range = {y.min, y.max};
         auto* axis = static_cast<QValueAxis*>(g.axis);
-        axis->setRange(y.range.min, y.range.max);
+        axis->setRange(y.min, y.max);
         axis->setTickCount(y.tickCount);
         axis->setLabelFormat(y.labelFormat);
     }
@@ -423,7 +438,7 @@ void LiveChart::updateAxes() {
 
 void LiveChart::applyPalette() {
     const QPalette pal = palette();
-    d->dark = isDarkPalette(pal);
+    d->dark = pal.color(QPalette::Window).lightness() < 128;
     d->chart->setTheme(d->dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
 
     // The theme's own background and fonts are replaced by the window's, so the chart reads like
@@ -463,18 +478,20 @@ void LiveChart::applyPalette() {
             QColor faint = c.color;
             faint.setAlphaF(0.35f);
             rawPen = QPen(faint, 1.2);
-            c.smooth->setPen(QPen(c.color, 2.4));
+            c.smooth->setPen(QPen(c.color, 2.4, c.dashed ? Qt::DashLine : Qt::SolidLine));
             c.smooth->setName(c.title);
             c.raw->setName(tr("%1 (raw)").arg(c.title));
         } else {
             c.raw->setName(c.title);
         }
+        if (c.dashed) rawPen.setStyle(Qt::DashLine);
         c.raw->setPen(rawPen);
         // With smoothing the legend names the smoothed curve once; the faint raw one needs no entry.
         for (QLegendMarker* marker : d->chart->legend()->markers(c.raw)) marker->setVisible(c.smooth == nullptr);
     }
     // One curve needs no legend: the axis title already names it.
-    d->chart->legend()->setVisible(d->curves.size() > 1);
+    d->chart->legend()->setVisible(d->legendAllowed && d->curves.size() > 1);
+    d->markers->setColors(text, pal.color(QPalette::Base));
 }
 
 }  // namespace studio::widgets

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QPointF>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 #include <memory>
 
@@ -46,6 +47,24 @@ public:
     void setSmoothing(const QString& id, double factor);
     /// Keeps every series, drops every point.
     void clear();
+
+    /// Dashed or solid: in overlays the colour tells the run and the dash the kind (train dashed,
+    /// validation solid). Unknown ids are ignored.
+    void setSeriesDashed(const QString& id, bool dashed);
+    bool isSeriesDashed(const QString& id) const;  ///< as the series is drawn
+    /// Removes a series and its points; its axis group (title, bounds, scale) stays.
+    void removeSeries(const QString& id);
+    void removeAllSeries();
+    QStringList seriesIds() const;  ///< in the order they were added
+
+    /// A labelled vertical line across the plot at x (e.g. "lr ÷ 10" where the schedule stepped).
+    /// Markers do not widen the x axis: one outside the data's range is hidden until it is reached.
+    void addMarker(double x, const QString& label, const QColor& color);
+    void clearMarkers();
+    /// The legend shows when there are two series or more, unless turned off here (an overlay of
+    /// many runs names them elsewhere).
+    void setLegendVisible(bool visible);
+    QList<double> markerPositions() const;
 
     /// Most points drawn per curve (default 2000, at least 8).
     void setPointBudget(int budget);

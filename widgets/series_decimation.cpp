@@ -45,4 +45,12 @@ QList<QPointF> exponentialMovingAverage(const QList<QPointF>& points, double fac
     return smoothed;
 }
 
+QList<QPointF> positiveOnly(const QList<QPointF>& points) {
+    QList<QPointF> positive;
+    positive.reserve(points.size());
+    for (const QPointF& p : points)
+        if (p.y() > 0.0) positive.append(p);
+    return positive;
+}
+
 }  // namespace studio::widgets

@@ -19,4 +19,7 @@ QList<QPointF> decimateMinMax(const QList<QPointF>& points, int budget);
 QList<QPointF> exponentialMovingAverage(const QList<QPointF>& points, double factor, double previous = 0.0,
                                         bool hasPrevious = false);
 
+/// The points with y > 0, in order (what a logarithmic axis can place).
+QList<QPointF> positiveOnly(const QList<QPointF>& points);
+
 }  // namespace studio::widgets

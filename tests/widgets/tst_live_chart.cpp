@@ -27,6 +27,9 @@ private Q_SLOTS:
     void smoothingContinuesAcrossAppends();
     void exportPngWritesWidgetSizedImage();
     void followsPaletteLightness();
+    void dashedSeriesDrawDashed();
+    void removeSeriesForgetsItAndRefitsAxes();
+    void markersAreKeptAndCleared();
 };
 
 void LiveChartTest::appendsListsAndCounts() {
@@ -231,6 +234,60 @@ void LiveChartTest::boundsKeepAccuracyWithinZeroAndOne() {
     chart.appendPoints("val", {{4, 0.2}});
     QVERIFY(chart.yRange({}).min >= 0.0 && chart.yRange({}).min <= 0.2);
     QCOMPARE(chart.yRange({}).max, 1.0);
+}
+
+void LiveChartTest::dashedSeriesDrawDashed() {
+    LiveChart chart;
+    chart.addSeries("train", "Train", Qt::red);
+    chart.addSeries("val", "Validation", Qt::red);
+    chart.setSeriesDashed("train", true);
+    QVERIFY(chart.isSeriesDashed("train"));
+    QVERIFY(!chart.isSeriesDashed("val"));
+    // A palette change rebuilds the pens: the dash must survive it, and smoothing too.
+    chart.setSmoothing("train", 0.5);
+    chart.setPalette(QPalette(QColor(30, 30, 34)));
+    QVERIFY(chart.isSeriesDashed("train"));
+    chart.setSeriesDashed("train", false);
+    QVERIFY(!chart.isSeriesDashed("train"));
+    chart.setSeriesDashed("nothing", true);  // ignored
+    QVERIFY(!chart.isSeriesDashed("nothing"));
+}
+
+void LiveChartTest::removeSeriesForgetsItAndRefitsAxes() {
+    LiveChart chart;
+    chart.addSeries("a", "A", Qt::red, "g");
+    chart.addSeries("b", "B", Qt::blue, "g");
+    chart.setSmoothing("b", 0.3);
+    chart.appendPoints("a", {{0, 1.0}, {10, 2.0}});
+    chart.appendPoints("b", {{0, 50.0}, {100, 60.0}});
+    QVERIFY(chart.yRange("g").max >= 60.0);
+    chart.removeSeries("b");
+    QVERIFY(!chart.hasSeries("b"));
+    QCOMPARE(chart.seriesIds(), QStringList{"a"});
+    QCOMPARE(chart.pointCount("b"), 0);
+    QVERIFY(chart.yRange("g").max < 5.0);
+    QVERIFY(chart.xRange().max < 50.0);
+    chart.addSeries("b", "B", Qt::blue, "g");  // the id can come back, empty
+    QCOMPARE(chart.pointCount("b"), 0);
+    chart.removeAllSeries();
+    QVERIFY(chart.seriesIds().isEmpty());
+    chart.appendPoints("a", {{1, 1}});  // unknown again: ignored
+    QCOMPARE(chart.pointCount("a"), 0);
+}
+
+void LiveChartTest::markersAreKeptAndCleared() {
+    LiveChart chart;
+    chart.addSeries("loss", "Loss", Qt::red);
+    chart.appendPoints("loss", {{0, 2}, {500, 1}, {1000, 0.5}});
+    chart.addMarker(300, "lr ÷ 10", Qt::darkGreen);
+    chart.addMarker(700, "lr ÷ 10", Qt::darkGreen);
+    QCOMPARE(chart.markerPositions(), (QList<double>{300, 700}));
+    chart.resize(500, 300);
+    QImage with = chart.grab().toImage();
+    chart.clearMarkers();
+    QVERIFY(chart.markerPositions().isEmpty());
+    QImage without = chart.grab().toImage();
+    QVERIFY(with != without);  // the markers were drawn
 }
 
 QTEST_MAIN(LiveChartTest)

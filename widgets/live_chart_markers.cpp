@@ -1,0 +1,76 @@
+#include "widgets/live_chart_markers.h"
+
+#include <QChart>
+#include <QGraphicsLineItem>
+#include <QGraphicsSimpleTextItem>
+#include <QPen>
+#include <QValueAxis>
+
+namespace studio::widgets {
+
+LiveChartMarkers::LiveChartMarkers(QChart* chart, QValueAxis* xAxis) : QObject(chart), m_chart(chart), m_xAxis(xAxis) {
+    connect(m_chart, &QChart::plotAreaChanged, this, &LiveChartMarkers::reposition);
+    connect(m_xAxis, &QValueAxis::rangeChanged, this, &LiveChartMarkers::reposition);
+}
+
+LiveChartMarkers::~LiveChartMarkers() = default;  // the chart deletes its child items
+
+void LiveChartMarkers::add(double x, const QString& label, const QColor& color) {
+    Marker m;
+    m.x = x;
+    m.color = color;
+    m.line = new QGraphicsLineItem(m_chart);
+    QPen pen(color, 1.2, Qt::DashDotLine);
+    pen.setCosmetic(true);
+    m.line->setPen(pen);
+    m.line->setZValue(10);                                  // above the series
+    m.label = new QGraphicsSimpleTextItem(label, m_chart);  // simple text: never rich text
+    m.label->setBrush(m_text.isValid() ? m_text : color);
+    m.label->setZValue(11);
+    m_markers.append(m);
+    reposition();
+}
+
+void LiveChartMarkers::clear() {
+    for (const Marker& m : m_markers) {
+        delete m.line;
+        delete m.label;
+    }
+    m_markers.clear();
+}
+
+QList<double> LiveChartMarkers::positions() const {
+    QList<double> xs;
+    for (const Marker& m : m_markers) xs.append(m.x);
+    return xs;
+}
+
+void LiveChartMarkers::setColors(const QColor& text, const QColor& /*background*/) {
+    m_text = text;
+    for (const Marker& m : m_markers) m.label->setBrush(text);
+}
+
+void LiveChartMarkers::reposition() {
+    const QRectF area = m_chart->plotArea();
+    const double lo = m_xAxis->min(), hi = m_xAxis->max();
+    qreal previousLabelRight = -1e9;
+    for (const Marker& m : m_markers) {
+        const bool inside = hi > lo && m.x >= lo && m.x <= hi && area.width() > 0;
+        m.line->setVisible(inside);
+        m.label->setVisible(inside);
+        if (!inside) continue;
+        const qreal px = area.left() + (m.x - lo) / (hi - lo) * area.width();
+        m.line->setLine(px, area.top(), px, area.bottom());
+        // Right of the line, or left of it near the right edge; a label that would overlap the
+        // previous one drops a line lower.
+        const QRectF text = m.label->boundingRect();
+        qreal lx = px + 3;
+        if (lx + text.width() > area.right()) lx = px - 3 - text.width();
+        qreal ly = area.top() + 2;
+        if (lx < previousLabelRight) ly += text.height();
+        m.label->setPos(lx, ly);
+        previousLabelRight = lx + text.width() + 4;
+    }
+}
+
+}  // namespace studio::widgets
