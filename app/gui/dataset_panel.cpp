@@ -299,7 +299,7 @@ void DatasetPanel::updateFieldAvailability() {
     m_form->setFieldEnabled("samples", generated);
     m_form->setFieldEnabled("image_size", folder);
     m_form->setFieldEnabled("channels", folder);
-    m_form->setFieldEnabled("test_fraction", !(m_bundle && m_bundle->test));
+    m_form->setFieldEnabled("test_split", !(m_bundle && m_bundle->test));
     const bool images = !m_bundle || m_bundle->pool.storage() == Dataset::Storage::Pixels8;
     for (const char* key :
          {"resize", "aug_shift", "aug_flip_h", "aug_flip_v", "aug_rotate", "aug_brightness", "aug_contrast"})

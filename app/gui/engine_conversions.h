@@ -50,6 +50,11 @@ QVariantMap defaultSettings();
 /// TrainConfig from the settings of both forms (missing keys keep the engine's defaults).
 /// Errors name the setting as the form labels it.
 Result<TrainConfig> trainConfigFrom(const QVariantMap& settings);
+/// The settings as schema options (keys canonical, studio-only settings dropped).
+nlohmann::json optionsFrom(const QVariantMap& settings);
+/// Which schema fields apply to the chosen optimizer, schedule and early stopping (from the
+/// schema's `concerns`), for greying out the rest.
+QMap<QString, bool> fieldsThatApply(const TrainConfig& config);
 /// Preprocessing choice: "per-channel" (fitted on the training split) or "none".
 bool normalizationEnabled(const QVariantMap& settings);
 

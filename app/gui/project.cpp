@@ -1,5 +1,7 @@
 #include "app/gui/project.h"
 
+#include "engine/train/option_schema.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
@@ -55,8 +57,14 @@ Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& so
     }
     if (j.contains("settings") && j["settings"].is_object()) {
         const QVariantMap stored = toVariant(j["settings"]).toMap();
-        for (auto it = stored.begin(); it != stored.end(); ++it)
-            if (p.settings.contains(it.key())) p.settings[it.key()] = it.value();
+        for (auto it = stored.begin(); it != stored.end(); ++it) {
+            // Projects written before the option schema used other names (learning_rate, …).
+            const OptionInfo* option = findOption(toStdString(it.key()));
+            const QString key = option ? toQString(option->key) : it.key();
+            if (p.settings.contains(key)) p.settings[key] = it.value();
+        }
+        if (stored.contains("gamma") && stored.value("schedule").toString() == QLatin1String("exponential"))
+            p.settings["decay_per_epoch"] = stored.value("gamma");
         auto config = trainConfigFrom(p.settings);
         if (!config) return Error::invalid("'" + source + "': " + config.error().message(), config.error().hint());
     }

@@ -11,9 +11,7 @@
 
 namespace studio {
 
-enum class RngPurpose : std::uint64_t {
-    Init = 1, Shuffle, Split, Dropout, Augment, Dataset, Test
-};
+enum class RngPurpose : std::uint64_t { Init = 1, Shuffle, Split, Dropout, Augment, Dataset, Test, Sweep };
 
 class Rng {
 public:

@@ -139,7 +139,8 @@ void MainWindowTest::opensOnShapesWithPresetReady() {
     QCOMPARE(w.dataset()->pool.classCount(), 8);
     QCOMPARE(w.datasetPanel()->classCounts()->names().size(), 8);
     QVERIFY(w.datasetPanel()->gallery()->count() == 6000);
-    QVERIFY2(w.datasetPanel()->infoText().contains("6,000 samples in 8 classes"), qPrintable(w.datasetPanel()->infoText()));
+    QVERIFY2(w.datasetPanel()->infoText().contains("6,000 samples in 8 classes"),
+             qPrintable(w.datasetPanel()->infoText()));
     // No augmentation yet: every preview is the sample itself; with rotation they differ.
     QCOMPARE(w.datasetPanel()->augmentPreviewCount(), 8);
     const QList<QImage> plain = w.datasetPanel()->augmentPreview();
@@ -278,7 +279,7 @@ void MainWindowTest::undoRedoRestoresEdits() {
     MainWindow w;
     waitForData(w);
     const int rows = w.architectureEditor()->rowCount();
-    setField(w.hyperparameterForm(), "learning_rate", 0.02);
+    setField(w.hyperparameterForm(), "lr", 0.02);
     setField(w.hyperparameterForm(), "optimizer", "sgd");
     Q_EMIT w.architectureEditor()->layerRemoveRequested(0);
     QCOMPARE(w.architectureEditor()->rowCount(), rows - 1);
@@ -289,11 +290,11 @@ void MainWindowTest::undoRedoRestoresEdits() {
     w.undoStack()->undo();
     QCOMPARE(w.hyperparameterForm()->value("optimizer").toString(), QString("adam"));
     w.undoStack()->undo();
-    QCOMPARE(w.hyperparameterForm()->value("learning_rate").toDouble(), 0.001);
+    QCOMPARE(w.hyperparameterForm()->value("lr").toDouble(), 0.001);
     QCOMPARE(w.project(), defaultProject());
     w.undoStack()->redo();
     w.undoStack()->redo();
-    QCOMPARE(w.hyperparameterForm()->value("learning_rate").toDouble(), 0.02);
+    QCOMPARE(w.hyperparameterForm()->value("lr").toDouble(), 0.02);
     QCOMPARE(w.hyperparameterForm()->value("optimizer").toString(), QString("sgd"));
     QCOMPARE(w.architectureEditor()->rowCount(), rows);
 
@@ -355,7 +356,8 @@ void MainWindowTest::correctionJoinsTheImageFolderAndFineTunes() {
     QVERIFY(decoded.ok());
     w.correctAndRetrain(*decoded, picture, 0);
     QVERIFY(QFile::exists(dir.path() + "/dark/new-light.png"));
-    QTRY_COMPARE(w.datasetPanel()->classCounts()->counts(), QList<int>({7, 6}));  // once the copy is made off the GUI thread
+    QTRY_COMPARE(w.datasetPanel()->classCounts()->counts(),
+                 QList<int>({7, 6}));  // once the copy is made off the GUI thread
     // The fine-tuning run can be over between two polls: wait for its outcome, not its running.
     const TrainingController* run = w.trainingController();
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -371,10 +373,10 @@ void MainWindowTest::divergingRunReportsNaNAndRestartWorks() {
     waitForData(w);
     choosePreset(w, "mlp");
     setField(w.hyperparameterForm(), "optimizer", "sgd");
-    setField(w.hyperparameterForm(), "learning_rate", 10.0);
+    setField(w.hyperparameterForm(), "lr", 10.0);
     setField(w.hyperparameterForm(), "epochs", 3);
     QCOMPARE(w.project().settings.value("optimizer").toString(), QString("sgd"));
-    QCOMPARE(w.project().settings.value("learning_rate").toDouble(), 10.0);
+    QCOMPARE(w.project().settings.value("lr").toDouble(), 10.0);
     w.startTraining();
     QTRY_VERIFY_WITH_TIMEOUT(!w.trainingController()->isRunning() && w.trainingController()->lastSetup(),
                              kTrainTimeout);
@@ -385,7 +387,7 @@ void MainWindowTest::divergingRunReportsNaNAndRestartWorks() {
     QTRY_VERIFY(!w.trainingController()->isRunning());
     QCOMPARE(w.trainingControls()->state(), State::Idle);
 
-    setField(w.hyperparameterForm(), "learning_rate", 0.05);
+    setField(w.hyperparameterForm(), "lr", 0.05);
     setField(w.hyperparameterForm(), "epochs", 1);
     w.startTraining();
     QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
