@@ -4,6 +4,8 @@ find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
+# The run store: SQLite through SQLiteCpp (libsqlitecpp-dev, which links libsqlite3).
+find_package(SQLiteCpp REQUIRED)
 
 # OpenCV: only the components we use. Debian's OpenCVConfig.cmake ships in libopencv-dev,
 # which drags in every module (highgui pulls Qt 5), so we import the four -dev packages'

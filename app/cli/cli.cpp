@@ -21,6 +21,10 @@ Commands:
   predict    --model FILE IMAGE|FOLDER... [--csv F] [--saliency F]    classify images, explain one
   evaluate   --model FILE --dataset NAME|PATH [--json]                accuracy, confusion, per-class scores
   datasets                                                            built-in and installed datasets
+  train      --resume RUN_ID [--epochs N]                             go on with a stopped or killed run
+  fork       RUN_ID --epoch K [option flags]                          a new run from another's checkpoint
+  sweep      --dataset D --model M --space JSON [--strategy S]        hyperparameter search (grid/random/asha)
+  runs       list|show|compare|export|delete                          the runs kept in the run store
   bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch
   help       this text; `training-studio-cli COMMAND --help` for a command's options
 
@@ -35,8 +39,12 @@ int runCommand(const std::string& command, const Args& rest) {
     if (command == "evaluate") return evaluateCommand(rest);
     if (command == "datasets") return datasetsCommand(rest);
     if (command == "bench") return benchCommand(rest);
-    return reportError(Error::invalid("Unknown command '" + command + "'.",
-                                      "Use train, predict, evaluate, datasets or bench (see --help)."));
+    if (command == "fork") return forkCommand(rest);
+    if (command == "runs") return runsCommand(rest);
+    if (command == "sweep") return sweepCommand(rest);
+    return reportError(
+        Error::invalid("Unknown command '" + command + "'.",
+                       "Use train, predict, evaluate, fork, sweep, runs, datasets or bench (see --help)."));
 }
 
 // The last line of defence: the engine checks sizes before it allocates, but a machine can

@@ -28,19 +28,7 @@ Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const 
 }
 
 Result<ModelSpec> resolveModelSpec(const std::string& presetOrPath, const Dataset& data) {
-    for (const auto& name : presetNames())
-        if (name == presetOrPath) return presetSpec(name, data.sampleShape(), data.classCount());
-    if (!std::filesystem::exists(presetOrPath)) {
-        std::string presets;
-        for (const auto& name : presetNames()) presets += (presets.empty() ? "" : ", ") + name;
-        return Error::notFound("Model '" + presetOrPath + "' is neither a preset nor an existing spec file.",
-                               "Use one of " + presets + ", or the path of a JSON model spec.");
-    }
-    auto spec = ModelSpec::fromFile(presetOrPath);
-    if (!spec) return spec;
-    if (spec->input.empty()) spec->input = data.sampleShape();
-    if (spec->classes == 0) spec->classes = data.classCount();
-    return spec;
+    return studio::resolveModelSpec(presetOrPath, data.sampleShape(), data.classCount());
 }
 
 std::string fixed(double v, int decimals) {

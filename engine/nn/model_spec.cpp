@@ -29,8 +29,9 @@ json ModelSpec::toJson() const {
 }
 
 Result<ModelSpec> ModelSpec::fromJson(const json& j, const std::string& source) {
-    const std::string fix = "A spec looks like {\"input\": [1, 28, 28], \"classes\": 10, \"layers\": "
-                            "[{\"type\": \"dense\", \"units\": \"classes\"}]}.";
+    const std::string fix =
+        "A spec looks like {\"input\": [1, 28, 28], \"classes\": 10, \"layers\": "
+        "[{\"type\": \"dense\", \"units\": \"classes\"}]}.";
     if (!j.is_object()) return Error::invalid(source + ": the model spec must be a JSON object.", fix);
     ModelSpec spec;
     if (j.contains("name") && j["name"].is_string()) spec.name = j["name"].get<std::string>();
@@ -158,16 +159,21 @@ SpecReport analyzeSpec(const ModelSpec& spec) {
     if (shapeKnown && report.problems.empty() && spec.classes > 0) {
         const auto outputs = static_cast<int>(shapeSize(shape));
         if (outputs != spec.classes)
-            report.problems.push_back("the last layer gives " + std::to_string(outputs) + " outputs but the dataset has " +
-                                      std::to_string(spec.classes) + " classes; end with a dense layer of \"units\": \"classes\"");
+            report.problems.push_back("the last layer gives " + std::to_string(outputs) +
+                                      " outputs but the dataset has " + std::to_string(spec.classes) +
+                                      " classes; end with a dense layer of \"units\": \"classes\"");
     }
     return report;
 }
 
-std::vector<std::string> presetNames() { return {"mlp", "lenet", "cnn", "cnn-bn"}; }
+std::vector<std::string> presetNames() {
+    return {"mlp", "lenet", "cnn", "cnn-bn"};
+}
 
 namespace {
-LayerSpec L(std::string type, json options = json::object()) { return {std::move(type), std::move(options)}; }
+LayerSpec L(std::string type, json options = json::object()) {
+    return {std::move(type), std::move(options)};
+}
 }  // namespace
 
 Result<ModelSpec> presetSpec(const std::string& name, const Shape& input, int classes) {
@@ -178,35 +184,78 @@ Result<ModelSpec> presetSpec(const std::string& name, const Shape& input, int cl
     const bool image = input.size() == 3;
     const json units = "classes";
     if (name == "mlp") {
-        s.layers = {L("flatten"), L("dense", {{"units", 256}}), L("relu"), L("dense", {{"units", 128}}), L("relu"),
-                    L("dense", {{"units", units}})};
+        s.layers = {L("flatten"), L("dense", {{"units", 256}}),  L("relu"), L("dense", {{"units", 128}}),
+                    L("relu"),    L("dense", {{"units", units}})};
     } else if (name == "lenet") {
-        s.layers = {L("conv2d", {{"filters", 6}, {"kernel", 5}, {"padding", 2}}), L("relu"), L("maxpool2d", {{"size", 2}}),
-                    L("conv2d", {{"filters", 16}, {"kernel", 5}}), L("relu"), L("maxpool2d", {{"size", 2}}),
-                    L("flatten"), L("dense", {{"units", 120}}), L("relu"), L("dense", {{"units", 84}}), L("relu"),
+        s.layers = {L("conv2d", {{"filters", 6}, {"kernel", 5}, {"padding", 2}}),
+                    L("relu"),
+                    L("maxpool2d", {{"size", 2}}),
+                    L("conv2d", {{"filters", 16}, {"kernel", 5}}),
+                    L("relu"),
+                    L("maxpool2d", {{"size", 2}}),
+                    L("flatten"),
+                    L("dense", {{"units", 120}}),
+                    L("relu"),
+                    L("dense", {{"units", 84}}),
+                    L("relu"),
                     L("dense", {{"units", units}})};
     } else if (name == "cnn") {
-        s.layers = {L("conv2d", {{"filters", 32}, {"kernel", 3}, {"padding", 1}}), L("relu"),
-                    L("conv2d", {{"filters", 32}, {"kernel", 3}, {"padding", 1}}), L("relu"), L("maxpool2d", {{"size", 2}}),
-                    L("conv2d", {{"filters", 64}, {"kernel", 3}, {"padding", 1}}), L("relu"), L("maxpool2d", {{"size", 2}}),
-                    L("flatten"), L("dense", {{"units", 128}}), L("relu"), L("dense", {{"units", units}})};
+        s.layers = {L("conv2d", {{"filters", 32}, {"kernel", 3}, {"padding", 1}}),
+                    L("relu"),
+                    L("conv2d", {{"filters", 32}, {"kernel", 3}, {"padding", 1}}),
+                    L("relu"),
+                    L("maxpool2d", {{"size", 2}}),
+                    L("conv2d", {{"filters", 64}, {"kernel", 3}, {"padding", 1}}),
+                    L("relu"),
+                    L("maxpool2d", {{"size", 2}}),
+                    L("flatten"),
+                    L("dense", {{"units", 128}}),
+                    L("relu"),
+                    L("dense", {{"units", units}})};
     } else if (name == "cnn-bn") {
         // Accuracy per CPU-minute: BN lets a high learning rate work; pooling early keeps the
         // expensive convolutions small; dropout before the head curbs over-fitting.
-        s.layers = {L("conv2d", {{"filters", 32}, {"kernel", 3}, {"padding", 1}}), L("batchnorm"), L("relu"),
+        s.layers = {L("conv2d", {{"filters", 32}, {"kernel", 3}, {"padding", 1}}),
+                    L("batchnorm"),
+                    L("relu"),
                     L("maxpool2d", {{"size", 2}}),
-                    L("conv2d", {{"filters", 64}, {"kernel", 3}, {"padding", 1}}), L("batchnorm"), L("relu"),
+                    L("conv2d", {{"filters", 64}, {"kernel", 3}, {"padding", 1}}),
+                    L("batchnorm"),
+                    L("relu"),
                     L("maxpool2d", {{"size", 2}}),
-                    L("flatten"), L("dropout", {{"rate", 0.3}}), L("dense", {{"units", 128}}), L("batchnorm"), L("relu"),
-                    L("dropout", {{"rate", 0.3}}), L("dense", {{"units", units}})};
+                    L("flatten"),
+                    L("dropout", {{"rate", 0.3}}),
+                    L("dense", {{"units", 128}}),
+                    L("batchnorm"),
+                    L("relu"),
+                    L("dropout", {{"rate", 0.3}}),
+                    L("dense", {{"units", units}})};
     } else {
-        return Error::invalid("Unknown model preset '" + name + "'.", "Use one of mlp, lenet, cnn, cnn-bn, or a spec .json file.");
+        return Error::invalid("Unknown model preset '" + name + "'.",
+                              "Use one of mlp, lenet, cnn, cnn-bn, or a spec .json file.");
     }
     if (!image && name != "mlp")
         return Error::invalid("The preset '" + name + "' needs images, but the data are vectors of " +
                                   shapeToString(input) + " features.",
                               "Use the 'mlp' preset for 2-D and feature data.");
     return s;
+}
+
+Result<ModelSpec> resolveModelSpec(const std::string& presetOrPath, const Shape& input, int classes) {
+    for (const auto& name : presetNames())
+        if (name == presetOrPath) return presetSpec(name, input, classes);
+    std::error_code ec;
+    if (!std::filesystem::exists(presetOrPath, ec)) {
+        std::string presets;
+        for (const auto& name : presetNames()) presets += (presets.empty() ? "" : ", ") + name;
+        return Error::notFound("Model '" + presetOrPath + "' is neither a preset nor an existing spec file.",
+                               "Use one of " + presets + ", or the path of a JSON model spec.");
+    }
+    auto spec = ModelSpec::fromFile(presetOrPath);
+    if (!spec) return spec;
+    if (spec->input.empty()) spec->input = input;
+    if (spec->classes == 0) spec->classes = classes;
+    return spec;
 }
 
 }  // namespace studio

@@ -25,8 +25,8 @@ struct LayerSpec {
 };
 
 struct ModelSpec {
-    std::string name;    // preset name, or the file's stem, or ""
-    Shape input;         // per sample: {C, H, W} for images, {F} for feature vectors
+    std::string name;  // preset name, or the file's stem, or ""
+    Shape input;       // per sample: {C, H, W} for images, {F} for feature vectors
     int classes = 0;
     std::vector<LayerSpec> layers;
 
@@ -39,13 +39,13 @@ struct ModelSpec {
 };
 
 struct LayerReport {
-    int index = 0;             // 1-based, as people count
+    int index = 0;  // 1-based, as people count
     std::string kind;
-    Shape output;              // empty when unknown
+    Shape output;  // empty when unknown
     std::int64_t params = 0;
     std::int64_t storedValues = 0;  // params + statistics: what a model file stores
     std::int64_t flops = 0;
-    std::string problem;       // "" when valid
+    std::string problem;  // "" when valid
 };
 
 struct SpecReport {
@@ -53,9 +53,9 @@ struct SpecReport {
     std::int64_t totalParams = 0;
     std::int64_t totalStoredValues = 0;  // weights a model file holds for this spec
     std::int64_t totalFlops = 0;
-    std::vector<std::string> problems;   // every problem, "layer 3 conv2d: …" or about the whole
+    std::vector<std::string> problems;  // every problem, "layer 3 conv2d: …" or about the whole
     bool ok() const { return problems.empty(); }
-    std::string problemText() const;     // problems joined by newlines
+    std::string problemText() const;  // problems joined by newlines
 };
 
 /// Shape inference and validation of every layer; never throws, never stops at the first problem.
@@ -65,5 +65,8 @@ SpecReport analyzeSpec(const ModelSpec& spec);
 /// The named presets: mlp, lenet, cnn, cnn-bn (and for feature vectors: mlp).
 std::vector<std::string> presetNames();
 Result<ModelSpec> presetSpec(const std::string& name, const Shape& input, int classes);
+/// A preset name or a spec JSON file; input and classes are filled in from the data when the
+/// file leaves them out. Errors name the file or list the presets.
+Result<ModelSpec> resolveModelSpec(const std::string& presetOrPath, const Shape& input, int classes);
 
 }  // namespace studio

@@ -44,4 +44,23 @@ void AdamOptimizer::update(std::size_t index, Param& param, const Tensor& g, flo
     }
 }
 
+std::vector<Tensor> AdamOptimizer::buffers() const {
+    std::vector<Tensor> out;
+    for (const Moments& s : m_state) {
+        out.push_back(s.m);
+        out.push_back(s.v);
+    }
+    return out;
+}
+
+bool AdamOptimizer::setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) {
+    if (!buffers.empty() && buffers.size() != 2 * paramCount) return false;
+    m_state.assign(buffers.size() / 2, Moments{});
+    for (std::size_t i = 0; i < m_state.size(); ++i) {
+        m_state[i].m = std::move(buffers[2 * i]);
+        m_state[i].v = std::move(buffers[2 * i + 1]);
+    }
+    return true;
+}
+
 }  // namespace studio

@@ -19,6 +19,8 @@ public:
 protected:
     void prepare(std::size_t paramCount) override;
     void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) override;
+    std::vector<Tensor> buffers() const override;
+    bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) override;
     bool decoupledDecay() const override { return m_decoupled; }
 
 private:

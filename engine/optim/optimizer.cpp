@@ -137,4 +137,25 @@ double clipGradientNorm(const std::vector<Param*>& params, std::vector<Tensor>& 
     return norm;
 }
 
+void Optimizer::setConfig(const OptimizerConfig& config) {
+    STUDIO_ASSERT(config.kind == m_config.kind, "Optimizer::setConfig: the kind cannot change during a run");
+    m_config = config;
+}
+
+Status Optimizer::restore(OptimizerState state, const std::vector<Param*>& params) {
+    const Error mismatch = Error::invalid("The optimizer state in the checkpoint does not fit this model (" +
+                                              std::to_string(params.size()) + " parameter tensors).",
+                                          "Resume from a checkpoint of the same run, or start a new run.");
+    if (state.steps < 0) return mismatch;
+    if (!params.empty() && !state.buffers.empty()) {
+        const std::size_t per = state.buffers.size() / params.size();
+        if (per == 0 || state.buffers.size() != per * params.size()) return mismatch;
+        for (std::size_t b = 0; b < state.buffers.size(); ++b)
+            if (!state.buffers[b].empty() && state.buffers[b].size() != params[b / per]->value.size()) return mismatch;
+    }
+    if (!setBuffers(std::move(state.buffers), params.size())) return mismatch;
+    m_steps = state.steps;
+    return Status::success();
+}
+
 }  // namespace studio

@@ -37,6 +37,15 @@ struct OptimizerConfig {
     static std::vector<std::string> kinds();
 };
 
+/// Everything an optimizer's next step depends on besides the parameters: the steps taken and
+/// its per-parameter buffers (Adam: m₀, v₀, m₁, v₁, …; momentum: b per parameter; RMSProp: v per
+/// parameter), an empty tensor where a buffer was not created yet. A checkpoint keeps it so a
+/// resumed run continues bit for bit.
+struct OptimizerState {
+    std::int64_t steps = 0;
+    std::vector<Tensor> buffers;
+};
+
 class Optimizer {
 public:
     virtual ~Optimizer() = default;
@@ -51,6 +60,12 @@ public:
     void step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr);
 
     const OptimizerConfig& config() const { return m_config; }
+    /// A live edit (learning rate lives in the schedule; momentum, clipping and decay here).
+    /// Requires: the same kind.
+    void setConfig(const OptimizerConfig& config);
+    OptimizerState state() const { return {m_steps, buffers()}; }
+    /// Error when the buffers do not fit `params` (a checkpoint of another model).
+    Status restore(OptimizerState state, const std::vector<Param*>& params);
     /// Steps taken so far (Adam's t after the last step).
     std::int64_t steps() const { return m_steps; }
     /// Global gradient norm before clipping, measured by the last step (0 when clipping is off).
@@ -65,6 +80,9 @@ protected:
     /// Updates one trainable parameter. g already has clipping and L2 decay applied.
     /// `t` is the 1-based step number. Must touch only state belonging to `index`.
     virtual void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) = 0;
+    virtual std::vector<Tensor> buffers() const = 0;
+    /// Takes buffers as buffers() returns them; false when their count does not fit.
+    virtual bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) = 0;
     /// True when decay is decoupled (AdamW): the base class then does not add λ·θ to g.
     virtual bool decoupledDecay() const { return false; }
 

@@ -26,4 +26,14 @@ void RmsPropOptimizer::update(std::size_t index, Param& param, const Tensor& g, 
     }
 }
 
+std::vector<Tensor> RmsPropOptimizer::buffers() const {
+    return m_square;
+}
+
+bool RmsPropOptimizer::setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) {
+    if (!buffers.empty() && buffers.size() != paramCount) return false;
+    m_square = std::move(buffers);
+    return true;
+}
+
 }  // namespace studio

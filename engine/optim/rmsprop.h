@@ -17,6 +17,8 @@ public:
 protected:
     void prepare(std::size_t paramCount) override;
     void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) override;
+    std::vector<Tensor> buffers() const override;
+    bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) override;
 
 private:
     std::vector<Tensor> m_square;  // v per parameter; empty until its first update

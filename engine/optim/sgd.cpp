@@ -37,4 +37,14 @@ void SgdOptimizer::update(std::size_t index, Param& param, const Tensor& g, floa
     }
 }
 
+std::vector<Tensor> SgdOptimizer::buffers() const {
+    return m_velocity;
+}
+
+bool SgdOptimizer::setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) {
+    if (!buffers.empty() && buffers.size() != paramCount) return false;
+    m_velocity = std::move(buffers);
+    return true;
+}
+
 }  // namespace studio

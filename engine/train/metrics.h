@@ -1,18 +1,23 @@
 #pragma once
 // Training events: what the trainer reports, in the order it happens. One std::variant so a
 // single queue carries them all and a consumer handles them with std::visit.
-//   RunStarted → (BatchMetrics* EpochMetrics)* → Finished | Stopped | Failed
+//   RunStarted → (OptionChanged* BatchMetrics* EpochMetrics)* → Finished | Stopped | Failed
 
 #include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/core/result.h"
 
 namespace studio {
 
 struct RunStarted {
+    int firstEpoch = 1;  // > 1 when the run resumes from a checkpoint
+    std::int64_t firstStep = 0;
+    int threads = 0;  // the thread budget this session of the run got
     int epochs = 0;
     int stepsPerEpoch = 0;
     int trainSize = 0;
@@ -45,7 +50,9 @@ struct EpochMetrics {
 };
 
 struct Finished {
-    enum class Reason { Completed, EarlyStopped };
+    /// Suspended: reached TrainingSetup::stopAfterEpoch before the planned epochs (a sweep's
+    /// rung); the run can go on from its checkpoint.
+    enum class Reason { Completed, EarlyStopped, Suspended };
     Reason reason = Reason::Completed;
     int epochs = 0;               // epochs run
     int bestEpoch = 0;            // 1-based: the weights kept
@@ -58,7 +65,9 @@ struct Finished {
     double seconds = 0.0;
     double trainSamplesPerSecond = 0.0;  // over all epochs, training time only
 
-    static const char* reasonText(Reason r) { return r == Reason::Completed ? "completed" : "early-stopped"; }
+    static const char* reasonText(Reason r) {
+        return r == Reason::Completed ? "completed" : r == Reason::EarlyStopped ? "early-stopped" : "suspended";
+    }
 };
 
 struct Stopped {
@@ -70,7 +79,14 @@ struct Failed {
     Error error;
 };
 
-using TrainingEvent = std::variant<RunStarted, BatchMetrics, EpochMetrics, Finished, Stopped, Failed>;
+/// A live edit took effect: from optimizer step `step` on (before it ran), `key` is `value`.
+struct OptionChanged {
+    std::int64_t step = 0;
+    std::string key;
+    nlohmann::json value;
+};
+
+using TrainingEvent = std::variant<RunStarted, BatchMetrics, EpochMetrics, Finished, Stopped, Failed, OptionChanged>;
 
 /// True for the events that end a run.
 inline bool isFinal(const TrainingEvent& e) {

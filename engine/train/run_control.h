@@ -5,6 +5,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace studio {
 
@@ -33,6 +38,7 @@ public:
         std::lock_guard lock(m_mutex);
         m_paused = false;
         m_stop = false;
+        m_edits.clear();
     }
     bool isPaused() const {
         std::lock_guard lock(m_mutex);
@@ -41,6 +47,15 @@ public:
     bool stopRequested() const {
         std::lock_guard lock(m_mutex);
         return m_stop;
+    }
+    /// A live option edit, applied by the loop at its next step boundary.
+    void requestEdit(std::string key, nlohmann::json value) {
+        std::lock_guard lock(m_mutex);
+        m_edits.emplace_back(std::move(key), std::move(value));
+    }
+    std::vector<std::pair<std::string, nlohmann::json>> takeEdits() {
+        std::lock_guard lock(m_mutex);
+        return std::exchange(m_edits, {});
     }
     /// Called by the loop between steps: waits while paused; false when the run must stop.
     bool proceed() {
@@ -54,6 +69,7 @@ private:
     std::condition_variable m_cv;
     bool m_paused = false;
     bool m_stop = false;
+    std::vector<std::pair<std::string, nlohmann::json>> m_edits;
 };
 
 }  // namespace studio

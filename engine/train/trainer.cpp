@@ -1,5 +1,6 @@
 #include "engine/train/trainer.h"
 
+#include "engine/train/option_schema.h"
 #include "engine/train/training_run.h"
 
 #include <new>
@@ -94,6 +95,19 @@ void Trainer::stop() {
     m_control.requestStop();
 }
 
+Status Trainer::setOption(const std::string& key, const nlohmann::json& value) {
+    const OptionInfo* option = findOption(key);
+    if (!option)
+        return Error::invalid("Unknown option '" + key + "'.",
+                              "See `training-studio-cli train --help` for the options.");
+    if (!option->liveEditable)
+        return Error::invalid("Option '" + option->key + "' cannot change while a run trains.",
+                              "Stop the run and fork it from an epoch with the new value.");
+    STUDIO_TRY(checkOption(*option, value));
+    m_control.requestEdit(option->key, value);
+    return Status::success();
+}
+
 void Trainer::wait() {
     if (m_thread.joinable()) m_thread.join();
 }
@@ -108,9 +122,17 @@ void Trainer::publish(SnapshotPtr snapshot) {
     m_snapshot = std::move(snapshot);
 }
 
-Result<TrainingOutcome> trainToEnd(TrainingSetup setup, const std::function<void(const TrainingEvent&)>& onEvent) {
+Result<TrainingOutcome> trainToEnd(TrainingSetup setup, const std::function<void(const TrainingEvent&)>& onEvent,
+                                   const std::function<void(Trainer*)>& attach) {
     Trainer trainer;
     STUDIO_TRY(trainer.start(std::move(setup)));
+    if (attach) attach(&trainer);
+    struct Detach {
+        const std::function<void(Trainer*)>& f;
+        ~Detach() {
+            if (f) f(nullptr);
+        }
+    } detach{attach};
     TrainingOutcome outcome;
     std::optional<Error> error;
     for (bool done = false; !done;) {

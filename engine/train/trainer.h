@@ -21,6 +21,7 @@
 #include "engine/infer/snapshot.h"
 #include "engine/nn/model.h"
 #include "engine/nn/model_spec.h"
+#include "engine/train/checkpoint.h"
 #include "engine/train/metrics_queue.h"
 #include "engine/train/run_control.h"
 #include "engine/train/train_config.h"
@@ -34,6 +35,17 @@ struct TrainingSetup {
     std::optional<Model> initialModel;           // … unless this is set: fine-tune these weights
     std::optional<Preprocessing> preprocessing;  // default: fitted on split.train
     TrainConfig config;
+    /// Go on from this checkpoint (its weights, optimizer state, step, best epoch and the config
+    /// as edited so far; threads and epochs come from `config`).
+    CheckpointPtr resume;
+    /// End after this epoch with Finished::Reason::Suspended (0: run all config.epochs). The
+    /// schedule still spans config.epochs, so going on later is the same as never pausing.
+    int stopAfterEpoch = 0;
+    /// Called on the driver thread after every epoch with that epoch's checkpoint; must not
+    /// block (hand it to a writer thread).
+    std::function<void(CheckpointPtr)> onCheckpoint;
+    /// Edits to re-apply at their recorded steps (replaying or resuming a run that was edited).
+    std::vector<OptionChanged> replayEdits;
 };
 
 /// What a finished run leaves: the final event, every epoch's numbers and the best model.
@@ -61,6 +73,10 @@ public:
     void pause();
     void resume();
     void stop();
+    /// A live edit of an option the schema marks live-editable ("lr", "weight_decay", …); takes
+    /// effect before the next step and comes back as an OptionChanged event with that step.
+    /// Errors name the option when it is not live-editable or out of range.
+    Status setOption(const std::string& key, const nlohmann::json& value);
     /// Blocks until the driver thread has ended (after a final event was pushed).
     void wait();
 
@@ -85,6 +101,9 @@ private:
 
 /// Blocking convenience for the CLI and tests: runs to the end, calling onEvent (on the calling
 /// thread) for every event. A failed run returns its Error; a stopped one a Cancelled error.
-Result<TrainingOutcome> trainToEnd(TrainingSetup setup, const std::function<void(const TrainingEvent&)>& onEvent = {});
+/// `attach` gets the trainer once it runs and nullptr just before it is destroyed (to hand it to
+/// another thread that may stop, pause or edit it meanwhile).
+Result<TrainingOutcome> trainToEnd(TrainingSetup setup, const std::function<void(const TrainingEvent&)>& onEvent = {},
+                                   const std::function<void(Trainer*)>& attach = {});
 
 }  // namespace studio

@@ -74,6 +74,14 @@ void TrainingRun::run() {
     const DataSplit& split = m_setup.split;
 
     m_prep = m_setup.preprocessing ? *m_setup.preprocessing : Preprocessing::fitted(pool, split.train);
+    if (m_setup.resume) {
+        // The config as it stood at the checkpoint (live edits included); speed and length from now.
+        auto resumed = TrainConfig::fromJson(m_setup.resume->config);
+        if (!resumed) return fail(resumed.error());
+        resumed->threads = m_setup.config.threads;
+        resumed->epochs = m_setup.config.epochs;
+        m_setup.config = *resumed;
+    }
     auto optimizer = Optimizer::create(cfg.optimizer);
     if (!optimizer) return fail(optimizer.error());
     m_optimizer = std::move(*optimizer);
@@ -86,8 +94,42 @@ void TrainingRun::run() {
     m_stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
     allocate((batchSize + cfg.shardSize - 1) / cfg.shardSize);
 
+    std::optional<Model> best;
+    int bestEpoch = 0;
+    double bestValue = 0.0;
+    EpochMetrics bestMetrics;
+    int sinceImprovement = 0;
+    double trainSeconds = 0.0;
+    if (m_setup.resume) {
+        const TrainingCheckpoint& c = *m_setup.resume;
+        if (auto s = restoreWeights(c.weights); !s) return fail(s.error());
+        if (auto s = m_optimizer->restore(c.optimizer, m_params); !s) return fail(s.error());
+        m_step = c.step;
+        m_completedEpochs = c.epoch;
+        bestEpoch = c.bestEpoch;
+        bestValue = c.bestValue;
+        bestMetrics = c.bestMetrics;
+        sinceImprovement = c.sinceImprovement;
+        trainSeconds = c.trainSeconds;
+        if (bestEpoch > 0) {
+            best = m_model;
+            if (!c.bestWeights.empty()) {
+                std::swap(m_model, *best);
+                auto s = restoreWeights(c.bestWeights);
+                std::swap(m_model, *best);
+                m_params = m_model.params();
+                if (!s) return fail(s.error());
+            }
+        }
+    }
+    std::size_t nextReplay = 0;
+    while (nextReplay < m_setup.replayEdits.size() && m_setup.replayEdits[nextReplay].step < m_step) ++nextReplay;
+
     const Dataset* testData = split.testFromPool ? &pool : (bundle.test ? &*bundle.test : nullptr);
     RunStarted started;
+    started.firstEpoch = m_completedEpochs + 1;
+    started.firstStep = m_step;
+    started.threads = m_pool->threads();
     started.epochs = cfg.epochs;
     started.stepsPerEpoch = m_stepsPerEpoch;
     started.trainSize = trainSize;
@@ -99,15 +141,9 @@ void TrainingRun::run() {
     m_queue.push(started);
 
     const bool byAccuracy = cfg.earlyStopping.metric == "val_accuracy";
-    std::optional<Model> best;
-    int bestEpoch = 0;
-    double bestValue = 0.0;
-    EpochMetrics bestMetrics;
-    int sinceImprovement = 0;
-    double trainSeconds = 0.0;
     Finished::Reason reason = Finished::Reason::Completed;
 
-    for (int epoch = 0; epoch < cfg.epochs; ++epoch) {
+    for (int epoch = m_completedEpochs; epoch < cfg.epochs; ++epoch) {
         const auto epochStart = Clock::now();
         const std::vector<int> order = epochOrder(split.train, cfg.seed, static_cast<std::uint64_t>(epoch));
         double lossSum = 0.0, epochTrainSeconds = 0.0;
@@ -119,6 +155,11 @@ void TrainingRun::run() {
                 m_queue.push(Stopped{epoch + 1, m_step});
                 return;
             }
+            while (nextReplay < m_setup.replayEdits.size() && m_setup.replayEdits[nextReplay].step == m_step) {
+                const OptionChanged& e = m_setup.replayEdits[nextReplay++];
+                applyEdit(e.key, e.value);
+            }
+            for (auto& [key, value] : m_control.takeEdits()) applyEdit(key, value);
             const auto stepStart = Clock::now();
             const int begin = b * batchSize;
             const int count = std::min(batchSize, trainSize - begin);
@@ -180,9 +221,16 @@ void TrainingRun::run() {
                                            {"val_loss", metrics.validationLoss},
                                            {"val_accuracy", metrics.validationAccuracy}}));
         m_queue.push(metrics);
+        if (m_setup.onCheckpoint)
+            m_setup.onCheckpoint(makeCheckpoint(epoch + 1, best ? &*best : nullptr, bestEpoch, bestValue,
+                                                sinceImprovement, bestMetrics, trainSeconds));
         if (cfg.earlyStopping.patience > 0 && sinceImprovement >= cfg.earlyStopping.patience &&
             epoch + 1 < cfg.epochs) {
             reason = Finished::Reason::EarlyStopped;
+            break;
+        }
+        if (m_setup.stopAfterEpoch > 0 && epoch + 1 >= m_setup.stopAfterEpoch && epoch + 1 < cfg.epochs) {
+            reason = Finished::Reason::Suspended;
             break;
         }
     }
@@ -366,6 +414,56 @@ SnapshotPtr TrainingRun::makeSnapshot(int epoch, nlohmann::json metrics) const {
                                                               m_setup.data->pool.name(), m_setup.config.toJson(),
                                                               std::move(metrics), epoch});
     return snap;
+}
+
+void TrainingRun::applyEdit(const std::string& key, const nlohmann::json& value) {
+    TrainConfig& cfg = m_setup.config;
+    OptimizerConfig o = m_optimizer->config();
+    if (key == "lr") cfg.schedule.baseLr = value.get<float>();
+    if (key == "momentum") o.momentum = value.get<float>();
+    if (key == "clip_norm") o.clipNorm = value.get<float>();
+    if (key == "weight_decay") o.weightDecay = value.get<float>();
+    if (key == "label_smoothing") cfg.labelSmoothing = value.get<float>();
+    if (key == "patience") cfg.earlyStopping.patience = value.get<int>();
+    cfg.optimizer = o;
+    m_optimizer->setConfig(o);
+    m_queue.push(OptionChanged{m_step, key, value});
+}
+
+Status TrainingRun::restoreWeights(const std::vector<Tensor>& weights) {
+    m_params = m_model.params();
+    if (weights.size() != m_params.size())
+        return Error::invalid("The checkpoint holds " + std::to_string(weights.size()) + " tensors but the model has " +
+                                  std::to_string(m_params.size()) + ".",
+                              "Resume with the architecture the run was trained with.");
+    for (std::size_t p = 0; p < m_params.size(); ++p) {
+        if (weights[p].shape() != m_params[p]->value.shape())
+            return Error::invalid("The checkpoint's tensor " + std::to_string(p + 1) + " has shape " +
+                                      shapeToString(weights[p].shape()) + " but the model expects " +
+                                      shapeToString(m_params[p]->value.shape()) + ".",
+                                  "Resume with the architecture the run was trained with.");
+        std::memcpy(m_params[p]->value.data(), weights[p].data(), weights[p].size() * sizeof(float));
+    }
+    return Status::success();
+}
+
+CheckpointPtr TrainingRun::makeCheckpoint(int epoch, const Model* best, int bestEpoch, double bestValue,
+                                          int sinceImprovement, const EpochMetrics& bestMetrics,
+                                          double trainSeconds) const {
+    auto c = std::make_shared<TrainingCheckpoint>();
+    c->epoch = epoch;
+    c->step = m_step;
+    c->config = m_setup.config.toJson();
+    for (const Param* p : m_params) c->weights.push_back(p->value);
+    c->optimizer = m_optimizer->state();
+    c->bestEpoch = bestEpoch;
+    c->bestValue = bestValue;
+    c->sinceImprovement = sinceImprovement;
+    c->bestMetrics = bestMetrics;
+    if (best && bestEpoch != epoch)
+        for (const Param* p : best->params()) c->bestWeights.push_back(p->value);
+    c->trainSeconds = trainSeconds;
+    return c;
 }
 
 void TrainingRun::copyParams(std::vector<Tensor>& to) const {

@@ -53,6 +53,11 @@ private:
     void fail(Error error);
     Error numericalError(const char* what, int epoch, int batchInEpoch, float lr) const;
     SnapshotPtr makeSnapshot(int epoch, nlohmann::json metrics) const;
+    /// A live or replayed edit (keys checked by Trainer::setOption); pushes OptionChanged.
+    void applyEdit(const std::string& key, const nlohmann::json& value);
+    Status restoreWeights(const std::vector<Tensor>& weights);
+    CheckpointPtr makeCheckpoint(int epoch, const Model* best, int bestEpoch, double bestValue, int sinceImprovement,
+                                 const EpochMetrics& bestMetrics, double trainSeconds) const;
     void copyParams(std::vector<Tensor>& to) const;
     void restoreParams(const std::vector<Tensor>& from);
     bool paramsFinite();

@@ -1,0 +1,72 @@
+#include "engine/store/run_store.h"
+
+#include <unistd.h>
+#include <array>
+#include <chrono>
+#include <cstdlib>
+
+namespace studio {
+
+namespace {
+
+constexpr std::array<std::pair<RunStatus, const char*>, 7> kStatusNames{{
+    {RunStatus::Queued, "queued"},
+    {RunStatus::Running, "running"},
+    {RunStatus::Paused, "paused"},
+    {RunStatus::Finished, "finished"},
+    {RunStatus::Stopped, "stopped"},
+    {RunStatus::Failed, "failed"},
+    {RunStatus::Interrupted, "interrupted"},
+}};
+
+}  // namespace
+
+const char* runStatusText(RunStatus s) {
+    for (const auto& [status, name] : kStatusNames)
+        if (status == s) return name;
+    return "interrupted";
+}
+
+std::optional<RunStatus> runStatusFromText(const std::string& text) {
+    for (const auto& [status, name] : kStatusNames)
+        if (text == name) return status;
+    return std::nullopt;
+}
+
+bool isResumable(RunStatus s) {
+    return s == RunStatus::Stopped || s == RunStatus::Interrupted || s == RunStatus::Failed || s == RunStatus::Finished;
+}
+
+bool isActive(RunStatus s) {
+    return s == RunStatus::Queued || s == RunStatus::Running || s == RunStatus::Paused;
+}
+
+std::string defaultStorePath() {
+    if (const char* env = std::getenv("TRAINING_STUDIO_STORE"); env && *env) return env;
+    std::string base;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = std::string(home) + "/.local/share";
+    else
+        base = ".";
+    return base + "/training-studio/runs.sqlite";
+}
+
+std::string runColor(std::int64_t runId) {
+    static const char* palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    return palette[static_cast<std::size_t>((runId > 0 ? runId - 1 : 0) % 10)];
+}
+
+double unixNow() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string hostName() {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+    return buf;
+}
+
+}  // namespace studio

@@ -1,0 +1,59 @@
+#include "engine/store/runs_csv.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "engine/train/option_schema.h"
+
+namespace studio {
+
+namespace {
+
+std::string number(double v) {
+    if (!std::isfinite(v)) return {};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+std::string valueText(const nlohmann::json& v) {
+    if (v.is_null()) return {};
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_float()) return number(v.get<double>());
+    return v.dump();
+}
+
+}  // namespace
+
+std::string csvCell(std::string s) {
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
+        !(s.size() > 1 && (std::isdigit(static_cast<unsigned char>(s[1])) || s[1] == '.')))
+        s = "'" + s;
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string runsCsv(const std::vector<RunRecord>& runs) {
+    std::string csv =
+        "run_id,name,status,model,dataset,epochs,best_epoch,val_accuracy,val_loss,test_accuracy,samples_per_s,"
+        "seconds,sweep_id,parent_run,parent_epoch";
+    for (const OptionInfo& o : optionSchema()) csv += "," + o.key;
+    csv += "\n";
+    for (const auto& r : runs) {
+        const nlohmann::json test = r.final.value("test_accuracy", nlohmann::json());
+        csv += std::to_string(r.id) + "," + csvCell(r.name) + "," + runStatusText(r.status) + "," + csvCell(r.model) +
+               "," + csvCell(r.dataset.value("source", "")) + "," + std::to_string(r.epochsDone) + "," +
+               std::to_string(r.bestEpoch) + "," + number(r.bestValAccuracy) + "," + number(r.bestValLoss) + "," +
+               (test.is_number() ? number(test.get<double>()) : std::string()) + "," + number(r.samplesPerSecond) +
+               "," + number(r.wallSeconds) + "," + std::to_string(r.sweepId) + "," + std::to_string(r.parentRun) + "," +
+               std::to_string(r.parentEpoch);
+        for (const OptionInfo& o : optionSchema()) csv += "," + csvCell(valueText(r.options.value(o.key, o.fallback)));
+        csv += "\n";
+    }
+    return csv;
+}
+
+}  // namespace studio
