@@ -29,11 +29,13 @@
 #include "app/gui/engine_conversions.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
+#include "app/gui/runs_controller.h"
 #include "app/gui/studio_theme.h"
 #include "app/gui/training_controller.h"
 #include "app/gui/training_setup.h"
 #include "engine/io/model_file.h"
 #include "engine/nn/layer_registry.h"
+#include "engine/train/option_schema.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/evaluation_view.h"
 #include "widgets/hyperparameter_form.h"
@@ -83,7 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_undo = new QUndoStack(this);
     connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
     m_loader = new DatasetLoader(this);
-    m_prepare = new QFutureWatcher<Result<TrainingSetup>>(this);
+    m_prepare = new QFutureWatcher<Result<StudioRun>>(this);
     m_project = defaultProject();
 
     buildCentral();
@@ -94,7 +96,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_architecture, [this] { return currentSpec(); }, this);
     m_inference = new InferenceController(m_inferencePanel, this);
     m_evaluation = new EvaluationController(m_evaluationView, this);
+    m_runs = new RunsController(this);
+    m_tabs->addTab(m_runs->runsTab(), tr("Runs"));
+    m_tabs->addTab(m_runs->sweepTab(), tr("Sweep"));
     connectIntents();
+    connectRuns();
     statusBar()->showMessage(tr("Ready"));
     resize(1280, 800);
     restoreSettings();
@@ -316,7 +322,10 @@ void MainWindow::connectIntents() {
     connect(m_training, &TrainingController::runEnded, this, &MainWindow::onRunEnded);
     connect(m_training, &TrainingController::snapshotPublished, this,
             [this](SnapshotPtr s) { Q_EMIT currentModelChanged(std::move(s)); });
-    connect(m_training, &TrainingController::runStarted, this, [this] { m_preferLoaded = false; });
+    connect(m_training, &TrainingController::runStarted, this, [this] {
+        m_preferLoaded = false;
+        m_runs->setVisibleRun(m_training->recordedRunId());
+    });
     connect(this, &MainWindow::currentModelChanged, this, &MainWindow::onModelChanged);
     connect(this, &MainWindow::datasetChanged, this, &MainWindow::onModelChanged);
     connect(m_inference, &InferenceController::loadModelRequested, this, [this] {
@@ -325,15 +334,16 @@ void MainWindow::connectIntents() {
         if (!path.isEmpty()) (void)loadModel(path);
     });
     connect(m_inference, &InferenceController::correctionRequested, this, &MainWindow::correctAndRetrain);
-    connect(m_prepare, &QFutureWatcher<Result<TrainingSetup>>::finished, this, [this] {
-        Result<TrainingSetup> setup = m_prepare->result();
+    connect(m_prepare, &QFutureWatcher<Result<StudioRun>>::finished, this, [this] {
+        Result<StudioRun> prepared = m_prepare->result();
         const bool fineTuning = std::exchange(m_fineTuning, false);
-        if (!setup) {
+        if (!prepared) {
             m_controls->setState(widgets::TrainingControls::State::Idle);
-            showError(tr("Could not start: %1").arg(errorText(setup.error())));
+            showError(tr("Could not start: %1").arg(errorText(prepared.error())));
             refreshStartState();
             return;
         }
+        TrainingSetup* setup = &prepared->setup;
         if (fineTuning) {  // the data now holds the corrected image: show it and keep it
             m_bundle = setup->data;
             m_datasetPanel->setBundle(m_bundle);
@@ -352,7 +362,8 @@ void MainWindow::connectIntents() {
                 .arg(toQString(setup->config.optimizer.kind))
                 .arg(double(setup->config.schedule.baseLr), 0, 'g', 3);
         m_result->clear();
-        if (!m_training->start(std::move(*setup), description)) refreshStartState();
+        if (!m_training->start(std::move(*setup), description, prepared->recorder)) refreshStartState();
+        m_runs->refresh();
     });
 }
 
@@ -381,6 +392,32 @@ void MainWindow::setSettingEdited(const QString& key, const QVariant& value, con
     Project next = m_project;
     next.settings[key] = value;
     editProject(next, description);
+    // A live-editable option (learning rate, …) also changes the run that trains now, from its next step.
+    const OptionInfo* option = findOption(toStdString(key));
+    if (option && option->liveEditable && m_training->isRunning())
+        if (auto s = m_training->setLiveOption(option->key, optionsFrom({{key, value}})[option->key]); !s)
+            showError(errorText(s.error()));
+}
+
+void MainWindow::connectRuns() {
+    m_runs->setStorePath(QSettings().value("runs/store", toQString(defaultStorePath())).toString());
+    m_runs->setSweepBase([this] {
+        return SweepBase{m_project.dataset, m_project.preset.isEmpty() ? QStringLiteral("custom") : m_project.preset,
+                         m_bundle ? std::optional<ModelSpec>(currentSpec()) : std::nullopt, m_project.settings};
+    });
+    connect(m_runs, &RunsController::logLine, this, [this](const QString& text, bool error) {
+        m_log->appendLine(text, error ? RunLog::Severity::Error : RunLog::Severity::Info);
+    });
+    connect(m_runs, &RunsController::promoteRequested, this, [this](qint64 id, const QString& path) {
+        if (auto s = loadModel(path); !s) return showError(errorText(s.error()));
+        showInfo(tr("Run %1's best model is now the current model (Try it, Evaluation, Save)").arg(id));
+    });
+    connect(m_runs, &RunsController::visibleRunAction, this, [this](widgets::RunAction action) {
+        if (action == widgets::RunAction::Stop) m_training->stop();
+        if (action == widgets::RunAction::Pause) m_training->pause();
+        if (action == widgets::RunAction::Resume) m_training->resume();
+    });
+    connect(m_training, &TrainingController::recordingClosed, m_runs, &RunsController::refresh);
 }
 
 void MainWindow::setPreset(const QString& preset) {
@@ -427,18 +464,9 @@ void MainWindow::refreshSchedule() {
     const int steps = m_bundle ? estimatedStepsPerEpoch(*m_bundle, m_project.settings) : 100;
     m_schedule->setLogarithmic(config->schedule.kind == "exponential");
     m_schedule->setSchedule(schedulePoints(*config, steps));
-    const QString kind = toQString(config->optimizer.kind);
-    m_hyperparameters->setFieldEnabled("momentum", kind == "momentum" || kind == "nesterov");
-    m_hyperparameters->setFieldEnabled("beta1", kind.startsWith("adam"));
-    m_hyperparameters->setFieldEnabled("beta2", kind.startsWith("adam"));
-    m_hyperparameters->setFieldEnabled("epsilon", kind.startsWith("adam") || kind == "rmsprop");
-    m_hyperparameters->setFieldEnabled("rms_alpha", kind == "rmsprop");
-    const QString schedule = toQString(config->schedule.kind);
-    m_hyperparameters->setFieldEnabled("step_epochs", schedule == "step");
-    m_hyperparameters->setFieldEnabled("gamma", schedule == "step" || schedule == "exponential");
-    m_hyperparameters->setFieldEnabled("min_lr", schedule == "cosine");
-    m_hyperparameters->setFieldEnabled("early_metric", config->earlyStopping.patience > 0);
-    m_hyperparameters->setFieldEnabled("min_delta", config->earlyStopping.patience > 0);
+    const QMap<QString, bool> applies = fieldsThatApply(*config);
+    for (auto it = applies.begin(); it != applies.end(); ++it)
+        if (m_hyperparameters->editor(it.key())) m_hyperparameters->setFieldEnabled(it.key(), it.value());
 }
 
 void MainWindow::refreshStartState() {
@@ -537,7 +565,9 @@ void MainWindow::startTraining() {
         return;
     }
     m_controls->setStatus(tr("Preparing the split and normalization…"));
-    m_prepare->setFuture(QtConcurrent::run(prepareTrainingSetup, m_bundle, currentSpec(), m_project.settings));
+    m_prepare->setFuture(QtConcurrent::run(
+        prepareRecordedRun, m_runs->storePath().toStdString(), m_bundle, m_project.dataset.toStdString(), currentSpec(),
+        m_project.preset.isEmpty() ? std::string("custom") : m_project.preset.toStdString(), m_project.settings));
     refreshStartState();
 }
 
@@ -617,7 +647,12 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
     m_fineTuning = true;
     m_controls->setStatus(tr("Preparing the fine-tuning…"));
     // Copying the dataset with the new sample (tens of MB for Fashion-MNIST) happens off the GUI thread.
-    m_prepare->setFuture(QtConcurrent::run(prepareFineTuning, m_bundle, model, settings, std::move(correction)));
+    m_prepare->setFuture(QtConcurrent::run(
+        [bundle = m_bundle, model, settings, correction = std::move(correction)]() mutable -> Result<StudioRun> {
+            auto setup = prepareFineTuning(bundle, model, settings, std::move(correction));
+            if (!setup) return setup.error();
+            return StudioRun{std::move(*setup), nullptr};
+        }));
     refreshStartState();
 }
 
@@ -788,8 +823,10 @@ void MainWindow::saveSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    // Runs that still train are kept as interrupted, each with its last epoch's checkpoint.
     if (m_training->isRunning() && !m_training->stopAndWait(1500))
         m_log->appendLine(tr("The training did not stop in time; closing anyway."), RunLog::Severity::Warning);
+    m_runs->stopAll(1500);
     saveSettings();
     event->accept();
 }

@@ -12,6 +12,7 @@
 
 #include "app/gui/project.h"
 #include "app/gui/startup_options.h"
+#include "app/gui/training_setup.h"
 #include "engine/core/result.h"
 #include "engine/data/dataset.h"
 #include "engine/data/image_io.h"
@@ -42,6 +43,7 @@ class DatasetLoader;
 class DatasetPanel;
 class EvaluationController;
 class InferenceController;
+class RunsController;
 class TrainingController;
 
 class MainWindow : public QMainWindow {
@@ -82,6 +84,7 @@ public:
     widgets::RunLog* runLog() const { return m_log; }
     TrainingController* trainingController() const { return m_training; }
     InferenceController* inferenceController() const { return m_inference; }
+    RunsController* runsController() const { return m_runs; }
     EvaluationController* evaluationController() const { return m_evaluation; }
     widgets::InferencePanel* inferencePanel() const { return m_inferencePanel; }
     widgets::EvaluationView* evaluationView() const { return m_evaluationView; }
@@ -113,6 +116,7 @@ private:
     void buildDocks();
     void buildMenus();
     void connectIntents();
+    void connectRuns();
     /// Shows `project` everywhere; reloads the dataset when its source changed.
     void applyProject(const Project& project);
     void refreshArchitecture();
@@ -151,10 +155,11 @@ private:
     TrainingController* m_training = nullptr;
     ArchitectureController* m_architectureController = nullptr;
     InferenceController* m_inference = nullptr;
+    RunsController* m_runs = nullptr;
     EvaluationController* m_evaluation = nullptr;
     widgets::InferencePanel* m_inferencePanel = nullptr;
     widgets::EvaluationView* m_evaluationView = nullptr;
-    QFutureWatcher<Result<TrainingSetup>>* m_prepare = nullptr;
+    QFutureWatcher<Result<StudioRun>>* m_prepare = nullptr;
 
     QTabWidget* m_tabs = nullptr;
     DatasetPanel* m_datasetPanel = nullptr;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <thread>
+#include <variant>
 
 #include "app/gui/engine_conversions.h"
 #include "widgets/human_units.h"
@@ -31,10 +32,21 @@ TrainingController::TrainingController(TrainingViews views, QObject* parent) : Q
 TrainingController::~TrainingController() {
     m_trainer.stop();
     m_trainer.wait();
+    if (m_recorder) {
+        for (const TrainingEvent& e : m_trainer.events().drain()) m_recorder->record(e);
+        m_recorder->markEnded(RunStatus::Interrupted);
+        closeRecorder(true);
+    }
+    for (auto& t : m_closers) t.join();  // the last flushes of earlier runs
 }
 
-Status TrainingController::start(TrainingSetup setup, const QString& description) {
+Status TrainingController::start(TrainingSetup setup, const QString& description,
+                                 std::shared_ptr<RunRecorder> recorder) {
     if (isRunning()) return Error::invalid("A training is already running.", "Stop it before starting another one.");
+    closeRecorder(false);
+    m_recorder = std::move(recorder);
+    m_recordedRunId = m_recorder ? m_recorder->runId() : 0;
+    if (m_recorder) setup.onCheckpoint = [r = m_recorder.get()](CheckpointPtr c) { r->checkpoint(std::move(c)); };
     m_trainer.events().clear();
     m_setup = setup;
     m_started.reset();
@@ -44,13 +56,18 @@ Status TrainingController::start(TrainingSetup setup, const QString& description
     m_lastEpoch = m_lastBatch = 0;
     m_lastRate = 0.0;
     if (auto s = m_trainer.start(std::move(setup)); !s) {
+        if (m_recorder) m_recorder->markEnded(RunStatus::Failed, s.error().what());
+        closeRecorder(false);
         m_views.controls->setStatus(errorText(s.error()), true);
         m_views.log->appendLine(tr("Could not start: %1").arg(errorText(s.error())), RunLog::Severity::Error);
         return s;
     }
     m_snapshot.reset();
     m_awaitingFinal = true;
-    for (auto* chart : {m_views.loss, m_views.accuracy, m_views.learningRate}) chart->clear();
+    for (auto* chart : {m_views.loss, m_views.accuracy, m_views.learningRate}) {
+        chart->clear();
+        chart->clearMarkers();
+    }
     m_clock.start();
     m_pausedMs = 0;
     m_views.controls->setState(State::Running);
@@ -100,11 +117,41 @@ bool TrainingController::stopAndWait(int timeoutMs) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     const bool ended = !m_trainer.isRunning();
     if (ended) m_trainer.wait();
+    if (ended && m_recorder) {
+        // The window is closing mid-run: record what the trainer said last, then call the run
+        // interrupted (not stopped by the user), so the next session offers to resume it.
+        for (const TrainingEvent& e : m_trainer.events().drain()) m_recorder->record(e);
+        m_recorder->markEnded(RunStatus::Interrupted);
+        closeRecorder(true);
+        m_awaitingFinal = false;
+    }
     return ended;
+}
+
+Status TrainingController::setLiveOption(const std::string& key, const nlohmann::json& value) {
+    if (!m_trainer.isRunning()) return Error::invalid("No run is training.", "Start a run first.");
+    return m_trainer.setOption(key, value);
+}
+
+void TrainingController::closeRecorder(bool wait) {
+    if (!m_recorder) return;
+    std::shared_ptr<RunRecorder> recorder = std::move(m_recorder);
+    if (wait) {
+        (void)recorder->close();
+        return;
+    }
+    // The last flush writes the best model and one transaction: not on the GUI thread.
+    m_closers.emplace_back([this, recorder] {
+        (void)recorder->close();
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT recordingClosed(); }, Qt::QueuedConnection);
+    });
 }
 
 void TrainingController::drainEvents() {
     auto events = m_trainer.events().drain();
+    if (m_recorder)
+        for (const TrainingEvent& e : events) m_recorder->record(e);
     if (events.empty()) {
         if (m_started && m_trainer.isRunning() && !m_trainer.isPaused()) updateRates(m_lastRate);
         return;
@@ -119,6 +166,16 @@ void TrainingController::handle(const RunStarted& e) {
                                 .arg(widgets::groupedInteger(e.trainSize), widgets::groupedInteger(e.validationSize),
                                      widgets::groupedInteger(e.testSize), widgets::groupedInteger(e.params),
                                      widgets::humanCount(double(e.flops))));
+}
+
+void TrainingController::handle(const OptionChanged& e) {
+    const QString label = QString::fromStdString(e.key) + " = " + QString::fromStdString(e.value.dump());
+    m_views.log->appendLine(tr("Changed %1 from step %2 on").arg(label, widgets::groupedInteger(e.step)));
+    // A marker where it took effect, on the charts' epoch axis.
+    const int steps = m_started ? std::max(1, m_started->stepsPerEpoch) : 1;
+    const double x = double(e.step) / steps;
+    for (auto* chart : {m_views.loss, m_views.accuracy, m_views.learningRate})
+        chart->addMarker(x, label, QColor(214, 39, 40));
 }
 
 void TrainingController::handle(const BatchMetrics& e) {
@@ -192,6 +249,8 @@ void TrainingController::endRun(bool completed) {
         m_snapshot = s;
         Q_EMIT snapshotPublished(m_snapshot);
     }
+    if (m_recorder && completed && m_snapshot) m_recorder->saveBestModel(m_snapshot);
+    closeRecorder(false);
     m_views.controls->setState(State::Idle);
     if (m_started && completed) {
         const int epochs = m_finished ? m_finished->epochs : m_lastEpoch;

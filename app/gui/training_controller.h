@@ -9,7 +9,10 @@
 #include <QObject>
 #include <QPointF>
 #include <QTimer>
+#include <thread>
+#include <vector>
 
+#include "engine/store/run_recorder.h"
 #include "engine/train/trainer.h"
 
 namespace studio::widgets {
@@ -37,7 +40,13 @@ public:
 
     /// Starts a run: clears the charts, then the trainer validates and starts its thread.
     /// An error (invalid architecture for the data, bad config) shows in the status and log.
-    Status start(TrainingSetup setup, const QString& description);
+    /// With a recorder, every event and epoch checkpoint goes into the run store (written on the
+    /// recorder's thread); the recorder is closed off the GUI thread when the run ends.
+    Status start(TrainingSetup setup, const QString& description, std::shared_ptr<RunRecorder> recorder = {});
+    /// The run store's id of the current or last run (0: not recorded).
+    std::int64_t recordedRunId() const { return m_recordedRunId; }
+    /// A live edit of the running run (learning rate, …): recorded with its step.
+    Status setLiveOption(const std::string& key, const nlohmann::json& value);
     void pause();
     void resume();
     void stop();
@@ -55,7 +64,8 @@ public:
     /// Drains pending events now (the timer does this ~30×/s); tests call it to be deterministic.
     void drainEvents();
 
-    /// Stops and waits at most `timeoutMs` for the driver thread; true when it ended.
+    /// Stops and waits at most `timeoutMs` for the driver thread; true when it ended. A recorded
+    /// run is kept as interrupted (the window is closing): it resumes from its last checkpoint.
     bool stopAndWait(int timeoutMs);
 
 Q_SIGNALS:
@@ -65,6 +75,8 @@ Q_SIGNALS:
     /// The run ended: completed, early-stopped, stopped or failed.
     void runEnded(bool completed);
     void stateChanged();
+    /// The run's record is complete in the store (its last flush, with the best model, is written).
+    void recordingClosed();
 
 private:
     void handle(const RunStarted& e);
@@ -73,8 +85,10 @@ private:
     void handle(const Finished& e);
     void handle(const Stopped& e);
     void handle(const Failed& e);
+    void handle(const OptionChanged& e);
     void flushPoints();
     void endRun(bool completed);
+    void closeRecorder(bool wait);
     void updateRates(double samplesPerSecond);
 
     TrainingViews m_views;
@@ -90,6 +104,9 @@ private:
     std::optional<Finished> m_finished;
     std::vector<EpochMetrics> m_epochs;
     SnapshotPtr m_snapshot;
+    std::shared_ptr<RunRecorder> m_recorder;
+    std::vector<std::thread> m_closers;  // recorders finishing their last flush
+    std::int64_t m_recordedRunId = 0;
     std::int64_t m_lastStep = 0;
     int m_lastEpoch = 0;
     int m_lastBatch = 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "app/gui/engine_conversions.h"
+#include "engine/store/experiment.h"
 
 namespace studio::app {
 
@@ -26,6 +27,29 @@ Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> 
     setup.spec = spec;
     setup.config = *config;
     return setup;
+}
+
+Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_ptr<const DatasetBundle> data,
+                                     const std::string& datasetSource, const ModelSpec& spec,
+                                     const std::string& modelLabel, const QVariantMap& settings) {
+    if (!data) return Error::invalid("No dataset is loaded.", "Choose a dataset in the Data panel first.");
+    auto store = openRunStore(storePath);
+    if (!store) return store.error();
+    NewRun request;
+    request.dataset = datasetSource;
+    request.model = modelLabel;
+    request.spec = spec;
+    request.options = optionsFrom(settings);
+    // The data is loaded already: every run of the studio trains on exactly what the panel shows.
+    auto prepared = prepareNewRun(**store, request, [&](const std::string&, const DatasetOptions&) {
+        return Result<std::shared_ptr<const DatasetBundle>>(data);
+    });
+    if (!prepared) return prepared.error();
+    if (prepared->setup.split.train.empty())
+        return Error::invalid("The split leaves no training samples.", "Lower the validation and test fractions.");
+    auto recorder = RunRecorder::open(storePath, prepared->record, prepared->keepCheckpoints);
+    if (!recorder) return recorder.error();
+    return StudioRun{std::move(prepared->setup), std::shared_ptr<RunRecorder>(std::move(*recorder))};
 }
 
 Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,

@@ -11,6 +11,7 @@
 #include "engine/core/result.h"
 #include "engine/data/image_io.h"
 #include "engine/nn/model_spec.h"
+#include "engine/store/run_recorder.h"
 #include "engine/train/trainer.h"
 
 namespace studio::app {
@@ -18,6 +19,19 @@ namespace studio::app {
 /// `settings` are the project's (both forms); `spec` is resolved for the data already.
 Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> data, const ModelSpec& spec,
                                            const QVariantMap& settings);
+
+/// What Start hands the training controller: the setup and, for a recorded run, its recorder.
+struct StudioRun {
+    TrainingSetup setup;
+    std::shared_ptr<RunRecorder> recorder;  // null: not recorded (fine-tuning a correction)
+};
+
+/// Start in the studio: the same setup as prepareTrainingSetup, recorded as a new run in the
+/// store at `storePath` (its row created, its recorder's thread started). `datasetSource` is
+/// the name or path the data came from; `modelLabel` the preset or "custom". Runs on a worker.
+Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_ptr<const DatasetBundle> data,
+                                     const std::string& datasetSource, const ModelSpec& spec,
+                                     const std::string& modelLabel, const QVariantMap& settings);
 
 /// A corrected prediction: the image and the class the user says it is.
 struct Correction {
