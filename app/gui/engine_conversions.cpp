@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <QPainter>
+#include <QSaveFile>
 
 #include "engine/nn/layer_registry.h"
 #include "engine/optim/lr_schedule.h"
@@ -239,6 +240,14 @@ QMap<QString, bool> fieldsThatApply(const TrainConfig& config) {
     }
     applies["early_metric"] = applies["min_delta"] = config.earlyStopping.patience > 0;
     return applies;
+}
+
+Status exportPng(QWidget* widget, const QString& path) {
+    QSaveFile out(path);
+    if (!widget || !out.open(QIODevice::WriteOnly) || !widget->grab().save(&out, "PNG") || !out.commit())
+        return Error::io("Could not write '" + toStdString(path) + "': " + toStdString(out.errorString()) + ".",
+                         "Choose a folder you can write to.");
+    return Status::success();
 }
 
 bool normalizationEnabled(const QVariantMap& settings) {

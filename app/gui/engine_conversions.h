@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <QVariant>
 #include <QVariantMap>
+#include <QWidget>
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +56,8 @@ nlohmann::json optionsFrom(const QVariantMap& settings);
 /// Which schema fields apply to the chosen optimizer, schedule and early stopping (from the
 /// schema's `concerns`), for greying out the rest.
 QMap<QString, bool> fieldsThatApply(const TrainConfig& config);
+/// Renders `widget` as it is on screen into a PNG at `path`, atomically; the error names the file.
+Status exportPng(QWidget* widget, const QString& path);
 /// Preprocessing choice: "per-channel" (fitted on the training split) or "none".
 bool normalizationEnabled(const QVariantMap& settings);
 

@@ -29,6 +29,7 @@
 #include "app/gui/engine_conversions.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
+#include "app/gui/recent_projects.h"
 #include "app/gui/runs_controller.h"
 #include "app/gui/studio_theme.h"
 #include "app/gui/training_controller.h"
@@ -64,8 +65,6 @@ private:
 };
 
 namespace {
-
-constexpr int kMaxRecent = 8;
 
 QScrollArea* scrolling(QWidget* content) {
     auto* area = new QScrollArea;
@@ -225,7 +224,8 @@ void MainWindow::buildMenus() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open a project"), {}, tr("Projects (*.json)"));
         if (!path.isEmpty()) (void)openProject(path);
     });
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recent = new RecentProjects(file->addMenu(tr("Open &Recent")), this);
+    connect(m_recent, &RecentProjects::openRequested, this, [this](const QString& path) { (void)openProject(path); });
     file->addAction(widgets::studioIcon("save"), tr("&Save Project"), QKeySequence::Save, this, [this] {
         QString path = m_projectPath;
         if (path.isEmpty())
@@ -248,7 +248,13 @@ void MainWindow::buildMenus() {
             QFileDialog::getSaveFileName(this, tr("Save the trained model"), "model.tsmodel", tr("Models (*.tsmodel)"));
         if (!path.isEmpty()) saveModel(path);
     });
-    file->addAction(tr("&Export Charts as PNG…"), this, &MainWindow::exportCharts);
+    file->addAction(tr("&Export Charts as PNG…"), this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export the charts"), "charts.png", tr("PNG images (*.png)"));
+        if (path.isEmpty()) return;
+        if (auto s = exportPng(findChild<QWidget*>("charts"), path); !s) return showError(errorText(s.error()));
+        showInfo(tr("Exported the charts to %1").arg(path));
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -322,10 +328,7 @@ void MainWindow::connectIntents() {
     connect(m_training, &TrainingController::runEnded, this, &MainWindow::onRunEnded);
     connect(m_training, &TrainingController::snapshotPublished, this,
             [this](SnapshotPtr s) { Q_EMIT currentModelChanged(std::move(s)); });
-    connect(m_training, &TrainingController::runStarted, this, [this] {
-        m_preferLoaded = false;
-        m_runs->setVisibleRun(m_training->recordedRunId());
-    });
+    connect(m_training, &TrainingController::runStarted, this, [this] { m_preferLoaded = false; });
     connect(this, &MainWindow::currentModelChanged, this, &MainWindow::onModelChanged);
     connect(this, &MainWindow::datasetChanged, this, &MainWindow::onModelChanged);
     connect(m_inference, &InferenceController::loadModelRequested, this, [this] {
@@ -400,24 +403,17 @@ void MainWindow::setSettingEdited(const QString& key, const QVariant& value, con
 }
 
 void MainWindow::connectRuns() {
+    m_runs->attach(m_training, m_log);
     m_runs->setStorePath(QSettings().value("runs/store", toQString(defaultStorePath())).toString());
     m_runs->setSweepBase([this] {
         return SweepBase{m_project.dataset, m_project.preset.isEmpty() ? QStringLiteral("custom") : m_project.preset,
                          m_bundle ? std::optional<ModelSpec>(currentSpec()) : std::nullopt, m_project.settings};
     });
-    connect(m_runs, &RunsController::logLine, this, [this](const QString& text, bool error) {
-        m_log->appendLine(text, error ? RunLog::Severity::Error : RunLog::Severity::Info);
-    });
-    connect(m_runs, &RunsController::promoteRequested, this, [this](qint64 id, const QString& path) {
+    connect(m_runs, &RunsController::promoteRequested, this, [this](qint64 id, const QString& path, bool reopened) {
+        if (reopened && currentModel()) return;  // the studio reopened, but a model is already here
         if (auto s = loadModel(path); !s) return showError(errorText(s.error()));
-        showInfo(tr("Run %1's best model is now the current model (Try it, Evaluation, Save)").arg(id));
+        showInfo(tr("Run %1's best model is the current model (Try it, Evaluation, Save)").arg(id));
     });
-    connect(m_runs, &RunsController::visibleRunAction, this, [this](widgets::RunAction action) {
-        if (action == widgets::RunAction::Stop) m_training->stop();
-        if (action == widgets::RunAction::Pause) m_training->pause();
-        if (action == widgets::RunAction::Resume) m_training->resume();
-    });
-    connect(m_training, &TrainingController::recordingClosed, m_runs, &RunsController::refresh);
 }
 
 void MainWindow::setPreset(const QString& preset) {
@@ -614,32 +610,12 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
     if (m_training->isRunning() || m_prepare->isRunning())
         return showError(
             tr("A training is running: stop it or wait for it to end, then correct the prediction again."));
-    if (!m_bundle || m_bundle->pool.storage() != Dataset::Storage::Pixels8)
-        return showError(tr("Corrections need an image dataset: load the dataset the model was trained on."));
-    const Dataset& pool = m_bundle->pool;
-    if (model->model.inputShape() != pool.sampleShape() || model->model.outputSize() != pool.classCount())
-        return showError(tr("The model does not fit the dataset shown (%1): load the dataset it was trained on "
-                            "before correcting its predictions.")
-                             .arg(toQString(pool.name())));
-    if (classIndex < 0 || classIndex >= pool.classCount()) return;
-    Correction correction;
-    correction.image = image;
-    correction.classIndex = classIndex;
-    correction.resize = toStdString(m_project.settings.value("resize", "stretch").toString());
-    if (QFileInfo(m_project.dataset).isDir() && !path.isEmpty()) {
-        // An image folder: the file joins its class folder, so the correction outlives this session.
-        const QFileInfo source(path);
-        const QDir classDir(QDir(m_project.dataset).filePath(toQString(pool.classNames()[std::size_t(classIndex)])));
-        QString target = classDir.filePath(source.fileName());
-        for (int n = 2; QFileInfo::exists(target); ++n)
-            target = classDir.filePath(
-                QStringLiteral("%1-%2.%3").arg(source.completeBaseName()).arg(n).arg(source.suffix()));
-        if (!QFile::copy(path, target))
-            return showError(
-                tr("Could not copy %1 into %2: check that the dataset folder is writable.").arg(path, classDir.path()));
-        correction.source = toStdString(target);
-        m_log->appendLine(tr("Copied %1 into class folder %2").arg(source.fileName(), classDir.path()));
-    }
+    auto correction = makeCorrection(m_bundle, *model, image, path, classIndex, m_project.dataset,
+                                     m_project.settings.value("resize", "stretch").toString());
+    if (!correction) return showError(errorText(correction.error()));
+    if (!correction->source.empty())
+        m_log->appendLine(tr("Copied %1 into class folder %2")
+                              .arg(QFileInfo(path).fileName(), QFileInfo(toQString(correction->source)).path()));
 
     QVariantMap settings = m_project.settings;
     settings["epochs"] = settings.value("fine_tune_epochs", 2);
@@ -648,7 +624,7 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
     m_controls->setStatus(tr("Preparing the fine-tuning…"));
     // Copying the dataset with the new sample (tens of MB for Fashion-MNIST) happens off the GUI thread.
     m_prepare->setFuture(QtConcurrent::run(
-        [bundle = m_bundle, model, settings, correction = std::move(correction)]() mutable -> Result<StudioRun> {
+        [bundle = m_bundle, model, settings, correction = std::move(*correction)]() mutable -> Result<StudioRun> {
             auto setup = prepareFineTuning(bundle, model, settings, std::move(correction));
             if (!setup) return setup.error();
             return StudioRun{std::move(*setup), nullptr};
@@ -667,7 +643,7 @@ Status MainWindow::openProject(const QString& path) {
     m_undo->clear();
     m_projectPath = path;
     applyProject(*project);
-    addRecentProject(path);
+    m_recent->add(path);
     setWindowTitle(tr("%1[*] — Training Studio").arg(QFileInfo(path).fileName()));
     showInfo(tr("Opened project %1").arg(path));
     return {};
@@ -682,7 +658,7 @@ Status MainWindow::saveProject(const QString& path) {
     }
     m_projectPath = path;
     m_undo->setClean();
-    addRecentProject(path);
+    m_recent->add(path);
     setWindowTitle(tr("%1[*] — Training Studio").arg(QFileInfo(path).fileName()));
     showInfo(tr("Saved the project to %1").arg(path));
     return {};
@@ -728,18 +704,6 @@ void MainWindow::saveModel(const QString& path) {
             showInfo(tr("Saved the model to %1").arg(path));
     });
     watcher->setFuture(QtConcurrent::run([model, path] { return saveModelFile(toStdString(path), *model); }));
-}
-
-void MainWindow::exportCharts() {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export the charts"), "charts.png", tr("PNG images (*.png)"));
-    if (path.isEmpty()) return;
-    QWidget* charts = findChild<QWidget*>("charts");
-    QSaveFile out(path);
-    if (!charts || !out.open(QIODevice::WriteOnly) || !charts->grab().save(&out, "PNG") || !out.commit())
-        return showError(
-            tr("Could not write '%1': %2. Choose a folder you can write to.").arg(path, out.errorString()));
-    showInfo(tr("Exported the charts to %1").arg(path));
 }
 
 void MainWindow::applyStartup(const StartupOptions& options) {
@@ -789,36 +753,17 @@ void MainWindow::applyTheme(bool dark) {
     QSettings().setValue("darkTheme", dark);
 }
 
-void MainWindow::addRecentProject(const QString& path) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    m_recentProjects.removeAll(absolute);
-    m_recentProjects.prepend(absolute);
-    while (m_recentProjects.size() > kMaxRecent) m_recentProjects.removeLast();
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-    m_recentMenu->clear();
-    for (const QString& path : m_recentProjects)
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { (void)openProject(path); })
-            ->setToolTip(path);
-    m_recentMenu->setEnabled(!m_recentProjects.isEmpty());
-}
-
 void MainWindow::restoreSettings() {
     QSettings settings;
     if (settings.contains("window/geometry")) restoreGeometry(settings.value("window/geometry").toByteArray());
     if (settings.contains("window/state")) m_stateRestored = restoreState(settings.value("window/state").toByteArray());
-    m_recentProjects = settings.value("recentProjects").toStringList();
     if (settings.value("darkTheme", false).toBool()) applyTheme(true);
-    rebuildRecentMenu();
 }
 
 void MainWindow::saveSettings() {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
-    settings.setValue("recentProjects", m_recentProjects);
     settings.setValue("lastProject", m_projectPath);
 }
 

@@ -43,6 +43,7 @@ class DatasetLoader;
 class DatasetPanel;
 class EvaluationController;
 class InferenceController;
+class RecentProjects;
 class RunsController;
 class TrainingController;
 
@@ -132,11 +133,8 @@ private:
     void setPreset(const QString& preset);
     void showError(const QString& text);
     void showInfo(const QString& text);
-    void addRecentProject(const QString& path);
-    void rebuildRecentMenu();
     void restoreSettings();
     void saveSettings();
-    void exportCharts();
 
     Project m_project;
     QString m_projectPath;
@@ -172,12 +170,11 @@ private:
     widgets::LiveChart* m_lrChart = nullptr;
     widgets::RunLog* m_log = nullptr;
     QLabel* m_result = nullptr;
-    QMenu* m_recentMenu = nullptr;
+    RecentProjects* m_recent = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_darkAction = nullptr;
-    QStringList m_recentProjects;
 };
 
 }  // namespace studio::app

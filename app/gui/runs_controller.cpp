@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QSplitter>
@@ -20,12 +21,14 @@
 #include "app/gui/run_catalog.h"
 #include "app/gui/run_conversions.h"
 #include "app/gui/run_manager.h"
+#include "app/gui/training_controller.h"
 #include "engine/core/parallel.h"
 #include "engine/io/atomic_file.h"
 #include "engine/store/runs_csv.h"
 #include "engine/train/option_schema.h"
 #include "engine/train/search_space.h"
 #include "widgets/compare_view.h"
+#include "widgets/run_log.h"
 #include "widgets/runs_table.h"
 #include "widgets/sweep_view.h"
 
@@ -43,10 +46,12 @@ Result<nlohmann::json> parseChanges(const QString& text) {
     for (const QString& word : text.split(QRegularExpression("[\\s,;]+"), Qt::SkipEmptyParts)) {
         const int eq = word.indexOf('=');
         if (eq <= 0)
-            return Error::invalid("'" + word.toStdString() + "' is not key=value.", "For example: lr=0.0005 epochs=20");
+            return Error::invalid(QObject::tr("'%1' is not key=value.").arg(word).toStdString(),
+                                  "For example: lr=0.0005 epochs=20");
         const OptionInfo* o = findOption(word.left(eq).toStdString());
         if (!o)
-            return Error::invalid("Unknown option '" + word.left(eq).toStdString() + "'.", "For example: lr=0.0005");
+            return Error::invalid(QObject::tr("Unknown option '%1'.").arg(word.left(eq)).toStdString(),
+                                  "For example: lr=0.0005");
         auto value = parseOptionText(*o, word.mid(eq + 1).toStdString());
         if (!value) return value.error();
         STUDIO_TRY(checkOption(*o, *value));
@@ -73,6 +78,27 @@ RunsController::RunsController(QWidget* window)
         Q_EMIT logLine(message, !ok);
         m_catalog->refresh();
     });
+}
+
+void RunsController::attach(TrainingController* training, widgets::RunLog* log) {
+    m_training = training;
+    connect(this, &RunsController::logLine, log, [log](const QString& text, bool error) {
+        log->appendLine(text, error ? widgets::RunLog::Severity::Error : widgets::RunLog::Severity::Info);
+    });
+    connect(training, &TrainingController::runStarted, m_catalog, &RunCatalog::refresh);
+    // The record is complete (best model written): show it, and reopen its model next time.
+    connect(training, &TrainingController::recordingClosed, this, [this] {
+        if (m_training->recordedRunId() && m_training->finished()) remember(m_training->recordedRunId());
+        m_catalog->refresh();
+    });
+}
+
+qint64 RunsController::visibleRun() const {
+    return m_training && m_training->isRunning() ? m_training->recordedRunId() : 0;
+}
+
+void RunsController::remember(qint64 currentRun) {
+    QSettings().setValue("runs/current", currentRun);
 }
 
 RunsController::~RunsController() {
@@ -166,6 +192,10 @@ void RunsController::buildSweepTab() {
 
 void RunsController::onCatalogChanged() {
     const RunCatalogSnapshot& snap = m_catalog->snapshot();
+    if (!std::exchange(m_reopened, true))  // the model that was current when the studio closed
+        if (const RunRecord* r = m_catalog->run(QSettings().value("runs/current", 0).toLongLong()))
+            if (!r->bestModelPath.empty() && std::filesystem::exists(r->bestModelPath))
+                Q_EMIT promoteRequested(r->id, toQString(r->bestModelPath), true);
     QList<widgets::RunRow> rows;
     for (const RunRecord& r : snap.runs) rows.append(runRow(r));
     m_table->setRuns(rows);
@@ -219,19 +249,17 @@ void RunsController::apply(RunAction action, const QList<qint64>& ids) {
         case RunAction::Stop:
         case RunAction::Pause:
             for (qint64 id : ids) {
-                if (id == m_visibleRun)
-                    Q_EMIT visibleRunAction(action);
-                else if (action == RunAction::Stop)
-                    m_manager->stop(id);
+                const bool own = id == visibleRun();
+                if (action == RunAction::Stop)
+                    own ? m_training->stop() : m_manager->stop(id);
                 else
-                    m_manager->pause(id);
+                    own ? m_training->pause() : m_manager->pause(id);
             }
             break;
         case RunAction::Resume:
             for (qint64 id : ids) {
-                const RunRecord* r = m_catalog->run(id);
-                if (id == m_visibleRun && r && r->status == RunStatus::Paused)
-                    Q_EMIT visibleRunAction(action);
+                if (id == visibleRun())
+                    m_training->resume();
                 else if (m_manager->manages(id))
                     m_manager->resumePaused(id);
                 else
@@ -298,8 +326,10 @@ void RunsController::apply(RunAction action, const QList<qint64>& ids) {
                 if (!r || r->bestModelPath.empty())
                     Q_EMIT logLine(
                         tr("Run %1 has no saved model yet: it is written when the run ends.").arg(ids.front()), true);
-                else
-                    Q_EMIT promoteRequested(r->id, toQString(r->bestModelPath));
+                else {
+                    remember(r->id);
+                    Q_EMIT promoteRequested(r->id, toQString(r->bestModelPath), false);
+                }
             }
             break;
     }

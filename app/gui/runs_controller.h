@@ -20,6 +20,7 @@ class QWidget;
 
 namespace studio::widgets {
 class CompareView;
+class RunLog;
 class RunsTable;
 class SweepView;
 }  // namespace studio::widgets
@@ -28,6 +29,7 @@ namespace studio::app {
 
 class RunCatalog;
 class RunManager;
+class TrainingController;
 
 /// What a sweep started from the window trains: the project's data, model and settings.
 struct SweepBase {
@@ -56,8 +58,8 @@ public:
     void refresh();
     /// The project's current choices, asked when a sweep starts.
     void setSweepBase(std::function<SweepBase()> base) { m_sweepBase = std::move(base); }
-    /// The window's own training run (stop/pause/resume of it go back to the window).
-    void setVisibleRun(qint64 id) { m_visibleRun = id; }
+    /// The window's own training (its run's stop, pause and resume go to it) and its log.
+    void attach(TrainingController* training, widgets::RunLog* log);
 
     /// Starts a sweep of the project's setup over `space` (JSON); errors are reported (log).
     void startSweep(const QString& spaceJson, const QString& strategy, int trials, int epochs, int minEpochs, int eta,
@@ -70,10 +72,9 @@ public:
 Q_SIGNALS:
     /// A line for the run log (errors in red).
     void logLine(const QString& text, bool error);
-    /// Make this run's best model the studio's current model.
-    void promoteRequested(qint64 runId, const QString& modelPath);
-    /// Stop, pause or resume the window's own run.
-    void visibleRunAction(widgets::RunAction action);
+    /// Make this run's best model the studio's current model; `reopened` when the studio just
+    /// started and this was the current model when it closed.
+    void promoteRequested(qint64 runId, const QString& modelPath, bool reopened);
 
 private:
     void buildRunsTab();
@@ -83,6 +84,8 @@ private:
     void askSweep();
     void fork(qint64 id, int epoch);
     void trainMore(qint64 id);
+    qint64 visibleRun() const;
+    void remember(qint64 currentRun);
 
     QWidget* m_window;
     RunCatalog* m_catalog;
@@ -95,8 +98,9 @@ private:
     widgets::CompareView* m_compare = nullptr;
     widgets::SweepView* m_sweepView = nullptr;
     std::function<SweepBase()> m_sweepBase;
-    qint64 m_visibleRun = 0;
+    TrainingController* m_training = nullptr;
     qint64 m_shownSweep = 0;
+    bool m_reopened = false;  // the current model of the last session was offered
 };
 
 }  // namespace studio::app

@@ -34,7 +34,7 @@ TrainingController::~TrainingController() {
     m_trainer.wait();
     if (m_recorder) {
         for (const TrainingEvent& e : m_trainer.events().drain()) m_recorder->record(e);
-        m_recorder->markEnded(RunStatus::Interrupted);
+        m_recorder->setStatus(RunStatus::Interrupted);
         closeRecorder(true);
     }
     for (auto& t : m_closers) t.join();  // the last flushes of earlier runs
@@ -56,7 +56,7 @@ Status TrainingController::start(TrainingSetup setup, const QString& description
     m_lastEpoch = m_lastBatch = 0;
     m_lastRate = 0.0;
     if (auto s = m_trainer.start(std::move(setup)); !s) {
-        if (m_recorder) m_recorder->markEnded(RunStatus::Failed, s.error().what());
+        if (m_recorder) m_recorder->setStatus(RunStatus::Failed, s.error().what());
         closeRecorder(false);
         m_views.controls->setStatus(errorText(s.error()), true);
         m_views.log->appendLine(tr("Could not start: %1").arg(errorText(s.error())), RunLog::Severity::Error);
@@ -84,6 +84,7 @@ Status TrainingController::start(TrainingSetup setup, const QString& description
 void TrainingController::pause() {
     if (!m_trainer.isRunning() || m_trainer.isPaused()) return;
     m_trainer.pause();
+    if (m_recorder) m_recorder->setStatus(RunStatus::Paused);
     m_pauseClock.start();
     m_views.controls->setState(State::Paused);
     m_views.controls->setStatus(tr("Paused after step %1").arg(m_lastStep));
@@ -96,6 +97,7 @@ void TrainingController::resume() {
     if (m_pauseClock.isValid()) m_pausedMs += m_pauseClock.elapsed();
     m_pauseClock.invalidate();
     m_trainer.resume();
+    if (m_recorder) m_recorder->setStatus(RunStatus::Running);
     m_views.controls->setState(State::Running);
     m_views.controls->setStatus(tr("Resumed"));
     m_views.log->appendLine(tr("Resumed"));
@@ -121,7 +123,7 @@ bool TrainingController::stopAndWait(int timeoutMs) {
         // The window is closing mid-run: record what the trainer said last, then call the run
         // interrupted (not stopped by the user), so the next session offers to resume it.
         for (const TrainingEvent& e : m_trainer.events().drain()) m_recorder->record(e);
-        m_recorder->markEnded(RunStatus::Interrupted);
+        m_recorder->setStatus(RunStatus::Interrupted);
         closeRecorder(true);
         m_awaitingFinal = false;
     }

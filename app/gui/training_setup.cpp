@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
 #include "app/gui/engine_conversions.h"
 #include "engine/store/experiment.h"
 
@@ -50,6 +54,36 @@ Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_p
     auto recorder = RunRecorder::open(storePath, prepared->record, prepared->keepCheckpoints);
     if (!recorder) return recorder.error();
     return StudioRun{std::move(prepared->setup), std::shared_ptr<RunRecorder>(std::move(*recorder))};
+}
+
+Result<Correction> makeCorrection(const std::shared_ptr<const DatasetBundle>& data, const ModelSnapshot& model,
+                                  const DecodedImage& image, const QString& path, int classIndex,
+                                  const QString& datasetRoot, const QString& resize) {
+    if (!data || data->pool.storage() != Dataset::Storage::Pixels8)
+        return Error::invalid("Corrections need an image dataset.", "Load the dataset the model was trained on.");
+    const Dataset& pool = data->pool;
+    if (model.model.inputShape() != pool.sampleShape() || model.model.outputSize() != pool.classCount())
+        return Error::invalid("The model does not fit the dataset shown (" + pool.name() + ").",
+                              "Load the dataset it was trained on before correcting its predictions.");
+    if (classIndex < 0 || classIndex >= pool.classCount())
+        return Error::invalid("There is no class " + std::to_string(classIndex) + ".", "Choose one of the classes.");
+    Correction correction;
+    correction.image = image;
+    correction.classIndex = classIndex;
+    correction.resize = toStdString(resize);
+    if (QFileInfo(datasetRoot).isDir() && !path.isEmpty()) {
+        const QFileInfo source(path);
+        const QDir classDir(QDir(datasetRoot).filePath(toQString(pool.classNames()[std::size_t(classIndex)])));
+        QString target = classDir.filePath(source.fileName());
+        for (int n = 2; QFileInfo::exists(target); ++n)
+            target = classDir.filePath(
+                QStringLiteral("%1-%2.%3").arg(source.completeBaseName()).arg(n).arg(source.suffix()));
+        if (!QFile::copy(path, target))
+            return Error::io("Could not copy " + toStdString(path) + " into " + toStdString(classDir.path()) + ".",
+                             "Check that the dataset folder is writable.");
+        correction.source = toStdString(target);
+    }
+    return correction;
 }
 
 Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,

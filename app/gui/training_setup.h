@@ -41,6 +41,14 @@ struct Correction {
     std::string resize = "stretch";  // how the image is fitted to the dataset's sample size
 };
 
+/// Checks that `image` can correct `model` on `data` (an image dataset the model fits, a class
+/// index in range) and, for an image folder at `datasetRoot`, copies the file at `path` into
+/// the class's folder (a new name when one exists), so the correction outlives the session.
+/// Errors say what to do.
+Result<Correction> makeCorrection(const std::shared_ptr<const DatasetBundle>& data, const ModelSnapshot& model,
+                                  const DecodedImage& image, const QString& path, int classIndex,
+                                  const QString& datasetRoot, const QString& resize);
+
 /// Fine-tuning `model` on `data` plus the corrected image: a copy of the data with the image
 /// appended (fitted to the sample size), the split and config of `settings` (epochs as given),
 /// the model's own weights and preprocessing, and the new sample in the training part whichever

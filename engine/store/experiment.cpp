@@ -306,7 +306,7 @@ Result<RecordedOutcome> trainRecorded(const std::string& storePath, PreparedRun 
         },
         attach);
     if (!outcome) {
-        if (outcome.error().kind() != Error::Kind::Cancelled) rec.markEnded(RunStatus::Failed, outcome.error().what());
+        if (outcome.error().kind() != Error::Kind::Cancelled) rec.setStatus(RunStatus::Failed, outcome.error().what());
         const Status closed = rec.close();
         return outcome.error();
     }

@@ -148,7 +148,7 @@ void RunRecorder::saveBestModel(SnapshotPtr model) {
     m_cv.notify_all();
 }
 
-void RunRecorder::markEnded(RunStatus status, const std::string& error) {
+void RunRecorder::setStatus(RunStatus status, const std::string& error) {
     std::lock_guard lock(m_mutex);
     m_run.status = status;
     if (!error.empty()) m_run.error = error;

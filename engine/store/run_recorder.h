@@ -46,8 +46,9 @@ public:
     void checkpoint(CheckpointPtr checkpoint);
     /// The best model, written as <run folder>/best.tsmodel with the next flush.
     void saveBestModel(SnapshotPtr model);
-    /// The run ended without a final training event (the window closed, a setup error).
-    void markEnded(RunStatus status, const std::string& error = {});
+    /// A status the training events do not carry: paused and running again (the studio's Pause),
+    /// interrupted (the window closed mid-run), failed before it started.
+    void setStatus(RunStatus status, const std::string& error = {});
 
     std::int64_t runId() const { return m_runId; }
     /// The run's row as last recorded (copied under the lock).

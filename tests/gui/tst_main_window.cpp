@@ -108,6 +108,7 @@ void writeImageFolder(const QString& root) {
 
 class MainWindowTest : public QObject {
     Q_OBJECT
+    QTemporaryDir m_runs;
 private Q_SLOTS:
     void initTestCase();
     void opensOnShapesWithPresetReady();
@@ -130,6 +131,7 @@ void MainWindowTest::initTestCase() {
     QCoreApplication::setOrganizationName("TrainingStudioTests");
     QCoreApplication::setApplicationName("tst_main_window");
     QSettings().clear();
+    QSettings().setValue("runs/store", m_runs.filePath("runs.sqlite"));  // this test's own run store
 }
 
 void MainWindowTest::opensOnShapesWithPresetReady() {
@@ -448,6 +450,7 @@ void MainWindowTest::projectSaveAndOpenRoundTrip() {
 
 void MainWindowTest::badModelFilesAndUnwritableFoldersAreMessages() {
     QTemporaryDir dir;
+    QSettings().remove("runs/current");  // a new studio without a model from earlier runs
     MainWindow w;
     waitForData(w);
     // A truncated model file: refused with a message naming it; nothing else changes.
