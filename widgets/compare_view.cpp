@@ -171,7 +171,8 @@ void CompareView::rebuildTable() {
     m_table->setColumnCount(int(m_runs.size()));
     m_different = QList<bool>(rows, false);
     for (int c = 0; c < m_runs.size(); ++c) {
-        auto* header = new QTableWidgetItem(swatch(m_runs[c].color), m_runs[c].name);
+        // "Run 12" always fits; the name (often long for sweep trials) is in the tooltip and the table.
+        auto* header = new QTableWidgetItem(swatch(m_runs[c].color), tr("Run %1").arg(m_runs[c].id));
         header->setToolTip(plainToolTip(m_runs[c].name));
         m_table->setHorizontalHeaderItem(c, header);
     }

@@ -16,6 +16,7 @@
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace studio::widgets {
@@ -195,10 +196,11 @@ void RunsTable::setRuns(const QList<RunRow>& runs) {
     m_model->setRuns(runs);
     if (!m_sizedColumns && !runs.isEmpty()) {
         m_view->resizeColumnsToContents();
+        // Long names (a fork's, a sweep trial's) are elided rather than pushing the metrics away.
         m_view->setColumnWidth(RunsTableModel::NameColumn,
-                               std::max(m_view->columnWidth(RunsTableModel::NameColumn), 140));
+                               std::clamp(m_view->columnWidth(RunsTableModel::NameColumn), 140, 220));
         m_view->setColumnWidth(RunsTableModel::StatusColumn,
-                               std::max(m_view->columnWidth(RunsTableModel::StatusColumn), 120));
+                               std::clamp(m_view->columnWidth(RunsTableModel::StatusColumn), 120, 170));
         m_sizedColumns = true;
     }
 }

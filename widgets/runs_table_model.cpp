@@ -31,7 +31,7 @@ void RunsTableModel::setOptionColumns(const QList<OptionColumn>& columns) {
     m_columns = columns;
     updateOptionColumns();
     if (!m_keys.isEmpty())
-        Q_EMIT headerDataChanged(Qt::Horizontal, LeadingColumnCount, LeadingColumnCount + int(m_keys.size()) - 1);
+        Q_EMIT headerDataChanged(Qt::Horizontal, optionBase(), optionBase() + int(m_keys.size()) - 1);
 }
 
 void RunsTableModel::setRuns(const QList<RunRow>& runs) {
@@ -77,13 +77,13 @@ void RunsTableModel::updateOptionColumns() {
     // the wanted ones and insertions at the right places finish the job: no reset needed.
     for (int i = int(m_keys.size()) - 1; i >= 0; --i) {
         if (wanted.contains(m_keys[i])) continue;
-        beginRemoveColumns({}, LeadingColumnCount + i, LeadingColumnCount + i);
+        beginRemoveColumns({}, optionBase() + i, optionBase() + i);
         m_keys.removeAt(i);
         endRemoveColumns();
     }
     for (int i = 0; i < wanted.size(); ++i) {
         if (i < m_keys.size() && m_keys[i] == wanted[i]) continue;
-        beginInsertColumns({}, LeadingColumnCount + i, LeadingColumnCount + i);
+        beginInsertColumns({}, optionBase() + i, optionBase() + i);
         m_keys.insert(i, wanted[i]);
         endInsertColumns();
     }
@@ -126,7 +126,7 @@ int RunsTableModel::rowCount(const QModelIndex& parent) const {
 }
 
 int RunsTableModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : LeadingColumnCount + int(m_keys.size()) + TrailingColumnCount;
+    return parent.isValid() ? 0 : optionBase() + int(m_keys.size());
 }
 
 QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
@@ -137,7 +137,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant RunsTableModel::cellData(const RunRow& run, int column, int role) const {
-    const int option = column - LeadingColumnCount;
+    const int option = column - optionBase();
     const bool isOption = option >= 0 && option < m_keys.size();
     if (role == Qt::TextAlignmentRole) {
         const bool text = column == NameColumn || column == StatusColumn ||
@@ -182,7 +182,7 @@ QVariant RunsTableModel::cellData(const RunRow& run, int column, int role) const
             return plainToolTip(m_keys[option] + QStringLiteral(" = ") + optionValueText(value));
         return {};
     }
-    const int trailing = column - LeadingColumnCount - int(m_keys.size());
+    const int trailing = column - LeadingColumnCount;
     if (role != Qt::DisplayRole && role != SortRole) return {};
     const bool display = role == Qt::DisplayRole;
     switch (trailing) {
@@ -207,7 +207,7 @@ QVariant RunsTableModel::cellData(const RunRow& run, int column, int role) const
 
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal) return {};
-    const int option = section - LeadingColumnCount;
+    const int option = section - optionBase();
     if (option >= 0 && option < m_keys.size()) {
         if (role == Qt::DisplayRole) return optionLabel(m_keys[option], m_columns);
         if (role == Qt::ToolTipRole)
@@ -219,7 +219,7 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
     if (section == ShowColumn) return tr("Show");
     if (section == NameColumn) return tr("Name");
     if (section == StatusColumn) return tr("Status");
-    switch (section - LeadingColumnCount - int(m_keys.size())) {
+    switch (section - LeadingColumnCount) {
         case BestAccuracyColumn:
             return tr("Best val acc");
         case BestLossColumn:

@@ -38,9 +38,11 @@ public:
     /// Rows keep their place; new runs are appended (unchecked), vanished runs removed.
     void setRuns(const QList<RunRow>& runs);
 
-    /// The option keys shown as columns, in column order (from LeadingColumnCount on).
+    /// The option keys shown as columns, in column order (from optionBase() on). The results come
+    /// before them, so a narrow table shows accuracy and progress without scrolling sideways.
     QStringList optionKeys() const { return m_keys; }
-    int column(TrailingColumn c) const { return LeadingColumnCount + int(m_keys.size()) + c; }
+    int column(TrailingColumn c) const { return int(LeadingColumnCount) + int(c); }
+    static constexpr int optionBase() { return int(LeadingColumnCount) + int(TrailingColumnCount); }
     const RunRow* runById(qint64 id) const;
     QModelIndex indexOf(qint64 id, int column) const;
 

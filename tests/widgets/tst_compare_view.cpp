@@ -60,7 +60,8 @@ void CompareViewTest::differingRowsAreFlaggedAndFirst() {
     QVERIFY(view.table()->item(0, 0)->font().bold());
     QVERIFY(!view.table()->item(view.optionRow("seed"), 0)->font().bold());
     QCOMPARE(view.cellText(1, 2), QString("128"));
-    QCOMPARE(view.table()->horizontalHeaderItem(2)->text(), runs[2].name);
+    QCOMPARE(view.table()->horizontalHeaderItem(2)->text(), QString("Run %1").arg(runs[2].id));
+    QVERIFY(view.table()->horizontalHeaderItem(2)->toolTip().contains(runs[2].name));
     const int accuracy = view.metricRow("best_val_accuracy");
     QVERIFY(accuracy > view.optionRow("seed"));
     QVERIFY(view.cellText(accuracy, 0).endsWith('%'));
