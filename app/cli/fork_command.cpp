@@ -22,7 +22,7 @@ records its parent and epoch, and its curves begin with the parent's up to epoch
 that change the data or what a step is (seed, splits, batch size, image size) cannot change.
 
   --epoch K                   the parent's epoch to start from (see `runs show RUN_ID`)
-  --name TEXT                 the fork's name (default "<parent> ⑂ epoch K")
+  --name TEXT                 the fork's name (default: the parent's, with the run and epoch it forks)
   --store PATH                the run store (default as for train)
   --save FILE                 write the fork's best model to FILE
   --json                      finish with one JSON line, as train does

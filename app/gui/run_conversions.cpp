@@ -21,6 +21,19 @@ const OptionInfo* optionFor(const std::string& key) {
 
 }  // namespace
 
+namespace {
+
+// The options that can change a result: threads and checkpoints kept never do, so they are not
+// columns to compare.
+QVariantMap resultOptions(const nlohmann::json& options) {
+    QVariantMap map = toVariant(options).toMap();
+    for (const OptionInfo& o : optionSchema())
+        if (o.scope == OptionInfo::Scope::Runtime) map.remove(toQString(o.key));
+    return map;
+}
+
+}  // namespace
+
 widgets::RunRow runRow(const RunRecord& r) {
     widgets::RunRow row;
     row.id = r.id;
@@ -29,7 +42,7 @@ widgets::RunRow runRow(const RunRecord& r) {
     row.status = runStatusText(r.status);
     row.epochsDone = r.epochsDone;
     row.epochsPlanned = r.epochsPlanned;
-    row.options = toVariant(r.options).toMap();
+    row.options = resultOptions(r.options);
     row.bestValAccuracy = r.bestValAccuracy;
     row.bestValLoss = r.bestValLoss;
     const nlohmann::json test = r.final.value("test_accuracy", nlohmann::json());
@@ -50,6 +63,12 @@ QList<widgets::OptionColumn> optionColumns() {
     for (const OptionInfo& o : optionSchema())
         columns.append({toQString(o.key), QObject::tr(o.label.c_str()), o.logScale});
     columns.append({"model", QObject::tr("Model"), false});
+    // Result rows of Compare.
+    columns.append({"status", QObject::tr("Status"), false});
+    columns.append({"best_val_accuracy", QObject::tr("Best val accuracy"), false});
+    columns.append({"best_val_loss", QObject::tr("Best val loss"), false});
+    columns.append({"test_accuracy", QObject::tr("Test accuracy"), false});
+    columns.append({"samples_per_s", QObject::tr("Samples/s"), false});
     return columns;
 }
 
@@ -58,7 +77,7 @@ widgets::CompareRun compareRun(const RunRecord& r, const std::vector<EpochRecord
     c.id = r.id;
     c.name = toQString(r.name);
     c.color = QColor(toQString(r.color));
-    c.options = toVariant(r.options).toMap();
+    c.options = resultOptions(r.options);
     c.options["model"] = toQString(r.model);
     c.metrics["status"] = QString(runStatusText(r.status));
     c.metrics["epochs"] = r.epochsDone;
@@ -77,7 +96,8 @@ widgets::CompareRun compareRun(const RunRecord& r, const std::vector<EpochRecord
     return c;
 }
 
-SweepViewData sweepViewData(const SweepRecord& sweep, const std::vector<RunRecord>& trials) {
+SweepViewData sweepViewData(const SweepRecord& sweep, const std::vector<RunRecord>& trials,
+                            const std::map<std::int64_t, std::vector<EpochRecord>>& curves) {
     SweepViewData d;
     widgets::SweepSummary& s = d.summary;
     s.id = sweep.id;
@@ -103,9 +123,13 @@ SweepViewData sweepViewData(const SweepRecord& sweep, const std::vector<RunRecor
             for (const RunRecord& r : trials) {
                 if (r.epochsDone >= rungs[k]) {
                     ++row.trials;
-                    if (std::isfinite(r.bestValAccuracy) &&
-                        (!std::isfinite(row.bestValAccuracy) || r.bestValAccuracy > row.bestValAccuracy))
-                        row.bestValAccuracy = r.bestValAccuracy;
+                    // The validation accuracy the rung ranked by: at its epoch.
+                    double atRung = qQNaN();
+                    if (auto it = curves.find(r.id); it != curves.end())
+                        for (const EpochRecord& e : it->second)
+                            if (e.epoch == rungs[k]) atRung = e.valAccuracy;
+                    if (std::isfinite(atRung) && (!std::isfinite(row.bestValAccuracy) || atRung > row.bestValAccuracy))
+                        row.bestValAccuracy = atRung;
                 }
                 if (k + 1 < rungs.size() && r.epochsDone > rungs[k]) ++row.promoted;
             }

@@ -28,6 +28,8 @@ struct SweepViewData {
     QList<widgets::ParallelAxis> scatterX, scatterY;
     QList<widgets::ScatterPoint> points;
 };
-SweepViewData sweepViewData(const SweepRecord& sweep, const std::vector<RunRecord>& trials);
+/// `curves` holds the trials' per-epoch metrics where read (a rung's best is taken at its epoch).
+SweepViewData sweepViewData(const SweepRecord& sweep, const std::vector<RunRecord>& trials,
+                            const std::map<std::int64_t, std::vector<EpochRecord>>& curves);
 
 }  // namespace studio::app

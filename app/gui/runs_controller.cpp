@@ -10,10 +10,11 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <filesystem>
 
@@ -147,10 +148,20 @@ void RunsController::buildRunsTab() {
     m_table->setOptionColumns(optionColumns());
     m_compare = new widgets::CompareView;
     m_compare->setOptionColumns(optionColumns());
+    // Until runs are checked, a sentence says how to compare them instead of empty charts.
+    m_comparePages = new QStackedWidget;
+    auto* hint =
+        new QLabel(tr("Tick the Show box of one or more runs to overlay their curves and compare their "
+                      "options here (or select runs and choose Compare from the right-click menu)."));
+    hint->setWordWrap(true);
+    hint->setAlignment(Qt::AlignCenter);
+    hint->setEnabled(false);
+    m_comparePages->addWidget(hint);
+    m_comparePages->addWidget(m_compare);
     split->addWidget(m_table);
-    split->addWidget(m_compare);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
+    split->addWidget(m_comparePages);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
     layout->addWidget(split, 1);
 
     connect(m_table, &widgets::RunsTable::overlayChanged, this, [this](const QList<qint64>& ids) {
@@ -206,6 +217,7 @@ void RunsController::onCatalogChanged() {
             compared.append(compareRun(*r, curves == snap.curves.end() ? std::vector<EpochRecord>{} : curves->second));
         }
     m_compare->setRuns(compared);
+    m_comparePages->setCurrentWidget(compared.isEmpty() ? m_comparePages->widget(0) : m_compare);
     showSweep();
 }
 
@@ -216,9 +228,9 @@ void RunsController::showSweep() {
     std::vector<RunRecord> trials;
     for (const RunRecord& r : snap.runs)
         if (r.sweepId == sweep.id) trials.push_back(r);
-    const SweepViewData d = sweepViewData(sweep, trials);
+    const SweepViewData d = sweepViewData(sweep, trials, snap.curves);
     m_sweepView->setSummary(d.summary);
-    if (m_shownSweep != sweep.id || true) {
+    if (m_shownSweep != sweep.id) {  // new axes clear the brushes: only for another sweep
         m_sweepView->setAxes(d.axes);
         m_sweepView->setScatterDimensions(d.scatterX, d.scatterY);
     }
@@ -230,8 +242,8 @@ void RunsController::showSweep() {
     for (qint64 id : m_table->checkedRunIds()) curveRuns.push_back(id);
     QList<widgets::SweepTrialCurve> running;
     for (const RunRecord& r : trials) {
+        curveRuns.push_back(r.id);  // every trial's epochs: the rungs rank by them
         if (!isActive(r.status)) continue;
-        curveRuns.push_back(r.id);
         widgets::SweepTrialCurve c{r.id, toQString(r.name), QColor(toQString(r.color)), {}};
         if (auto it = snap.curves.find(r.id); it != snap.curves.end())
             for (const EpochRecord& e : it->second)

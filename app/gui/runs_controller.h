@@ -16,6 +16,7 @@
 
 class QLabel;
 class QSpinBox;
+class QStackedWidget;
 class QWidget;
 
 namespace studio::widgets {
@@ -96,6 +97,7 @@ private:
     QSpinBox* m_concurrency = nullptr;
     widgets::RunsTable* m_table = nullptr;
     widgets::CompareView* m_compare = nullptr;
+    QStackedWidget* m_comparePages = nullptr;
     widgets::SweepView* m_sweepView = nullptr;
     std::function<SweepBase()> m_sweepBase;
     TrainingController* m_training = nullptr;

@@ -250,7 +250,9 @@ Result<PreparedRun> prepareFork(RunStore& store, std::int64_t parentId, int epoc
     PreparedRun prepared;
     RunRecord& r = prepared.record;
     r = *parent;
-    r.name = name.empty() ? parent->name + " ⑂ epoch " + std::to_string(epoch) : name;
+    r.name = name.empty() ? parent->name + " (fork of run " + std::to_string(parentId) + " at epoch " +
+                                std::to_string(epoch) + ")"
+                          : name;
     r.status = RunStatus::Queued;
     r.options = options;
     r.spec = spec.toJson();

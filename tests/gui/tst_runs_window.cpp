@@ -4,6 +4,7 @@
 // studio shows the old runs.
 
 #include <QApplication>
+#include <QProcess>
 #include <QComboBox>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -11,11 +12,13 @@
 #include <QTimer>
 #include <QtTest>
 
+#include "app/gui/engine_conversions.h"
 #include "app/gui/main_window.h"
 #include "app/gui/run_catalog.h"
 #include "app/gui/run_manager.h"
 #include "app/gui/runs_controller.h"
 #include "app/gui/training_controller.h"
+#include "engine/train/option_schema.h"
 #include "widgets/compare_view.h"
 #include "widgets/hyperparameter_form.h"
 #include "widgets/live_chart.h"
@@ -68,6 +71,34 @@ private Q_SLOTS:
         QSettings().clear();
         QVERIFY(m_dir.isValid());
         QSettings().setValue("runs/store", m_dir.filePath("runs.sqlite"));
+    }
+
+    void theFormTheCliAndTheSchemaAgree() {
+        // The settings form is generated from the schema: the same keys, defaults and ranges.
+        QList<widgets::FieldSpec> fields = trainingFields() + dataFields();
+        for (const OptionInfo& o : optionSchema()) {
+            auto field = std::find_if(fields.begin(), fields.end(),
+                                      [&](const widgets::FieldSpec& f) { return f.key.toStdString() == o.key; });
+            QVERIFY2(field != fields.end(), o.key.c_str());
+            if (!o.fallback.is_null()) QCOMPARE(toJson(field->defaultValue), o.fallback);
+            if (o.isNumeric()) {
+                QCOMPARE(field->min, o.min);
+                QCOMPARE(field->max, std::min(o.max, 2147483647.0));
+            }
+        }
+        // The CLI's flags and defaults come from the same table: `train --help` states each.
+        QProcess cli;
+        cli.start(qEnvironmentVariable("STUDIO_CLI"), {"train", "--help"});
+        QVERIFY(cli.waitForFinished(10000));
+        const QString help = QString::fromUtf8(cli.readAllStandardOutput());
+        for (const OptionInfo& o : optionSchema()) {
+            const QString flag = QString::fromStdString(o.flag());
+            QVERIFY2(help.contains(flag + " "), qPrintable(flag));
+            if (o.fallback.is_number_integer())
+                QVERIFY2(help.contains(QString("(default %1").arg(o.fallback.get<long long>())), qPrintable(flag));
+        }
+        // And a project's settings become the same config as the CLI's defaults.
+        QCOMPARE(trainConfigFrom(defaultSettings())->toJson(), trainConfigFromOptions(nlohmann::json::object())->toJson());
     }
 
     void startRecordsARunAndTheTableShowsIt() {
