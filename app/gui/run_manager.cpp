@@ -72,36 +72,26 @@ void RunManager::resumePaused(std::int64_t runId) {
 }
 
 void RunManager::resume(std::int64_t runId, int epochs) {
-    const std::string store = m_storePath;
     Job job;
     job.runId = runId;
-    job.work = [this, store, epochs](std::int64_t& id) {
+    job.work = [this, store = m_storePath, epochs, threads = threadsPerRun()](std::int64_t& id) {
         auto opened = openRunStore(store);
         if (!opened) throw std::runtime_error(opened.error().what());
-        auto prepared = prepareResume(**opened, id, epochs, threadsPerRun(), plainDatasetLoader());
+        auto prepared = prepareResume(**opened, id, epochs, threads, plainDatasetLoader());
         if (!prepared) throw std::runtime_error(prepared.error().what());
         opened->reset();
-        auto out = trainRecorded(
-            store, std::move(*prepared),
-            [this](const TrainingEvent& e) {
-                if (std::holds_alternative<EpochMetrics>(e) || std::holds_alternative<RunStarted>(e))
-                    QMetaObject::invokeMethod(
-                        this, [this] { Q_EMIT progress(); }, Qt::QueuedConnection);
-            },
-            [this, id](Trainer* t) { registerTrainer(id, t); });
-        if (!out) throw std::runtime_error(out.error().what());
+        train(std::move(*prepared));
     };
     enqueue(std::move(job));
 }
 
 void RunManager::fork(std::int64_t runId, int epoch, const nlohmann::json& changes, const QString& name) {
-    const std::string store = m_storePath;
+    nlohmann::json withThreads = changes;
+    withThreads["threads"] = threadsPerRun();
     Job job;
-    job.work = [this, store, runId, epoch, changes, name = name.toStdString()](std::int64_t& id) {
+    job.work = [this, store = m_storePath, runId, epoch, withThreads, name = name.toStdString()](std::int64_t& id) {
         auto opened = openRunStore(store);
         if (!opened) throw std::runtime_error(opened.error().what());
-        nlohmann::json withThreads = changes;
-        withThreads["threads"] = threadsPerRun();
         auto prepared = prepareFork(**opened, runId, epoch, withThreads, name, plainDatasetLoader());
         if (!prepared) throw std::runtime_error(prepared.error().what());
         id = prepared->record.id;
@@ -110,17 +100,22 @@ void RunManager::fork(std::int64_t runId, int epoch, const nlohmann::json& chang
             m_managed[id] = true;
         }
         opened->reset();
-        auto out = trainRecorded(
-            store, std::move(*prepared),
-            [this](const TrainingEvent& e) {
-                if (std::holds_alternative<EpochMetrics>(e) || std::holds_alternative<RunStarted>(e))
-                    QMetaObject::invokeMethod(
-                        this, [this] { Q_EMIT progress(); }, Qt::QueuedConnection);
-            },
-            [this, id](Trainer* t) { registerTrainer(id, t); });
-        if (!out) throw std::runtime_error(out.error().what());
+        train(std::move(*prepared));
     };
     enqueue(std::move(job));
+}
+
+void RunManager::train(PreparedRun run) {
+    const std::int64_t id = run.record.id;
+    auto out = trainRecorded(
+        m_storePath, std::move(run),
+        [this](const TrainingEvent& e) {
+            if (std::holds_alternative<EpochMetrics>(e) || std::holds_alternative<RunStarted>(e))
+                QMetaObject::invokeMethod(
+                    this, [this] { Q_EMIT progress(); }, Qt::QueuedConnection);
+        },
+        [this, id](Trainer* t) { registerTrainer(id, t); });
+    if (!out) throw std::runtime_error(out.error().what());
 }
 
 void RunManager::enqueue(Job job) {

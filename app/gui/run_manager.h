@@ -71,6 +71,8 @@ private:
         std::int64_t runId = 0;                         // known for resume; 0 for a fork until prepared
         std::function<void(std::int64_t& runId)> work;  // runs on the job's thread
     };
+    /// On a job's thread: trains a prepared run, recording it; throws its error.
+    void train(PreparedRun run);
     void enqueue(Job job);
     void startNext();
     void onJobEnded();

@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include "cli_process.h"
+
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -15,33 +17,6 @@
 #include <sys/resource.h>
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QStringList errLines() const { return err.split('\n', Qt::SkipEmptyParts); }
-    QJsonObject lastJson() const {
-        const QStringList lines = out.split('\n', Qt::SkipEmptyParts);
-        return lines.isEmpty() ? QJsonObject{} : QJsonDocument::fromJson(lines.last().toUtf8()).object();
-    }
-};
-
-Run cli(const QStringList& args, int timeoutMs = 120000) {
-    QProcess p;
-    p.start(qEnvironmentVariable("STUDIO_CLI"), args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 QString samples(const QString& name) {
     return QStringLiteral(STUDIO_SOURCE_DIR "/datasets/samples/") + name;
@@ -223,8 +198,9 @@ private Q_SLOTS:
         const QString spec = m_dir.filePath("wide.json");
         QFile f(spec);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{\"layers\": [{\"type\": \"dense\", \"units\": 100000}, {\"type\": \"relu\"},"
-                " {\"type\": \"dense\", \"units\": 1500}, {\"type\": \"dense\", \"units\": \"classes\"}]}");
+        f.write(
+            "{\"layers\": [{\"type\": \"dense\", \"units\": 100000}, {\"type\": \"relu\"},"
+            " {\"type\": \"dense\", \"units\": 1500}, {\"type\": \"dense\", \"units\": \"classes\"}]}");
         f.close();
         QProcess p;
         p.setChildProcessModifier([] {

@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include "cli_process.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,32 +17,6 @@
 #include "engine/train/option_schema.h"
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QJsonObject lastJson() const {
-        const QStringList lines = out.split('\n', Qt::SkipEmptyParts);
-        return lines.isEmpty() ? QJsonObject{} : QJsonDocument::fromJson(lines.last().toUtf8()).object();
-    }
-};
-
-Run cli(const QStringList& args, int timeoutMs = 300000) {
-    QProcess p;
-    p.start(qEnvironmentVariable("STUDIO_CLI"), args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 const QStringList kTrain = {"train", "--dataset", "shapes", "--samples", "3000", "--model",
                             "lenet", "--epochs",  "4",      "--seed",    "5"};

@@ -17,6 +17,8 @@
 #include <QUrl>
 #include <QtTest>
 
+#include "window_fixtures.h"
+
 #include <cmath>
 
 #include "app/gui/dataset_panel.h"
@@ -50,23 +52,6 @@ constexpr int kTrainTimeout = 120000;
 
 void waitForData(MainWindow& w) {
     QTRY_VERIFY_WITH_TIMEOUT(w.dataset() && !w.isDatasetLoading(), kLoadTimeout);
-}
-
-/// Sets a form field the way a user does: types into its editor and finishes the edit.
-void setField(widgets::HyperparameterForm* form, const QString& key, const QVariant& value) {
-    QWidget* editor = form->editor(key);
-    QVERIFY2(editor, qPrintable(key));
-    if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
-        spin->setValue(value.toInt());
-        Q_EMIT spin->editingFinished();
-    } else if (auto* number = qobject_cast<QDoubleSpinBox*>(editor)) {
-        number->setValue(value.toDouble());
-        Q_EMIT number->editingFinished();
-    } else if (auto* combo = qobject_cast<QComboBox*>(editor)) {
-        combo->setCurrentText(value.toString());
-        Q_EMIT combo->activated(combo->currentIndex());
-    }
-    form->commitPendingEdit();
 }
 
 void choosePreset(MainWindow& w, const QString& preset) {

@@ -4,13 +4,15 @@
 // studio shows the old runs.
 
 #include <QApplication>
-#include <QProcess>
 #include <QComboBox>
+#include <QProcess>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+
+#include "window_fixtures.h"
 
 #include "app/gui/engine_conversions.h"
 #include "app/gui/main_window.h"
@@ -33,19 +35,6 @@ using namespace studio::app;
 namespace {
 
 constexpr int kTimeout = 120000;
-
-void setField(widgets::HyperparameterForm* form, const QString& key, const QVariant& value) {
-    QWidget* editor = form->editor(key);
-    QVERIFY2(editor, qPrintable(key));
-    if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
-        spin->setValue(value.toInt());
-        Q_EMIT spin->editingFinished();
-    } else if (auto* number = qobject_cast<QDoubleSpinBox*>(editor)) {
-        number->setValue(value.toDouble());
-        Q_EMIT number->editingFinished();
-    }
-    form->commitPendingEdit();
-}
 
 // A quick setup on the built-in shapes set: 2 epochs on 1 thread.
 void quickSetup(MainWindow& w, int epochs = 2) {
@@ -98,7 +87,8 @@ private Q_SLOTS:
                 QVERIFY2(help.contains(QString("(default %1").arg(o.fallback.get<long long>())), qPrintable(flag));
         }
         // And a project's settings become the same config as the CLI's defaults.
-        QCOMPARE(trainConfigFrom(defaultSettings())->toJson(), trainConfigFromOptions(nlohmann::json::object())->toJson());
+        QCOMPARE(trainConfigFrom(defaultSettings())->toJson(),
+                 trainConfigFromOptions(nlohmann::json::object())->toJson());
     }
 
     void startRecordsARunAndTheTableShowsIt() {

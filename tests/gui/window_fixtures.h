@@ -1,0 +1,26 @@
+#pragma once
+// Driving the studio's settings form as a user does, for the window tests.
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
+#include <QtTest>
+
+#include "widgets/hyperparameter_form.h"
+
+/// Sets a form field the way a user does: types into its editor and finishes the edit.
+inline void setField(studio::widgets::HyperparameterForm* form, const QString& key, const QVariant& value) {
+    QWidget* editor = form->editor(key);
+    QVERIFY2(editor, qPrintable(key));
+    if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
+        spin->setValue(value.toInt());
+        Q_EMIT spin->editingFinished();
+    } else if (auto* number = qobject_cast<QDoubleSpinBox*>(editor)) {
+        number->setValue(value.toDouble());
+        Q_EMIT number->editingFinished();
+    } else if (auto* combo = qobject_cast<QComboBox*>(editor)) {
+        combo->setCurrentText(value.toString());
+        Q_EMIT combo->activated(combo->currentIndex());
+    }
+    form->commitPendingEdit();
+}
