@@ -1,6 +1,9 @@
 #include "engine/io/atomic_file.h"
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -25,6 +28,31 @@ Error failure(const std::string& what, const std::string& path, const std::strin
                      hint);
 }
 
+// Temporaries of saves whose process was killed (SIGKILL, power cut) stay behind as
+// ".<name>.tmp-<pid>-XXXXXX". Each save removes those of dead processes in its folder, and any
+// of the older unnamed form (".<name>.tmp-XXXXXX") untouched for ten minutes.
+void removeOrphanedTemporaries(const std::filesystem::path& folder) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto now = fs::file_time_type::clock::now();
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const auto at = name.rfind(".tmp-");
+        if (name.empty() || name[0] != '.' || at == std::string::npos || !it->is_regular_file(ec)) continue;
+        const std::string rest = name.substr(at + 5);
+        bool orphan = false;
+        if (const auto dash = rest.find('-');
+            dash != std::string::npos && dash > 0 && rest.find_first_not_of("0123456789") == dash) {
+            const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+            orphan = pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+        } else {
+            const auto modified = fs::last_write_time(it->path(), ec);
+            orphan = !ec && now - modified > std::chrono::minutes(10);
+        }
+        if (orphan) fs::remove(it->path(), ec);
+    }
+}
+
 }  // namespace
 
 Status writeFileAtomically(const std::string& path, std::span<const std::uint8_t> bytes, const std::string& what) {
@@ -34,8 +62,9 @@ Status writeFileAtomically(const std::string& path, std::span<const std::uint8_t
         return Error::invalid("Cannot save " + what + " to '" + path + "': it names a folder, not a file.",
                               "Add a file name.");
     const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    removeOrphanedTemporaries(folder);
     std::string tempName(1, '.');
-    tempName.append(target.filename().string()).append(".tmp-XXXXXX");
+    tempName.append(target.filename().string()).append(".tmp-").append(std::to_string(::getpid())).append("-XXXXXX");
     const std::string pattern = (folder / tempName).string();
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');

@@ -1,6 +1,7 @@
 #pragma once
 // Atomic file replacement: the bytes go to a temp file in the same folder, which is flushed,
 // fsynced and renamed over the target. Readers see the old file or the new one, never half.
+// A save also removes the temporaries that killed saves left in its folder (their process is gone).
 
 #include <cstdint>
 #include <span>

@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include "engine/io/atomic_file.h"
 #include "engine/io/model_file.h"
 
 using namespace studio;
@@ -111,6 +112,27 @@ std::vector<std::uint8_t> readAll(const std::string& path) {
 class TestModelFile : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void savesRemoveTemporariesThatKilledSavesLeft() {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        // A dead writer's temporary (pid 2^22 + 1 is above the largest pid Linux allows), a
+        // live one (ours: a save in progress), and an old one of the earlier unnamed form.
+        const std::string dead = folder + "/.other.tsmodel.tmp-4194305-abcdef";
+        const std::string live = folder + "/.other.tsmodel.tmp-" + std::to_string(::getpid()) + "-ghijkl";
+        const std::string oldUnnamed = folder + "/.other.tsmodel.tmp-mnopqr";
+        const std::string recentUnnamed = folder + "/.other.tsmodel.tmp-stuvwx";
+        for (const auto& p : {dead, live, oldUnnamed, recentUnnamed}) std::ofstream(p) << "partial";
+        std::filesystem::last_write_time(oldUnnamed,
+                                         std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+        const std::vector<std::uint8_t> bytes{1, 2, 3};
+        QVERIFY(writeFileAtomically(folder + "/model.bin", bytes, "the test file").ok());
+        QVERIFY(!std::filesystem::exists(dead));
+        QVERIFY(!std::filesystem::exists(oldUnnamed));
+        QVERIFY(std::filesystem::exists(live));
+        QVERIFY(std::filesystem::exists(recentUnnamed));
+        QCOMPARE(readAll(folder + "/model.bin"), bytes);
+    }
+
     void roundTripKeepsLogitsBitForBit_data() {
         QTest::addColumn<QString>("preset");
         QTest::newRow("tiny conv+bn") << "";
