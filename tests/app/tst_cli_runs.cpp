@@ -6,6 +6,7 @@
 
 #include "cli_process.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,6 +14,8 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
+
+#include <unistd.h>
 
 #include "engine/train/option_schema.h"
 
@@ -229,6 +232,24 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 1 || r.exitCode == 2, qPrintable(r.err));
         QCOMPARE(r.err.split('\n', Qt::SkipEmptyParts).size(), 1);
         QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
+    }
+
+    void fullDiskIsAClearMessageAndTheStoreStaysReadable() {
+        // A 512 KiB tmpfs: a lenet checkpoint (about 700 KiB) cannot fit. Needs root to mount.
+        const QString mount = m_dir.filePath("full");
+        QDir().mkpath(mount);
+        if (::geteuid() != 0 || QProcess::execute("mount", {"-t", "tmpfs", "-o", "size=512k", "tmpfs", mount}) != 0)
+            QSKIP("mounting a small tmpfs needs root");
+        const QString s = mount + "/runs.sqlite";
+        const Run r = cli(
+            {"train", "--dataset", "shapes", "--samples", "600", "--model", "lenet", "--epochs", "2", "--store", s});
+        const Run list = cli({"runs", "list", "--store", s, "--json"});
+        QProcess::execute("umount", {mount});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.errLines().size(), 1);
+        QVERIFY2(r.err.contains("full") && r.err.contains(mount), qPrintable(r.err));
+        QCOMPARE(list.exitCode, 0);  // what was recorded before the disk filled is still there
+        QCOMPARE(list.lastJson()["runs"].toArray().size(), 1);
     }
 
     void helpListsEverySchemaOption() {

@@ -113,6 +113,26 @@ private Q_SLOTS:
         QTRY_VERIFY(runs->runsTable()->runsModel()->rowCount() >= 1);
     }
 
+    void editingTheLearningRateMidRunIsRecorded() {
+        MainWindow w;
+        w.show();
+        quickSetup(w, 3);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(w.runLog()->plainText().contains("epoch 1/3"), kTimeout);
+        const qint64 id = w.trainingController()->recordedRunId();
+        setField(w.hyperparameterForm(), "lr", 0.002);  // the run is still training
+        QTRY_VERIFY_WITH_TIMEOUT(w.runLog()->plainText().contains("Changed lr = 0.002"), 10000);
+        QCOMPARE(w.lossChart()->markerPositions().size(), 1);  // marked where it took effect
+        QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTimeout);
+        auto store = openRunStore(w.runsController()->storePath().toStdString());
+        QVERIFY(store.ok());
+        QTRY_VERIFY_WITH_TIMEOUT((*store)->edits(id)->size() == 1, 10000);
+        const OptionEdit edit = (*store)->edits(id)->front();
+        QCOMPARE(edit.key, std::string("lr"));
+        QCOMPARE(edit.value.get<double>(), 0.002);
+        QVERIFY(edit.step > 0);
+    }
+
     void overlayAndCompareShowTheDifference() {
         MainWindow w;
         w.show();
