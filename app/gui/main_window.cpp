@@ -563,7 +563,8 @@ void MainWindow::startTraining() {
     m_controls->setStatus(tr("Preparing the split and normalization…"));
     m_prepare->setFuture(QtConcurrent::run(
         prepareRecordedRun, m_runs->storePath().toStdString(), m_bundle, m_project.dataset.toStdString(), currentSpec(),
-        m_project.preset.isEmpty() ? std::string("custom") : m_project.preset.toStdString(), m_project.settings));
+        m_project.preset.isEmpty() ? std::string("custom") : m_project.preset.toStdString(),
+        m_runs->withThreadBudget(m_project.settings)));
     refreshStartState();
 }
 

@@ -32,7 +32,11 @@ void RunManager::setConcurrency(int runs) {
 }
 
 int RunManager::threadsPerRun() const {
-    return std::max(1, ThreadPool::hardwareThreads() / m_concurrency);
+    return std::max(1, (ThreadPool::hardwareThreads() - m_reserved) / m_concurrency);
+}
+
+int RunManager::freeThreads() const {
+    return std::max(1, ThreadPool::hardwareThreads() - m_busyThreads);
 }
 
 bool RunManager::manages(std::int64_t runId) const {
@@ -74,7 +78,8 @@ void RunManager::resumePaused(std::int64_t runId) {
 void RunManager::resume(std::int64_t runId, int epochs) {
     Job job;
     job.runId = runId;
-    job.work = [this, store = m_storePath, epochs, threads = threadsPerRun()](std::int64_t& id) {
+    job.threads = threadsPerRun();
+    job.work = [this, store = m_storePath, epochs, threads = job.threads](std::int64_t& id) {
         auto opened = openRunStore(store);
         if (!opened) throw std::runtime_error(opened.error().what());
         auto prepared = prepareResume(**opened, id, epochs, threads, plainDatasetLoader());
@@ -89,6 +94,7 @@ void RunManager::fork(std::int64_t runId, int epoch, const nlohmann::json& chang
     nlohmann::json withThreads = changes;
     withThreads["threads"] = threadsPerRun();
     Job job;
+    job.threads = withThreads["threads"].get<int>();
     job.work = [this, store = m_storePath, runId, epoch, withThreads, name = name.toStdString()](std::int64_t& id) {
         auto opened = openRunStore(store);
         if (!opened) throw std::runtime_error(opened.error().what());
@@ -129,6 +135,7 @@ void RunManager::startNext() {
         Job job = std::move(m_queue.front());
         m_queue.pop_front();
         ++m_running;
+        m_busyThreads += job.threads;
         {
             std::lock_guard lock(m_mutex);
             if (job.runId) m_managed[job.runId] = true;
@@ -136,6 +143,7 @@ void RunManager::startNext() {
         ++m_activeThreads;
         m_threads.emplace_back([this, job = std::move(job)]() mutable {
             std::int64_t id = job.runId;
+            const int threads = job.threads;
             QString message;
             bool ok = true;
             try {
@@ -148,11 +156,12 @@ void RunManager::startNext() {
             --m_activeThreads;
             QMetaObject::invokeMethod(
                 this,
-                [this, id, message, ok] {
+                [this, id, message, ok, threads] {
                     {
                         std::lock_guard lock(m_mutex);
                         m_managed.erase(id);
                     }
+                    m_busyThreads -= threads;
                     Q_EMIT runEnded(id, message, ok);
                     onJobEnded();
                 },

@@ -32,10 +32,15 @@ public:
     ~RunManager() override;
 
     void setStorePath(const QString& path) { m_storePath = path.toStdString(); }
-    /// Runs trained at once (≥ 1); each gets max(1, cores / concurrency) threads.
+    /// Runs trained at once (≥ 1, ≤ cores); each gets max(1, free cores / concurrency) threads.
     void setConcurrency(int runs);
     int concurrency() const { return m_concurrency; }
     int threadsPerRun() const;
+    /// Cores the window's own run holds while it trains (0 when none): background runs share the rest.
+    void setReservedThreads(int threads) { m_reserved = std::max(0, threads); }
+    /// Threads a new run of the window may take without oversubscribing: every core less those
+    /// the background runs hold (at least one).
+    int freeThreads() const;
 
     /// Goes on with a stopped or interrupted run, or trains a finished one to `epochs` in all.
     void resume(std::int64_t runId, int epochs = 0);
@@ -69,6 +74,7 @@ Q_SIGNALS:
 private:
     struct Job {
         std::int64_t runId = 0;                         // known for resume; 0 for a fork until prepared
+        int threads = 1;                                // its budget, fixed when it was queued
         std::function<void(std::int64_t& runId)> work;  // runs on the job's thread
     };
     /// On a job's thread: trains a prepared run, recording it; throws its error.
@@ -80,6 +86,8 @@ private:
 
     std::string m_storePath;
     int m_concurrency = 1;
+    int m_reserved = 0;
+    int m_busyThreads = 0;  // threads of the background runs training now
     std::deque<Job> m_queue;
     std::vector<std::thread> m_threads;  // joined when the manager goes (or by stopAll)
     int m_running = 0;

@@ -87,11 +87,22 @@ void RunsController::attach(TrainingController* training, widgets::RunLog* log) 
         log->appendLine(text, error ? widgets::RunLog::Severity::Error : widgets::RunLog::Severity::Info);
     });
     connect(training, &TrainingController::runStarted, m_catalog, &RunCatalog::refresh);
+    // While the window's run trains, background runs queued meanwhile share only the cores it leaves.
+    connect(training, &TrainingController::runStarted, this, [this] {
+        m_manager->setReservedThreads(m_training->lastSetup() ? std::max(1, m_training->lastSetup()->config.threads)
+                                                              : 0);
+    });
+    connect(training, &TrainingController::runEnded, this, [this] { m_manager->setReservedThreads(0); });
     // The record is complete (best model written): show it, and reopen its model next time.
     connect(training, &TrainingController::recordingClosed, this, [this] {
         if (m_training->recordedRunId() && m_training->finished()) remember(m_training->recordedRunId());
         m_catalog->refresh();
     });
+}
+
+QVariantMap RunsController::withThreadBudget(QVariantMap settings) const {
+    if (settings.value("threads", 0).toInt() == 0) settings["threads"] = m_manager->freeThreads();
+    return settings;
 }
 
 qint64 RunsController::visibleRun() const {

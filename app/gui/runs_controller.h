@@ -65,6 +65,9 @@ public:
     /// Starts a sweep of the project's setup over `space` (JSON); errors are reported (log).
     void startSweep(const QString& spaceJson, const QString& strategy, int trials, int epochs, int minEpochs, int eta,
                     int concurrency);
+    /// The window's settings for a new run with its thread budget: "all cores" (0) becomes the
+    /// cores the background runs leave free, so runs never oversubscribe the machine.
+    QVariantMap withThreadBudget(QVariantMap settings) const;
     /// Applies a table action (as the context menu does), for the window's menus and tests.
     void apply(widgets::RunAction action, const QList<qint64>& ids);
     /// Stops every background run and sweep, waiting at most `timeoutMs`.
