@@ -1,5 +1,6 @@
 #include "widgets/architecture_editor.h"
 
+#include "widgets/focused_wheel.h"
 #include "widgets/human_units.h"
 #include "widgets/layer_table_model.h"
 #include "widgets/scientific_spin_box.h"
@@ -48,6 +49,7 @@ ArchitectureEditor::ArchitectureEditor(QWidget* parent) : QWidget(parent), m_mod
     m_presets = new QComboBox(this);
     m_presets->setToolTip(tr("Replace the layers with a ready-made architecture"));
     m_presets->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    acceptWheelOnlyWhenFocused(m_presets);  // a passing wheel would replace every layer
 
     connect(m_remove, &QToolButton::clicked, this, [this] {
         const int row = selectedRow();
@@ -310,6 +312,7 @@ void ArchitectureEditor::rebuildOptionsPanel() {
     for (const OptionDescription& option : kind->options) {
         QWidget* editor = createOptionEditor(option, layer.options.value(option.key, option.defaultValue), row);
         editor->setObjectName(QStringLiteral("option:") + option.key);
+        acceptWheelOnlyWhenFocused(editor);
         editor->setToolTip(option.help);
         editor->setStatusTip(option.help);
         auto* label = new QLabel(option.key + QLatin1Char(':'));

@@ -1,5 +1,6 @@
 #include "widgets/hyperparameter_form.h"
 
+#include "widgets/focused_wheel.h"
 #include "widgets/scientific_spin_box.h"
 
 #include <QCheckBox>
@@ -77,6 +78,7 @@ void HyperparameterForm::setFields(const QList<FieldSpec>& fields) {
         f.editor->setStatusTip(spec.tooltip.isEmpty() ? spec.label : spec.tooltip);
         f.editor->setObjectName(spec.key);
         f.editor->setAccessibleName(spec.label);
+        if (spec.type != FieldSpec::Boolean) acceptWheelOnlyWhenFocused(f.editor);
         if (spec.type == FieldSpec::Boolean) {
             static_cast<QCheckBox*>(f.editor)->setText(spec.label);
             formFor(spec.group)->addRow(f.editor);

@@ -1,5 +1,6 @@
 #include "widgets/prediction_card.h"
 
+#include "widgets/focused_wheel.h"
 #include "widgets/studio_icons.h"
 
 #include <QComboBox>
@@ -93,6 +94,7 @@ PredictionCard::PredictionCard(int cardId, const QString& title, const QString& 
     m_correction->setPlaceholderText(tr("Correct…"));
     m_correction->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_correction->setMinimumContentsLength(3);
+    acceptWheelOnlyWhenFocused(m_correction);  // the cards scroll under the wheel
     m_addToTraining = new QPushButton(tr("Add to training data"), m_result);
     m_addToTraining->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);  // the combo gives way
     connect(m_correction, &QComboBox::currentIndexChanged, this, [this] { updateCorrection(); });

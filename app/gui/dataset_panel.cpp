@@ -15,6 +15,7 @@
 #include "engine/data/synthetic.h"
 #include "widgets/class_count_chart.h"
 #include "widgets/drop_area.h"
+#include "widgets/focused_wheel.h"
 #include "widgets/human_units.h"
 #include "widgets/hyperparameter_form.h"
 #include "widgets/image_gallery.h"
@@ -44,6 +45,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     m_choice->setToolTip(tr("A built-in generated set (no files needed), an installed dataset, or files you opened."));
     m_choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_choice->setMinimumContentsLength(12);
+    widgets::acceptWheelOnlyWhenFocused(m_choice);  // a passing wheel would load another dataset
     m_openFolder = new QPushButton(widgets::studioIcon("open"), tr("Folder…"), this);
     m_openFolder->setToolTip(
         tr("Open an image folder laid out as <root>/<class>/<image>, or a folder of IDX/CIFAR-10 files."));
@@ -70,6 +72,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     galleryHeader->addWidget(sectionTitle(tr("Samples"), this));
     m_classFilter = new QComboBox(this);
     m_classFilter->setToolTip(tr("Show the samples of one class."));
+    widgets::acceptWheelOnlyWhenFocused(m_classFilter);
     galleryHeader->addWidget(m_classFilter, 1);
     layout->addLayout(galleryHeader);
     m_gallery = new widgets::ImageGallery(this);

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void totalsText();
     void presetsLoadSave();
     void selectionFollowsIntent();
+    void wheelChangesOnlyAFocusedOption();
 };
 
 void ArchitectureEditorTest::rowsShowLayers() {
@@ -240,6 +241,42 @@ void ArchitectureEditorTest::selectionFollowsIntent() {
     QCOMPARE(editor.selectedRow(), 1);
     editor.setLayers(moved.mid(0, 1));  // an answer without an intent keeps the index, clamped
     QCOMPARE(editor.selectedRow(), 0);
+}
+
+void ArchitectureEditorTest::wheelChangesOnlyAFocusedOption() {
+    ArchitectureEditor editor;
+    editor.setLayerKinds(kinds());
+    editor.setLayers(threeLayers());
+    editor.setPresets({"mlp", "lenet"});
+    editor.selectRow(2);
+    editor.show();
+    editor.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&editor));
+    editor.table()->setFocus();
+    auto wheel = [](QWidget* w, int notches) {
+        const QPointF centre = QRectF(w->rect()).center();
+        QWheelEvent event(centre, w->mapToGlobal(centre), QPoint(), QPoint(0, 120 * notches), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QSpontaneKeyEvent::setSpontaneous(&event);  // as from the window system: ignored, it reaches the parents
+        qApp->notify(w, &event);
+    };
+    auto* units = qobject_cast<QSpinBox*>(editor.optionEditor("units"));
+    auto* act = qobject_cast<QComboBox*>(editor.optionEditor("activation"));
+    QVERIFY(units && act);
+    QSignalSpy edited(&editor, &ArchitectureEditor::layerOptionEdited);
+    QSignalSpy preset(&editor, &ArchitectureEditor::presetRequested);
+    wheel(units, 1);
+    wheel(act, 1);
+    wheel(editor.presetCombo(), -1);
+    QCOMPARE(units->value(), 10);
+    QCOMPARE(act->currentText(), QString("none"));
+    QCOMPARE(editor.presetCombo()->currentIndex(), 0);
+    QCOMPARE(preset.count(), 0);  // a passing wheel never replaces the layers
+    QVERIFY(!units->hasFocus());
+    units->setFocus();
+    wheel(units, 1);
+    QCOMPARE(units->value(), 11);
+    QCOMPARE(edited.count(), 0);  // the edit is sent when the editor finishes, as before
 }
 
 QTEST_MAIN(ArchitectureEditorTest)

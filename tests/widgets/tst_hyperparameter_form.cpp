@@ -7,6 +7,8 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QtTest>
@@ -31,6 +33,22 @@ QList<FieldSpec> trainingFields() {
     return {epochs, batch, lr, momentum, optimizer, augment};
 }
 
+/// One notch of the wheel turned towards the user (scroll down) over the middle of `w`, delivered
+/// as the window system does: to the widget under the cursor, spontaneous, so an event that the
+/// widget ignores goes on to its parents.
+void wheelDown(QWidget* w) {
+    QPoint at = w->rect().center();
+    QWidget* target = w;
+    if (QWidget* child = w->childAt(at)) {
+        at = child->mapFrom(w, at);
+        target = child;
+    }
+    QWheelEvent wheel(at, target->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QSpontaneKeyEvent::setSpontaneous(&wheel);
+    qApp->notify(target, &wheel);  // sendEvent() would mark it as the app's own, delivered to `target` only
+}
+
 }  // namespace
 
 class HyperparameterFormTest : public QObject {
@@ -50,6 +68,7 @@ private Q_SLOTS:
     void scientificEntry();
     void logScaleArrowsWalkOneTwoFive();
     void fieldCanBeDisabled();
+    void wheelScrollsPastUnfocusedEditors();
 };
 
 void HyperparameterFormTest::buildsGroupsWithDefaults() {
@@ -251,6 +270,44 @@ void HyperparameterFormTest::fieldCanBeDisabled() {
     QVERIFY(!form.editor("momentum")->isEnabled());
     form.setFieldEnabled("momentum", true);
     QVERIFY(form.isFieldEnabled("momentum"));
+}
+
+void HyperparameterFormTest::wheelScrollsPastUnfocusedEditors() {
+    // The form in a dock: shorter than its fields, so the wheel has something to scroll.
+    QScrollArea dock;
+    auto* form = new HyperparameterForm;
+    form->setFields(trainingFields());
+    dock.setWidget(form);
+    dock.setWidgetResizable(true);
+    dock.resize(300, 120);
+    dock.show();
+    dock.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&dock));
+    dock.setFocus();
+    QSignalSpy edited(form, &HyperparameterForm::valueEdited);
+
+    auto* epochs = qobject_cast<QSpinBox*>(form->editor("epochs"));
+    auto* optimizer = qobject_cast<QComboBox*>(form->editor("optimizer"));
+    QVERIFY(epochs && optimizer);
+    QCOMPARE(epochs->focusPolicy(), Qt::StrongFocus);  // the wheel does not focus it either
+    QVERIFY(!epochs->hasFocus());
+    wheelDown(epochs);
+    QCOMPARE(epochs->value(), 10);
+    QVERIFY(dock.verticalScrollBar()->value() > 0);  // the dock scrolled instead
+    wheelDown(optimizer);
+    QCOMPARE(optimizer->currentText(), QString("adam"));
+    QVERIFY(!epochs->hasFocus() && !optimizer->hasFocus());
+
+    // Clicked or tabbed into, the editor takes the wheel.
+    epochs->setFocus();
+    QVERIFY(epochs->hasFocus());
+    wheelDown(epochs);
+    QCOMPARE(epochs->value(), 9);
+    optimizer->setFocus();
+    wheelDown(optimizer);
+    QCOMPARE(optimizer->currentText(), QString("adamw"));
+    form->commitPendingEdit();
+    QCOMPARE(edited.count(), 2);
 }
 
 QTEST_MAIN(HyperparameterFormTest)
