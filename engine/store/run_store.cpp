@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 
 namespace studio {
 
@@ -42,15 +43,15 @@ bool isActive(RunStatus s) {
 }
 
 std::string defaultStorePath() {
+    // Paths joined with std::filesystem: GCC 12 warns falsely (-Wrestrict) on these string sums.
+    namespace fs = std::filesystem;
     if (const char* env = std::getenv("TRAINING_STUDIO_STORE"); env && *env) return env;
-    std::string base;
+    fs::path base(".");
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
         base = xdg;
     else if (const char* home = std::getenv("HOME"); home && *home)
-        base = std::string(home) + "/.local/share";
-    else
-        base = ".";
-    return base + "/training-studio/runs.sqlite";
+        base = fs::path(home) / ".local" / "share";
+    return (base / "training-studio" / "runs.sqlite").string();
 }
 
 std::string runColor(std::int64_t runId) {

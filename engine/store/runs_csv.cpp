@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "engine/train/option_schema.h"
 
@@ -44,14 +45,26 @@ std::string runsCsv(const std::vector<RunRecord>& runs) {
     csv += "\n";
     for (const auto& r : runs) {
         const nlohmann::json test = r.final.value("test_accuracy", nlohmann::json());
-        csv += std::to_string(r.id) + "," + csvCell(r.name) + "," + runStatusText(r.status) + "," + csvCell(r.model) +
-               "," + csvCell(r.dataset.value("source", "")) + "," + std::to_string(r.epochsDone) + "," +
-               std::to_string(r.bestEpoch) + "," + number(r.bestValAccuracy) + "," + number(r.bestValLoss) + "," +
-               (test.is_number() ? number(test.get<double>()) : std::string()) + "," + number(r.samplesPerSecond) +
-               "," + number(r.wallSeconds) + "," + std::to_string(r.sweepId) + "," + std::to_string(r.parentRun) + "," +
-               std::to_string(r.parentEpoch);
-        for (const OptionInfo& o : optionSchema()) csv += "," + csvCell(valueText(r.options.value(o.key, o.fallback)));
-        csv += "\n";
+        // Cells appended one by one: GCC 12 warns falsely (-Wrestrict) on long chains of string sums.
+        const std::vector<std::string> cells = {std::to_string(r.id),
+                                                csvCell(r.name),
+                                                runStatusText(r.status),
+                                                csvCell(r.model),
+                                                csvCell(r.dataset.value("source", "")),
+                                                std::to_string(r.epochsDone),
+                                                std::to_string(r.bestEpoch),
+                                                number(r.bestValAccuracy),
+                                                number(r.bestValLoss),
+                                                test.is_number() ? number(test.get<double>()) : std::string(),
+                                                number(r.samplesPerSecond),
+                                                number(r.wallSeconds),
+                                                std::to_string(r.sweepId),
+                                                std::to_string(r.parentRun),
+                                                std::to_string(r.parentEpoch)};
+        for (std::size_t i = 0; i < cells.size(); ++i) csv.append(i ? "," : "").append(cells[i]);
+        for (const OptionInfo& o : optionSchema())
+            csv.append(",").append(csvCell(valueText(r.options.value(o.key, o.fallback))));
+        csv.append("\n");
     }
     return csv;
 }
