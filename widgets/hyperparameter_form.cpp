@@ -218,6 +218,11 @@ bool HyperparameterForm::isFieldEnabled(const QString& key) const {
     return f && f->editor->isEnabled();
 }
 
+QString HyperparameterForm::label(const QString& key) const {
+    const Field* f = field(key);
+    return f ? f->spec.label : key;
+}
+
 QWidget* HyperparameterForm::editor(const QString& key) const {
     const Field* f = field(key);
     return f ? f->editor : nullptr;

@@ -49,6 +49,9 @@ public:
 
     void setFieldEnabled(const QString& key, bool enabled);
     bool isFieldEnabled(const QString& key) const;
+    /// What the user reads for `key` ("Validation" for "val_split"), e.g. in "Change Validation";
+    /// `key` itself when unknown.
+    QString label(const QString& key) const;
     /// The editor of `key` (QSpinBox, ScientificSpinBox, QComboBox or QCheckBox), nullptr if unknown.
     QWidget* editor(const QString& key) const;
 

@@ -290,7 +290,7 @@ void MainWindow::connectIntents() {
     connect(m_datasetPanel, &DatasetPanel::datasetRequested, this, &MainWindow::requestDataset);
     connect(m_datasetPanel, &DatasetPanel::settingEdited, this,
             [this](const QString& key, const QVariant&, const QVariant& value) {
-                setSettingEdited(key, value, tr("Change %1").arg(key));
+                setSettingEdited(key, value, tr("Change %1").arg(m_datasetPanel->form()->label(key)));
             });
     connect(m_hyperparameters, &widgets::HyperparameterForm::valueEdited, this,
             [this](const QString& key, const QVariant&, const QVariant& value) {
@@ -303,7 +303,7 @@ void MainWindow::connectIntents() {
                         tr("Change dropout rate"));
                     return;
                 }
-                setSettingEdited(key, value, tr("Change %1").arg(key));
+                setSettingEdited(key, value, tr("Change %1").arg(m_hyperparameters->label(key)));
             });
     connect(m_loader, &DatasetLoader::loaded, this, &MainWindow::onDatasetLoaded);
     connect(m_loader, &DatasetLoader::failed, this, &MainWindow::onDatasetFailed);

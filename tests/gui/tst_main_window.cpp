@@ -267,6 +267,8 @@ void MainWindowTest::undoRedoRestoresEdits() {
     waitForData(w);
     const int rows = w.architectureEditor()->rowCount();
     setField(w.hyperparameterForm(), "lr", 0.02);
+    // The Edit menu names the field as the form does, not by its key.
+    QCOMPARE(w.undoStack()->undoText(), QString("Change Learning rate"));
     setField(w.hyperparameterForm(), "optimizer", "sgd");
     Q_EMIT w.architectureEditor()->layerRemoveRequested(0);
     QCOMPARE(w.architectureEditor()->rowCount(), rows - 1);
@@ -284,6 +286,10 @@ void MainWindowTest::undoRedoRestoresEdits() {
     QCOMPARE(w.hyperparameterForm()->value("lr").toDouble(), 0.02);
     QCOMPARE(w.hyperparameterForm()->value("optimizer").toString(), QString("sgd"));
     QCOMPARE(w.architectureEditor()->rowCount(), rows);
+
+    setField(w.datasetPanel()->form(), "val_split", 0.2);
+    QCOMPARE(w.undoStack()->undoText(), QString("Change Validation"));
+    w.undoStack()->undo();
 
     // A change of dataset is one step too, and undoing it loads the previous set again.
     chooseDataset(w, "circles");

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void scientificEntry();
     void logScaleArrowsWalkOneTwoFive();
     void fieldCanBeDisabled();
+    void labelNamesTheField();
     void wheelScrollsPastUnfocusedEditors();
 };
 
@@ -308,6 +309,14 @@ void HyperparameterFormTest::wheelScrollsPastUnfocusedEditors() {
     QCOMPARE(optimizer->currentText(), QString("adamw"));
     form->commitPendingEdit();
     QCOMPARE(edited.count(), 2);
+}
+
+void HyperparameterFormTest::labelNamesTheField() {
+    HyperparameterForm form;
+    form.setFields(trainingFields());
+    QCOMPARE(form.label("learning_rate"), QString("Learning rate"));
+    QCOMPARE(form.label("augment"), QString("Augment images"));
+    QCOMPARE(form.label("unknown"), QString("unknown"));
 }
 
 QTEST_MAIN(HyperparameterFormTest)
