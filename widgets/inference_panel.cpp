@@ -226,6 +226,12 @@ bool InferencePanel::setCardPending(int id) {
     return c;
 }
 
+bool InferencePanel::setCardWaiting(int id, const QString& reason) {
+    PredictionCard* c = card(id);
+    if (c) c->setWaiting(reason);
+    return c;
+}
+
 bool InferencePanel::setCardPrediction(int id, const QImage& modelView, const QString& modelViewCaption,
                                        const QList<ClassProbability>& top, double microseconds) {
     PredictionCard* c = card(id);

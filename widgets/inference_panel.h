@@ -68,6 +68,7 @@ public:
     /// while its prediction was running. See PredictionCard for the arguments.
     bool setCardThumbnail(int id, const QImage& thumbnail);
     bool setCardPending(int id);
+    bool setCardWaiting(int id, const QString& reason);
     bool setCardPrediction(int id, const QImage& modelView, const QString& modelViewCaption,
                            const QList<ClassProbability>& top, double microseconds);
     bool setCardError(int id, const QString& message);

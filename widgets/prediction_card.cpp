@@ -67,6 +67,7 @@ PredictionCard::PredictionCard(int cardId, const QString& title, const QString& 
     m_picture->setAutoFillBackground(true);
 
     m_status = makeLabel(this);
+    m_status->setWordWrap(true);
     m_busy = new QProgressBar(this);
     m_busy->setRange(0, 0);  // busy indicator
     m_busy->setTextVisible(false);
@@ -164,7 +165,7 @@ QString PredictionCard::shownTitle() const {
 }
 
 QString PredictionCard::statusText() const {
-    return m_state == State::Pending ? m_status->text() : QString();
+    return m_state == State::Pending || m_state == State::Waiting ? m_status->text() : QString();
 }
 QString PredictionCard::errorText() const {
     return m_state == State::Error ? m_error->text() : QString();
@@ -195,6 +196,13 @@ void PredictionCard::setThumbnail(const QImage& thumbnail) {
 
 void PredictionCard::setPending() {
     setState(State::Pending);
+}
+
+void PredictionCard::setWaiting(const QString& reason) {
+    m_status->setText(reason);
+    setState(State::Waiting);
+    // As for errors: reserve the lines the reason takes at the card's fixed width.
+    m_status->setMinimumHeight(m_status->heightForWidth(kWidth - 2 * kMargin - 2 * frameWidth()));
 }
 
 void PredictionCard::setPrediction(const QImage& modelView, const QString& caption, const QList<ClassProbability>& top,
@@ -257,8 +265,12 @@ QImage PredictionCard::shownPicture() const {
 
 void PredictionCard::setState(State state) {
     m_state = state;
-    m_status->setText(state == State::Pending ? tr("Predicting…") : QString());
-    m_status->setVisible(state == State::Pending);
+    if (state != State::Waiting) {
+        m_status->setText(state == State::Pending ? tr("Predicting…") : QString());
+        m_status->setMinimumHeight(0);
+    }
+    m_status->setForegroundRole(state == State::Waiting ? QPalette::PlaceholderText : QPalette::WindowText);
+    m_status->setVisible(state == State::Pending || state == State::Waiting);
     m_busy->setVisible(state == State::Pending);
     m_error->setVisible(state == State::Error);
     m_result->setVisible(state == State::Prediction);

@@ -1,7 +1,7 @@
 #pragma once
 // PredictionCard: one dropped image and what the model made of it — the picture (or, with
 // "Why?" on, its saliency overlay), the tensor the model actually saw, the top-k bars and the
-// latency; or "Predicting…"; or an inline error naming the file. A "Correct…" combo and
+// latency; or "Predicting…"; or why it waits (no model yet); or an inline error naming the file. A "Correct…" combo and
 // "Add to training data" let the user turn a wrong answer into a labelled example.
 //
 // The card shows what it is given and emits intents; it never predicts or edits data itself.
@@ -25,7 +25,7 @@ namespace studio::widgets {
 class PredictionCard : public QFrame {
     Q_OBJECT
 public:
-    enum class State { Pending, Prediction, Error };
+    enum class State { Pending, Waiting, Prediction, Error };
     Q_ENUM(State)
 
     static constexpr int kWidth = 248;  ///< fixed: three cards a row beside the docks at 1280×800
@@ -47,6 +47,9 @@ public:
     void setThumbnail(const QImage& thumbnail);
     /// Back to "Predicting…" (e.g. the model changed and the image is being re-run).
     void setPending();
+    /// Nothing is predicting this image: shows `reason` ("No model yet: …") with no busy bar,
+    /// until setPending() or a prediction.
+    void setWaiting(const QString& reason);
     /// `modelView`: the preprocessed input exactly as the model saw it (e.g. 28×28 gray); drawn
     /// upscaled by a whole factor with nearest-neighbour so its pixels stay visible.
     /// `caption`: what modelView is ("model input 28×28 gray"). `top`: see ProbabilityBars.
@@ -76,7 +79,7 @@ public:
 
     // What is shown, for tests and the panel.
     QString shownTitle() const;
-    QString statusText() const;    ///< "Predicting…" while pending, else empty
+    QString statusText() const;    ///< "Predicting…" while pending, the reason while waiting, else empty
     QString errorText() const;     ///< the error line, empty unless State::Error
     QString headlineText() const;  ///< "seven · 97.3%", empty unless State::Prediction
     QString captionText() const;   ///< the model view's caption

@@ -37,6 +37,12 @@ namespace {
 
 constexpr int kThumbnailPixels = 224;
 
+/// What a card says while there is no model to predict it (rather than a "Predicting…" that
+/// would never end).
+QString noModelReason() {
+    return InferenceController::tr("No model yet: train one or load a model file.");
+}
+
 QImage thumbnailOf(const DecodedImage& image) {
     QImage img = toQImage(image);
     if (img.width() > kThumbnailPixels || img.height() > kThumbnailPixels)
@@ -172,14 +178,22 @@ int InferenceController::addCard(Source source, const QString& title) {
     const int id = m_panel->addCard(title, source.path, {});
     source.sinceDrop.start();
     m_sources.insert(id, std::move(source));
-    m_panel->setCardPending(id);
+    if (m_model)
+        m_panel->setCardPending(id);
+    else
+        m_panel->setCardWaiting(id, noModelReason());
     run(id);
     return id;
 }
 
 void InferenceController::rerunAll() {
-    for (int id : m_panel->cardIds())
-        if (m_sources.contains(id)) run(id);
+    for (int id : m_panel->cardIds()) {
+        if (!m_sources.contains(id)) continue;
+        // A card that waited for a model is busy now; one with an answer keeps it until the next.
+        const widgets::PredictionCard* card = m_panel->card(id);
+        if (m_model && card && card->state() == widgets::PredictionCard::State::Waiting) m_panel->setCardPending(id);
+        run(id);
+    }
 }
 
 void InferenceController::run(int cardId) {
@@ -259,7 +273,10 @@ void InferenceController::publish(int cardId, quint64 generation, const CardResu
         m_panel->setCardError(cardId, r.error);
         return;
     }
-    if (!r.predicted) return;  // decoded; no model yet
+    if (!r.predicted) {  // decoded; no model yet
+        m_panel->setCardWaiting(cardId, noModelReason());
+        return;
+    }
     m_panel->setCardPrediction(cardId, r.modelView, r.modelViewCaption, r.top, r.microseconds);
     if (!r.saliency.isNull()) m_panel->setCardSaliency(cardId, r.saliency);
     if (it->sinceDrop.isValid()) {

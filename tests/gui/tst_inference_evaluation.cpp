@@ -132,8 +132,11 @@ void InferenceEvaluationTest::noModelSaysSo() {
     drop(panel, {kSamples + "/shape-star.png"});
     waitIdle(m_window->inferenceController());
     QCOMPARE(panel->cardCount(), 1);
-    // Decoded and shown, waiting for a model.
-    QVERIFY(!panel->card(panel->cardIds().first())->shownPicture().isNull());
+    // Decoded and shown, waiting for a model, and saying so rather than "Predicting…".
+    PredictionCard* waiting = panel->card(panel->cardIds().first());
+    QVERIFY(!waiting->shownPicture().isNull());
+    QCOMPARE(waiting->state(), PredictionCard::State::Waiting);
+    QVERIFY2(waiting->statusText().contains("No model yet"), qPrintable(waiting->statusText()));
 
     // Train: the card refreshes with the new model by itself.
     m_window->hyperparameterForm()->setValues({{"epochs", 3}});

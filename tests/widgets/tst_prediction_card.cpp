@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QToolButton>
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void correctionEmitsChosenClass();
     void correctionDisabledWithReason();
     void closeRequestsRemoval();
+    void waitingSaysWhyWithoutABusyBar();
 };
 
 void PredictionCardTest::latencyText_data() {
@@ -250,6 +252,31 @@ void PredictionCardTest::longErrorIsNeverCutOff() {
     QVERIFY2(label->height() >= label->heightForWidth(label->width()),
              qPrintable(QString("%1 < %2").arg(label->height()).arg(label->heightForWidth(label->width()))));
     QVERIFY(label->geometry().bottom() <= card->contentsRect().bottom());
+}
+
+void PredictionCardTest::waitingSaysWhyWithoutABusyBar() {
+    PredictionCard card(3, "cat.png", "/data/cat.png", photo());
+    const QString reason = "No model yet: train one or load a model file.";
+    card.setWaiting(reason);
+    QCOMPARE(card.state(), State::Waiting);
+    QCOMPARE(card.statusText(), reason);
+    QVERIFY(card.errorText().isEmpty());
+    QVERIFY(!card.bars()->isVisibleTo(&card));
+    QVERIFY(!card.addToTrainingButton()->isEnabled());
+    QLabel* status = nullptr;
+    for (QLabel* label : card.findChildren<QLabel*>())
+        if (label->text() == reason) status = label;
+    QVERIFY(status);
+    QVERIFY(status->isVisibleTo(&card));
+    QVERIFY(status->wordWrap());
+    QVERIFY(!card.findChild<QProgressBar*>()->isVisibleTo(&card));  // nothing is running
+    QCOMPARE(card.shownPicture(), photo());
+    // When a model arrives the card is busy, then answers.
+    card.setPending();
+    QCOMPARE(card.statusText(), QString("Predicting…"));
+    QVERIFY(card.findChild<QProgressBar*>()->isVisibleTo(&card));
+    card.setPrediction(digit(), "model input 28×28 gray", kTop, 42.3);
+    QVERIFY(card.statusText().isEmpty());
 }
 
 QTEST_MAIN(PredictionCardTest)
