@@ -129,8 +129,10 @@ ArchitectureEditor::ArchitectureEditor(QWidget* parent) : QWidget(parent), m_mod
     splitter->setChildrenCollapsible(false);
 
     m_totals = new QLabel(this);
+    m_totals->setTextFormat(Qt::PlainText);
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_problem = new QLabel(this);
+    m_problem->setTextFormat(Qt::PlainText);  // may quote names from a spec file
     m_problem->setWordWrap(true);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_problem->hide();
@@ -316,12 +318,14 @@ void ArchitectureEditor::rebuildOptionsPanel() {
         editor->setToolTip(option.help);
         editor->setStatusTip(option.help);
         auto* label = new QLabel(option.key + QLatin1Char(':'));
+        label->setTextFormat(Qt::PlainText);
         label->setToolTip(option.help);
         label->setBuddy(editor);
         m_optionsForm->addRow(label, editor);
     }
     if (!layer.problem.isEmpty()) {
         auto* problem = new QLabel(layer.problem);
+        problem->setTextFormat(Qt::PlainText);
         problem->setWordWrap(true);
         problem->setForegroundRole(QPalette::NoRole);
         problem->setStyleSheet(QStringLiteral("color: %1;").arg(

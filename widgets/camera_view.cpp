@@ -14,6 +14,7 @@ CameraView::CameraView(QWidget* parent) : QFrame(parent) {
     m_picture->setBackgroundRole(QPalette::AlternateBase);
     m_picture->setAutoFillBackground(true);
     m_message = new QLabel(this);
+    m_message->setTextFormat(Qt::PlainText);
     m_message->setWordWrap(true);
     m_message->setAlignment(Qt::AlignCenter);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);

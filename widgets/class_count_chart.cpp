@@ -1,6 +1,7 @@
 #include "widgets/class_count_chart.h"
 
 #include "widgets/human_units.h"
+#include "widgets/run_values.h"
 
 #include <QPainter>
 #include <algorithm>
@@ -17,7 +18,7 @@ void ClassCountChart::setCounts(const QStringList& names, const QList<int>& coun
     m_counts = counts.mid(0, n);
     QStringList tip;
     for (qsizetype i = 0; i < n; ++i) tip << QStringLiteral("%1: %2").arg(m_names[i], groupedInteger(m_counts[i]));
-    setToolTip(tip.join(QLatin1Char('\n')));
+    setToolTip(plainToolTip(tip.join(QLatin1Char('\n'))));
     updateGeometry();
     update();
 }

@@ -1,6 +1,7 @@
 #include "widgets/class_metrics_table.h"
 
 #include "widgets/human_units.h"
+#include "widgets/run_values.h"
 
 #include <QAbstractTableModel>
 #include <QHeaderView>
@@ -82,10 +83,10 @@ QVariant ClassMetricsModel::data(const QModelIndex& index, int role) const {
             return QBrush(bar);
         }
         case Qt::ToolTipRole:
-            return ClassMetricsTable::tr("%1: precision %2, recall %3, F1 %4, %5 samples")
-                .arg(row.name, ClassMetricsTable::percentText(row.precision),
-                     ClassMetricsTable::percentText(row.recall), ClassMetricsTable::percentText(row.f1),
-                     groupedInteger(row.support));
+            return plainToolTip(ClassMetricsTable::tr("%1: precision %2, recall %3, F1 %4, %5 samples")
+                                    .arg(row.name, ClassMetricsTable::percentText(row.precision),
+                                         ClassMetricsTable::percentText(row.recall),
+                                         ClassMetricsTable::percentText(row.f1), groupedInteger(row.support)));
         default:
             return {};
     }

@@ -1,6 +1,7 @@
 #include "widgets/confusion_matrix_view.h"
 
 #include "widgets/human_units.h"
+#include "widgets/run_values.h"
 
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -257,7 +258,7 @@ bool ConfusionMatrixView::event(QEvent* event) {
         text = tr("True class: %1 (%2 samples)").arg(m_names[*row], groupedInteger(m_rowTotals[*row]));
     else if (const auto column = columnLabelAt(l, help->pos()))
         text = tr("Predicted class: %1").arg(m_names[*column]);
-    QToolTip::showText(help->globalPos(), text, this);  // an empty text hides the tooltip
+    QToolTip::showText(help->globalPos(), plainToolTip(text), this);  // an empty text hides the tooltip
     return true;
 }
 

@@ -23,6 +23,7 @@ enum Page { EmptyPage, BusyPage, ResultsPage };
 
 QLabel* emptyStateLabel(QWidget* parent) {
     auto* label = new QLabel(parent);
+    label->setTextFormat(Qt::PlainText);
     label->setAlignment(Qt::AlignCenter);
     label->setWordWrap(true);
     label->setForegroundRole(QPalette::PlaceholderText);
@@ -39,6 +40,7 @@ QFont scaledFont(QFont font, double factor, bool bold) {
 
 EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     m_title = new QLabel(this);
+    m_title->setTextFormat(Qt::PlainText);  // names the model and the dataset
     m_title->setFont(scaledFont(font(), 1.25, true));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_export = new QToolButton(this);
@@ -99,6 +101,7 @@ QWidget* EvaluationView::buildResultsPage() {
 QWidget* EvaluationView::buildGalleryPanel() {
     auto* panel = new QWidget;
     m_galleryTitle = new QLabel(panel);
+    m_galleryTitle->setTextFormat(Qt::PlainText);  // names classes
     m_galleryTitle->setFont(scaledFont(font(), 1.0, true));
     auto* order = new QLabel(tr("highest loss first"), panel);
     order->setForegroundRole(QPalette::PlaceholderText);

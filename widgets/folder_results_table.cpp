@@ -1,6 +1,7 @@
 #include "widgets/folder_results_table.h"
 
 #include "widgets/probability_bars.h"
+#include "widgets/run_values.h"
 #include "widgets/studio_icons.h"
 
 #include <QCollator>
@@ -48,7 +49,7 @@ QStandardItem* makeItem(const QString& text, const QVariant& sortKey, int row) {
     item->setEditable(false);
     item->setData(sortKey, kSortRole);
     item->setData(row, kRowRole);
-    if (!text.isEmpty()) item->setToolTip(text);
+    if (!text.isEmpty()) item->setToolTip(plainToolTip(text));
     return item;
 }
 
@@ -79,6 +80,7 @@ FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
     header->resizeSection(FileColumn, 280);
 
     m_summary = new QLabel(this);
+    m_summary->setTextFormat(Qt::PlainText);  // names the folder
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_export = new QPushButton(studioIcon(QStringLiteral("save")), tr("Export CSV…"), this);
     m_export->setToolTip(tr("Save these results as a CSV file for a spreadsheet"));

@@ -1,5 +1,7 @@
 #include "widgets/gallery_model.h"
 
+#include "widgets/run_values.h"
+
 #include <QPainter>
 #include <algorithm>
 
@@ -44,7 +46,8 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
         case Qt::DecorationRole: return thumbnail(index.row());
         case Qt::DisplayRole: return m_captionAt ? m_captionAt(index.row()) : QString::number(index.row());
         case Qt::ToolTipRole:
-            return QStringLiteral("#%1  %2").arg(index.row()).arg(m_captionAt ? m_captionAt(index.row()) : QString());
+            return plainToolTip(
+                QStringLiteral("#%1  %2").arg(index.row()).arg(m_captionAt ? m_captionAt(index.row()) : QString()));
         case Qt::SizeHintRole: return QSize(m_thumbnail + 16, m_thumbnail + 26);
         default: return {};
     }

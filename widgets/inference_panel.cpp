@@ -63,6 +63,7 @@ InferencePanel::InferencePanel(QWidget* parent) : QWidget(parent) {
     addAction(m_paste);
 
     m_notice = new QLabel(this);
+    m_notice->setTextFormat(Qt::PlainText);
     m_notice->setWordWrap(true);
     m_notice->hide();
     m_noticeTimer = new QTimer(this);

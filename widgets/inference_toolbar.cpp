@@ -44,6 +44,7 @@ void showCheckedState(QToolButton* button) {
 
 InferenceToolbar::InferenceToolbar(QAction* paste, QWidget* parent) : QWidget(parent) {
     m_modelStatus = new QLabel(this);
+    m_modelStatus->setTextFormat(Qt::PlainText);  // names the model and its dataset
     m_modelStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_loadModel = new QPushButton(studioIcon(QStringLiteral("open")), tr("Load model…"), this);
     m_loadModel->setToolTip(tr("Open a model file saved by Training Studio"));

@@ -1,6 +1,7 @@
 #include "widgets/layer_table_model.h"
 
 #include "widgets/human_units.h"
+#include "widgets/run_values.h"
 #include "widgets/studio_icons.h"
 
 #include <QApplication>
@@ -67,7 +68,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::ToolTipRole) {
-        if (problem) return row.problem;
+        if (problem) return plainToolTip(row.problem);
         if (index.column() == Params) return tr("%1 trainable parameters").arg(groupedInteger(row.params));
         if (index.column() == Flops) return tr("%1 floating-point operations per sample").arg(groupedInteger(row.flops));
         if (index.column() == Options) return tr("Double-click to edit the options of this layer");

@@ -1,6 +1,7 @@
 #include "widgets/prediction_card.h"
 
 #include "widgets/focused_wheel.h"
+#include "widgets/run_values.h"
 #include "widgets/studio_icons.h"
 
 #include <QComboBox>
@@ -34,6 +35,7 @@ QPixmap fitted(const QImage& image, const QSize& box) {
 
 QLabel* makeLabel(QWidget* parent, double fontScale = 1.0, bool bold = false) {
     auto* label = new QLabel(parent);
+    label->setTextFormat(Qt::PlainText);  // file and class names come from other people's files
     QFont f = label->font();
     if (fontScale != 1.0) f.setPointSizeF(f.pointSizeF() * fontScale);
     f.setBold(bold);
@@ -51,7 +53,7 @@ PredictionCard::PredictionCard(int cardId, const QString& title, const QString& 
 
     m_titleLabel = makeLabel(this, 1.0, true);
     m_titleLabel->setText(shownTitle());
-    m_titleLabel->setToolTip(path.isEmpty() ? title : path);
+    m_titleLabel->setToolTip(plainToolTip(path.isEmpty() ? title : path));
     m_close = new QToolButton(this);
     m_close->setIcon(studioIcon(QStringLiteral("close")));
     m_close->setAutoRaise(true);
@@ -216,7 +218,7 @@ void PredictionCard::setPrediction(const QImage& modelView, const QString& capti
     m_headline->setText(sorted.isEmpty() ? tr("no answer")
                                          : tr("%1 · %2").arg(sorted.first().name,
                                                              ProbabilityBars::percentText(sorted.first().probability)));
-    m_headline->setToolTip(sorted.isEmpty() ? QString() : sorted.first().name);
+    m_headline->setToolTip(sorted.isEmpty() ? QString() : plainToolTip(sorted.first().name));
     setState(State::Prediction);
 }
 

@@ -1,5 +1,7 @@
 #include "widgets/probability_bars.h"
 
+#include "widgets/run_values.h"
+
 #include <QHelpEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -119,12 +121,7 @@ bool ProbabilityBars::event(QEvent* event) {
             event->ignore();
             return true;
         }
-        const ClassProbability& p = m_rows[row];
-        QToolTip::showText(
-            help->globalPos(),
-            tr("%1 (class %2): %3%")
-                .arg(p.name, QString::number(p.classIndex), QString::number(clamped(p.probability) * 100.0, 'f', 3)),
-            this);
+        QToolTip::showText(help->globalPos(), plainToolTip(toolTipText(row)), this);
         return true;
     }
     return QWidget::event(event);
@@ -159,6 +156,12 @@ void ProbabilityBars::paintEvent(QPaintEvent*) {
         painter.drawText(QRect(width() - g.percentWidth, y, g.percentWidth, g.rowHeight),
                          Qt::AlignRight | Qt::AlignVCenter, percentText(m_rows[i].probability));
     }
+}
+
+QString ProbabilityBars::toolTipText(int row) const {
+    const ClassProbability& p = m_rows[row];
+    return tr("%1 (class %2): %3%")
+        .arg(p.name, QString::number(p.classIndex), QString::number(clamped(p.probability) * 100.0, 'f', 3));
 }
 
 }  // namespace studio::widgets

@@ -60,6 +60,7 @@ private:
     };
     Geometry geometry() const;
     int rowAt(const QPoint& pos) const;
+    QString toolTipText(int row) const;  // plain text: "seven (class 7): 97.300%"
 
     QList<ClassProbability> m_rows;
 };

@@ -106,6 +106,7 @@ QColor metricColor(double t, bool darkBackground) {
 }
 
 QString plainToolTip(const QString& text) {
+    if (text.isEmpty()) return {};  // still hides the tooltip
     return Qt::convertFromPlainText(text, Qt::WhiteSpaceNoWrap);
 }
 

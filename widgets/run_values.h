@@ -39,7 +39,8 @@ QColor metricColor(double t);
 QColor metricColor(double t, bool darkBackground);
 
 /// Text from runs (names, option values) as a tooltip that shows it literally: QToolTip would
-/// otherwise render a name like "<b>x</b>" as rich text.
+/// otherwise render a name like "<b>x</b>" as rich text. Use it for any text from files (class,
+/// layer, file and project names). Empty stays empty.
 QString plainToolTip(const QString& text);
 
 }  // namespace studio::widgets

@@ -57,6 +57,7 @@ TrainingControls::TrainingControls(QWidget* parent) : QWidget(parent) {
     m_speed->setToolTip(tr("Training samples processed per second (forward and backward)"));
 
     m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText);  // messages quote file and dataset names
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 

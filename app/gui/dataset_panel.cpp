@@ -19,6 +19,7 @@
 #include "widgets/human_units.h"
 #include "widgets/hyperparameter_form.h"
 #include "widgets/image_gallery.h"
+#include "widgets/run_values.h"
 #include "widgets/studio_icons.h"
 
 namespace studio::app {
@@ -61,6 +62,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_drop);
 
     m_info = new QLabel(this);
+    m_info->setTextFormat(Qt::PlainText);  // names the dataset folder
     m_info->setWordWrap(true);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_info);
@@ -203,7 +205,7 @@ void DatasetPanel::setBundle(std::shared_ptr<const DatasetBundle> bundle) {
     if (m_bundle->test)
         text += tr(" · official test set: %1 samples").arg(widgets::groupedInteger(m_bundle->test->size()));
     m_info->setText(text);
-    m_info->setToolTip(toQString(m_bundle->description));
+    m_info->setToolTip(widgets::plainToolTip(toQString(m_bundle->description)));
     m_classFilter->addItem(tr("All classes (%1)").arg(widgets::groupedInteger(pool.size())), -1);
     for (int c = 0; c < pool.classCount(); ++c)
         m_classFilter->addItem(QStringLiteral("%1 (%2)").arg(names.value(c)).arg(counts.value(c)), c);

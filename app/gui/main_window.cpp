@@ -121,6 +121,7 @@ void MainWindow::buildCentral() {
     m_controls = new widgets::TrainingControls(training);
     layout->addWidget(m_controls);
     m_result = new QLabel(training);
+    m_result->setTextFormat(Qt::PlainText);
     m_result->setObjectName("resultLabel");
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_result->setWordWrap(true);

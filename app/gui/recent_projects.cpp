@@ -1,5 +1,7 @@
 #include "app/gui/recent_projects.h"
 
+#include "widgets/run_values.h"
+
 #include <QFileInfo>
 #include <QMenu>
 #include <QSettings>
@@ -28,7 +30,7 @@ void RecentProjects::rebuild() {
     m_menu->clear();
     for (const QString& path : m_paths)
         m_menu->addAction(QFileInfo(path).fileName(), this, [this, path] { Q_EMIT openRequested(path); })
-            ->setToolTip(path);
+            ->setToolTip(widgets::plainToolTip(path));
     m_menu->setEnabled(!m_paths.isEmpty());
 }
 

@@ -1,6 +1,7 @@
 // ArchitectureEditor: every user action becomes an intent with the right index; problems show.
 #include "widgets/architecture_editor.h"
 #include "widgets/layer_table_model.h"
+#include "widgets/run_values.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -194,7 +195,7 @@ void ArchitectureEditorTest::problemRowsAreMarked() {
     QVERIFY(!editor.table()->isColumnHidden(LayerTableModel::Options));
     QVERIFY(!m->index(1, LayerTableModel::Problem).data(Qt::DecorationRole).value<QIcon>().isNull());
     QVERIFY(m->index(1, LayerTableModel::Kind).data(Qt::BackgroundRole).isValid());
-    QCOMPARE(m->index(1, LayerTableModel::Kind).data(Qt::ToolTipRole).toString(), message);
+    QCOMPARE(m->index(1, LayerTableModel::Kind).data(Qt::ToolTipRole).toString(), plainToolTip(message));
     QVERIFY(!m->index(0, LayerTableModel::Kind).data(Qt::BackgroundRole).isValid());
     QVERIFY(m->index(0, LayerTableModel::Problem).data().toString().isEmpty());
 }

@@ -1,6 +1,7 @@
 // PredictionCard: pending → prediction or error, what the model saw drawn pixel-exact, saliency
 // in place of the thumbnail, the correction and remove intents.
 #include "widgets/prediction_card.h"
+#include "widgets/run_values.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -148,7 +149,7 @@ void PredictionCardTest::titleElidedWithFullPathTooltip() {
     QVERIFY(card.shownTitle().contains(QChar(0x2026)));
     bool found = false;
     for (QLabel* label : card.findChildren<QLabel*>())
-        if (label->text() == card.shownTitle()) found = label->toolTip() == "/photos/" + longName;
+        if (label->text() == card.shownTitle()) found = label->toolTip() == plainToolTip("/photos/" + longName);
     QVERIFY(found);
     PredictionCard shortCard(6, "cat.png", {}, photo());
     QCOMPARE(shortCard.shownTitle(), QString("cat.png"));
