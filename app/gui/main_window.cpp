@@ -523,6 +523,10 @@ void MainWindow::onDatasetLoaded(const QString& nameOrPath, std::shared_ptr<cons
     m_bundleSource = nameOrPath;
     m_bundleProject = m_project;
     m_datasetPanel->setBundle(m_bundle);
+    // An earlier failure is no longer true; other errors (a failed run) stay until replaced.
+    if (!m_datasetError.isEmpty() && m_controls->statusIsError() && m_controls->statusText() == m_datasetError)
+        m_controls->setStatus({});
+    m_datasetError.clear();
     for (const SkippedFile& f : m_bundle->skipped)
         m_log->appendLine(tr("Skipped %1: %2").arg(toQString(f.path), toQString(f.reason)), RunLog::Severity::Warning);
     showInfo(tr("Loaded %1").arg(toQString(m_bundle->description)));
@@ -542,7 +546,8 @@ void MainWindow::onDatasetFailed(const QString& nameOrPath, const QString& messa
     m_bundleSource.clear();
     m_datasetPanel->setBundle(nullptr);
     m_datasetPanel->showError(message);
-    showError(tr("Could not load the dataset: %1").arg(message));
+    m_datasetError = tr("Could not load the dataset: %1").arg(message);
+    showError(m_datasetError);
     m_startWhenLoaded = false;
     refreshArchitecture();
     refreshStartState();

@@ -145,6 +145,7 @@ private:
     SnapshotPtr m_loadedModel;
     QString m_startBlocked;
     bool m_startWhenLoaded = false;
+    QString m_datasetError;  // the load error the controls show, cleared by the next load that works
     bool m_stateRestored = false;
     bool m_preferLoaded = false;  // a model file was loaded after the last run started
     bool m_fineTuning = false;    // the setup being prepared is a fine-tuning run

@@ -109,6 +109,7 @@ private Q_SLOTS:
     void projectSaveAndOpenRoundTrip();
     void badModelFilesAndUnwritableFoldersAreMessages();
     void startupOptions();
+    void loadErrorClearsWhenALaterLoadWorks();
 };
 
 void MainWindowTest::initTestCase() {
@@ -500,6 +501,26 @@ void MainWindowTest::startupOptions() {
     QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
     QCOMPARE(w.project().dataset, QString("spirals"));
     QCOMPARE(w.trainingController()->epochs().size(), std::size_t(2));
+}
+
+void MainWindowTest::loadErrorClearsWhenALaterLoadWorks() {
+    MainWindow w;
+    waitForData(w);
+    QTemporaryDir dir;
+    const QString missing = dir.filePath("no-such-folder");
+    Q_EMIT w.datasetPanel()->datasetRequested(missing);
+    QTRY_VERIFY_WITH_TIMEOUT(w.project().dataset == missing && !w.isDatasetLoading() && !w.dataset(), kLoadTimeout);
+    QVERIFY(w.trainingControls()->statusIsError());
+    QVERIFY2(w.trainingControls()->statusText().contains("Could not load the dataset"),
+             qPrintable(w.trainingControls()->statusText()));
+
+    chooseDataset(w, "circles");
+    waitForData(w);
+    QCOMPARE(w.dataset()->pool.classCount(), 2);
+    QVERIFY2(!w.trainingControls()->statusText().contains("Could not load"),
+             qPrintable(w.trainingControls()->statusText()));
+    QVERIFY(!w.trainingControls()->statusIsError());
+    QVERIFY(!w.datasetPanel()->infoText().contains("no-such-folder"));
 }
 
 QTEST_MAIN(MainWindowTest)
