@@ -9,6 +9,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -118,6 +119,7 @@ ArchitectureEditor::ArchitectureEditor(QWidget* parent) : QWidget(parent), m_mod
 
     m_optionsBox = new QGroupBox(tr("Layer options"), this);
     m_optionsForm = new QFormLayout(m_optionsBox);
+    m_optionsBox->installEventFilter(this);  // its width decides how many lines a problem takes
     m_optionsBox->setMinimumWidth(200);
 
     // Table above its options: the editor lives in a narrow dock beside the charts.
@@ -331,7 +333,21 @@ void ArchitectureEditor::rebuildOptionsPanel() {
         problem->setStyleSheet(QStringLiteral("color: %1;").arg(
             palette().color(QPalette::Window).lightness() < 128 ? "#ff8278" : "#b41919"));
         m_optionsForm->addRow(problem);
+        m_optionProblem = problem;
+        reserveProblemLines();
     }
+}
+
+void ArchitectureEditor::reserveProblemLines() {
+    if (!m_optionProblem) return;
+    const QMargins margins = m_optionsForm->contentsMargins();
+    const int width = m_optionsBox->contentsRect().width() - margins.left() - margins.right();
+    if (width > 0) m_optionProblem->setMinimumHeight(m_optionProblem->heightForWidth(width));
+}
+
+bool ArchitectureEditor::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_optionsBox && event->type() == QEvent::Resize) reserveProblemLines();
+    return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace studio::widgets

@@ -5,6 +5,7 @@
 
 #include "widgets/layer_description.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
@@ -58,8 +59,14 @@ Q_SIGNALS:
     void loadSpecRequested();
     void saveSpecRequested();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void rebuildAddMenu();
+    /// The splitter gives the options panel only what its layout asks for, and a form
+    /// under-estimates a wrapped label: reserve the lines the problem takes at the panel's width.
+    void reserveProblemLines();
     void rebuildOptionsPanel();
     void updateButtons();
     QWidget* createOptionEditor(const OptionDescription& option, const QVariant& value, int row);
@@ -77,6 +84,7 @@ private:
     QFormLayout* m_optionsForm = nullptr;
     QLabel* m_totals = nullptr;
     QLabel* m_problem = nullptr;
+    QPointer<QLabel> m_optionProblem;  // the selected layer's problem in the options panel
     int m_expectedSelection = -1;
 };
 

@@ -5,6 +5,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QMenu>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void presetsLoadSave();
     void selectionFollowsIntent();
     void wheelChangesOnlyAFocusedOption();
+    void optionsProblemWrapsAndIsNeverClipped();
 };
 
 void ArchitectureEditorTest::rowsShowLayers() {
@@ -278,6 +280,31 @@ void ArchitectureEditorTest::wheelChangesOnlyAFocusedOption() {
     wheel(units, 1);
     QCOMPARE(units->value(), 11);
     QCOMPARE(edited.count(), 0);  // the edit is sent when the editor finishes, as before
+}
+
+void ArchitectureEditorTest::optionsProblemWrapsAndIsNeverClipped() {
+    const QString message =
+        "Dense needs a flat input but gets 32×14×14 from the convolution before it; insert a Flatten layer "
+        "before this layer, or use a global average pooling layer, so that it receives one vector per sample.";
+    ArchitectureEditor editor;
+    editor.setLayerKinds(kinds());
+    editor.setLayers(threeLayers(message));
+    editor.resize(420, 560);  // the dock's width
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    editor.selectRow(1);
+    QCoreApplication::processEvents();  // the options panel's new rows show and lay out
+    QLabel* problem = nullptr;
+    for (QLabel* label : editor.findChildren<QLabel*>())
+        if (label->text() == message && label->isVisibleTo(&editor)) problem = label;
+    QVERIFY(problem);
+    QVERIFY(problem->wordWrap());
+    QTRY_VERIFY(problem->width() > 0);
+    QVERIFY2(problem->width() <= 420, qPrintable(QString::number(problem->width())));
+    // Every line of the message fits in the label as laid out.
+    QTRY_VERIFY2(
+        problem->height() >= problem->heightForWidth(problem->width()),
+        qPrintable(QStringLiteral("%1 < %2").arg(problem->height()).arg(problem->heightForWidth(problem->width()))));
 }
 
 QTEST_MAIN(ArchitectureEditorTest)
