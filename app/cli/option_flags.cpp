@@ -21,7 +21,7 @@ std::string valueText(const OptionInfo& o, const json& v) {
     return buf;
 }
 
-std::string placeholder(const OptionInfo& o) {
+std::string metavar(const OptionInfo& o) {
     switch (o.type) {
         case OptionInfo::Type::Integer:
             return "N";
@@ -83,7 +83,7 @@ std::string optionsHelp() {
             group = o.group;
             out += "\n" + group + ":\n";
         }
-        std::string left = "  " + o.flag() + " " + placeholder(o);
+        std::string left = "  " + o.flag() + " " + metavar(o);
         if (left.size() < 30)
             left.resize(30, ' ');
         else
