@@ -38,6 +38,24 @@ std::string metavar(const OptionInfo& o) {
     return "V";
 }
 
+// Words of `text` in lines of at most `width` columns, each after the first indented by `indent`.
+std::string wrapped(const std::string& text, std::size_t indent, std::size_t width) {
+    std::string out, line;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(start, end - start);
+        if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+            out += line + "\n" + std::string(indent, ' ');
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+        start = end + 1;
+    }
+    return out + line;
+}
+
 }  // namespace
 
 std::set<std::string> optionFlags() {
@@ -88,10 +106,10 @@ std::string optionsHelp() {
             left.resize(30, ' ');
         else
             left += "\n" + std::string(30, ' ');
-        std::string line = left + o.help + " (default " + valueText(o, o.fallback);
-        if (o.isNumeric()) line += "; " + valueText(o, o.min) + " to " + valueText(o, o.max);
-        if (o.liveEditable) line += "; live";
-        out += line + ")\n";
+        std::string text = o.help + " (default " + valueText(o, o.fallback);
+        if (o.isNumeric()) text += "; " + valueText(o, o.min) + " to " + valueText(o, o.max);
+        if (o.liveEditable) text += "; live";
+        out += left + wrapped(text + ")", 30, 100) + "\n";
     }
     out +=
         "  --augment LIST              short form of the aug-* options: e.g. shift,flip,rotate=10,brightness,\n"

@@ -79,7 +79,7 @@ private Q_SLOTS:
         QProcess cli;
         cli.start(qEnvironmentVariable("STUDIO_CLI"), {"train", "--help"});
         QVERIFY(cli.waitForFinished(10000));
-        const QString help = QString::fromUtf8(cli.readAllStandardOutput());
+        const QString help = QString::fromUtf8(cli.readAllStandardOutput()).simplified();  // wrapped lines joined
         for (const OptionInfo& o : optionSchema()) {
             const QString flag = QString::fromStdString(o.flag());
             QVERIFY2(help.contains(flag + " "), qPrintable(flag));
