@@ -1,5 +1,7 @@
 #include "engine/infer/batch_predict.h"
 
+#include "engine/io/csv.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -21,19 +23,6 @@ constexpr int kFileChunk = 4;
 bool hidden(const fs::path& p) {
     const std::string name = p.filename().string();
     return !name.empty() && name[0] == '.';
-}
-
-std::string csvField(const std::string& s) {
-    const bool quote = s.find_first_of(",\"\r\n") != std::string::npos ||
-                       (!s.empty() && (std::isspace(static_cast<unsigned char>(s.front())) ||
-                                       std::isspace(static_cast<unsigned char>(s.back()))));
-    if (!quote) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
 }
 
 // 6 decimals, '.' whatever the locale.
@@ -117,15 +106,15 @@ std::vector<FileOutcome> classifyFiles(const ModelSnapshot& snapshot, const std:
 std::string predictionsCsv(const std::vector<FileOutcome>& outcomes, const std::vector<std::string>& classNames) {
     std::string csv = "file,predicted,confidence,error\n";
     for (const FileOutcome& o : outcomes) {
-        csv += csvField(o.path);
+        csv += csvCell(o.path);
         if (o.ok() && !o.prediction->probabilities.empty()) {
             const int c = predictedClass(*o.prediction);
             const std::string name =
                 c < static_cast<int>(classNames.size()) ? classNames[static_cast<std::size_t>(c)] : std::to_string(c);
-            csv += ',' + csvField(name) + ',' + sixDecimals(o.prediction->probabilities[static_cast<std::size_t>(c)]) +
+            csv += ',' + csvCell(name) + ',' + sixDecimals(o.prediction->probabilities[static_cast<std::size_t>(c)]) +
                    ",\n";
         } else {
-            csv += ",,," + csvField(o.error) + '\n';
+            csv += ",,," + csvCell(o.error) + '\n';
         }
     }
     return csv;

@@ -40,8 +40,8 @@ std::vector<FileOutcome> classifyFiles(const ModelSnapshot& snapshot, const std:
 /// The outcomes as CSV: a header "file,predicted,confidence,error", then one row per outcome:
 /// the path, the most likely class's name (its index when classNames is shorter), its
 /// probability with 6 decimals, and the error ("" for classified files; predicted and confidence
-/// are "" for failed ones). Fields with a comma, quote, line break or edge space are quoted
-/// (RFC 4180, quotes doubled); rows end with "\n".
+/// are "" for failed ones). Cells are written by csvCell (engine/io/csv.h): quoted per RFC 4180,
+/// and a file name a spreadsheet would run as a formula is written as text; rows end with "\n".
 std::string predictionsCsv(const std::vector<FileOutcome>& outcomes, const std::vector<std::string>& classNames);
 
 /// predictionsCsv written atomically (temp file + rename). Errors name `path`.

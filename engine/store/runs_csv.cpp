@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "engine/io/csv.h"
 #include "engine/train/option_schema.h"
 
 namespace studio {
@@ -26,16 +27,6 @@ std::string valueText(const nlohmann::json& v) {
 }
 
 }  // namespace
-
-std::string csvCell(std::string s) {
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
-        !(s.size() > 1 && (std::isdigit(static_cast<unsigned char>(s[1])) || s[1] == '.')))
-        s = "'" + s;
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 std::string runsCsv(const std::vector<RunRecord>& runs) {
     std::string csv =

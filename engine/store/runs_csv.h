@@ -11,7 +11,5 @@
 namespace studio {
 
 std::string runsCsv(const std::vector<RunRecord>& runs);
-/// One CSV cell, formula-guarded and quoted when needed.
-std::string csvCell(std::string text);
 
 }  // namespace studio

@@ -148,11 +148,13 @@ private Q_SLOTS:
         p.top = {{2, 0.6f}};
         Prediction noTop;
         noTop.probabilities = {0.1f, 0.1f, 0.1f, 0.7f, 0.0f};
-        std::vector<FileOutcome> outcomes(4);
+        std::vector<FileOutcome> outcomes(6);
         outcomes[0] = {"plain.png", p, ""};
         outcomes[1] = {"with, comma \"and quotes\".png", noTop, ""};
         outcomes[2] = {"bad.png", std::nullopt, "Image 'bad.png' is corrupt, cannot decode.\nTry another."};
         outcomes[3] = {" space.png", p, ""};
+        outcomes[4] = {"=1+2.png", p, ""};  // a spreadsheet would run these as formulas
+        outcomes[5] = {"-cmd|calc.png", p, ""};
         const std::vector<std::string> names = {"circle", "square", "tri,angle"};  // shorter than the classes
         const std::string csv = predictionsCsv(outcomes, names);
         const std::string expected =
@@ -160,7 +162,9 @@ private Q_SLOTS:
             "plain.png,\"tri,angle\",0.600000,\n"
             "\"with, comma \"\"and quotes\"\".png\",3,0.700000,\n"
             "bad.png,,,\"Image 'bad.png' is corrupt, cannot decode.\nTry another.\"\n"
-            "\" space.png\",\"tri,angle\",0.600000,\n";
+            "\" space.png\",\"tri,angle\",0.600000,\n"
+            "'=1+2.png,\"tri,angle\",0.600000,\n"
+            "'-cmd|calc.png,\"tri,angle\",0.600000,\n";
         QCOMPARE(csv, expected);
 
         const std::string path = m_root + "/out.csv";
