@@ -186,13 +186,14 @@ void EvaluationView::setBusy(const QString& message) {
     setState(State::Busy);
 }
 
-void EvaluationView::clear() {
+void EvaluationView::clear(const QString& reason) {
     m_title->clear();
     m_matrix->clear();
     m_table->clear();
     m_mistakes.clear();
     showMistakes();
-    m_emptyText->setText(tr("No evaluation yet — train a model or load one, then evaluate."));
+    m_emptyText->setText(reason.isEmpty() ? tr("No evaluation yet — train a model or load one, then evaluate.")
+                                          : tr("No evaluation: %1").arg(reason));
     setState(State::Empty);
 }
 

@@ -64,8 +64,10 @@ public:
 
     /// "Evaluating 10,000 samples…": replaces the view until results arrive.
     void setBusy(const QString& message);
-    /// Forgets every result and shows how to get one.
-    void clear();
+    /// Forgets every result and shows how to get one, or `reason` when there is a reason no result
+    /// can be had (the loaded model does not fit the dataset shown).
+    void clear(const QString& reason = {});
+
 
     State state() const { return m_state; }
     /// The text the current empty or busy page shows.

@@ -82,8 +82,7 @@ void EvaluationController::evaluate(SnapshotPtr model, std::shared_ptr<const Dat
     if (!target) {
         m_report.reset();
         m_target.reset();
-        m_view->clear();
-        m_view->setTitle(errorText(target.error()));
+        m_view->clear(errorText(target.error()));  // say why, not just "No evaluation yet"
         return;
     }
     if (!m_report) m_view->setBusy(tr("Evaluating on the %1…").arg(toQString(target->description)));

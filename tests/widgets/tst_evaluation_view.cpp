@@ -54,6 +54,7 @@ class EvaluationViewTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void startsEmptyThenBusyThenResults();
+    void saysWhyThereIsNoEvaluation();
     void mistakesSortedByLoss();
     void cellClickShowsCellItemsAndBack();
     void newMistakesDoNotLeaveCell();
@@ -192,6 +193,17 @@ void EvaluationViewTest::clearShowsEmptyState() {
     QCOMPARE(view.matrixView()->classCount(), 0);
     QVERIFY(view.metricsTable()->metrics().isEmpty());
     QVERIFY(view.title().isEmpty());
+}
+
+void EvaluationViewTest::saysWhyThereIsNoEvaluation() {
+    EvaluationView view;
+    const QString reason = "The model takes 3×32×32 inputs in 10 classes, but dataset '<b>shapes</b>' has 1×28×28 "
+                           "samples in 8 classes.";
+    view.clear(reason);
+    QCOMPARE(view.state(), EvaluationView::State::Empty);
+    QVERIFY2(view.statusText().contains(reason), qPrintable(view.statusText()));
+    view.clear();
+    QVERIFY(view.statusText().startsWith("No evaluation yet"));
 }
 
 QTEST_MAIN(EvaluationViewTest)
