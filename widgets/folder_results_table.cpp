@@ -5,6 +5,8 @@
 #include "widgets/studio_icons.h"
 
 #include <QCollator>
+
+#include "widgets/natural_order.h"
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -36,12 +38,7 @@ protected:
     }
 
 private:
-    QCollator m_collator = [] {
-        QCollator c{QLocale(QLocale::English)};  // the C locale ignores numeric mode
-        c.setNumericMode(true);
-        c.setCaseSensitivity(Qt::CaseInsensitive);
-        return c;
-    }();
+    QCollator m_collator = naturalOrder();
 };
 
 QStandardItem* makeItem(const QString& text, const QVariant& sortKey, int row) {

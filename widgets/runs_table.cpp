@@ -5,6 +5,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QCollator>
+
+#include "widgets/natural_order.h"
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLineEdit>
@@ -46,12 +48,7 @@ protected:
     }
 
 private:
-    QCollator m_collator = [] {
-        QCollator c{QLocale(QLocale::English)};  // the C locale ignores numeric mode
-        c.setNumericMode(true);
-        c.setCaseSensitivity(Qt::CaseInsensitive);
-        return c;
-    }();
+    QCollator m_collator = naturalOrder();
 };
 
 // The status cell of a training run is a progress bar (epochs done of planned) with the status
