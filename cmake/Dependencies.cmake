@@ -6,6 +6,10 @@ find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 # The run store: SQLite through SQLiteCpp (libsqlitecpp-dev, which links libsqlite3).
 find_package(SQLiteCpp REQUIRED)
+# The shared run store for workers on several machines: PostgreSQL through libpqxx
+# (libpqxx-dev, which links libpq). Debian 12's libpqxx 6.4 has a pkg-config file, no CMake one.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 
 # OpenCV: only the components we use. Debian's OpenCVConfig.cmake ships in libopencv-dev,
 # which drags in every module (highgui pulls Qt 5), so we import the four -dev packages'

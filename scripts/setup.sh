@@ -13,13 +13,13 @@ build=${STUDIO_BUILD_DIR:-$here/build}
 packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev
-  libtbb-dev libeigen3-dev nlohmann-json3-dev zlib1g-dev libsqlite3-dev libsqlitecpp-dev libcli11-dev
+  libtbb-dev libeigen3-dev nlohmann-json3-dev zlib1g-dev libsqlite3-dev libsqlitecpp-dev libcli11-dev libpqxx-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   dataset-fashion-mnist fonts-dejavu-core
 )
 case "$mode" in
   studio) packages+=(xauth) ;;
-  test) ;;
+  test) packages+=(postgresql) ;;  # the PostgreSQL run store's tests start a server of their own
   bench) packages+=(python3-torch libopenblas0-pthread) ;;  # without an optimized BLAS Debian's torch uses the reference one
   *) echo "usage: scripts/setup.sh studio|test|bench [arguments for the studio or ctest]" >&2; exit 2 ;;
 esac

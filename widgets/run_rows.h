@@ -25,6 +25,8 @@ struct RunRow {
     qint64 sweepId = 0, parentId = 0;
     int parentEpoch = 0;
     QString stopReason;  ///< e.g. "pruned", "early-stopped"
+    QString host;        ///< the machine that trains (or trained) it
+    QString worker;      ///< the worker holding it ("host:pid"), empty for runs not left to workers
 };
 
 /// How an option is titled (and drawn on plots): the schema's label for its key.

@@ -141,6 +141,7 @@ QVariant RunsTableModel::cellData(const RunRow& run, int column, int role) const
     const bool isOption = option >= 0 && option < m_keys.size();
     if (role == Qt::TextAlignmentRole) {
         const bool text = column == NameColumn || column == StatusColumn ||
+                          column == int(LeadingColumnCount) + int(HostColumn) ||
                           (isOption && sortKeyOf(run.options.value(m_keys[option])).typeId() == QMetaType::QString);
         return int((text ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter);
     }
@@ -183,6 +184,8 @@ QVariant RunsTableModel::cellData(const RunRow& run, int column, int role) const
         return {};
     }
     const int trailing = column - LeadingColumnCount;
+    if (trailing == HostColumn && role == Qt::ToolTipRole && !run.worker.isEmpty())
+        return plainToolTip(tr("Trained by worker %1").arg(run.worker));
     if (role != Qt::DisplayRole && role != SortRole) return {};
     const bool display = role == Qt::DisplayRole;
     switch (trailing) {
@@ -200,6 +203,8 @@ QVariant RunsTableModel::cellData(const RunRow& run, int column, int role) const
         case SpeedColumn:
             if (!display) return run.samplesPerSecond > 0 ? run.samplesPerSecond : qQNaN();
             return run.samplesPerSecond > 0 ? humanCount(run.samplesPerSecond) : QStringLiteral("—");
+        case HostColumn:
+            return run.host;
         default:
             return {};
     }
@@ -230,6 +235,8 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
             return tr("Time");
         case SpeedColumn:
             return tr("Samples/s");
+        case HostColumn:
+            return tr("Host");
         default:
             return {};
     }

@@ -28,6 +28,7 @@ public:
         EpochColumn,
         TimeColumn,
         SpeedColumn,
+        HostColumn,
         TrailingColumnCount
     };
 

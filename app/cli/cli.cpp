@@ -24,7 +24,8 @@ Commands:
   train      --resume RUN_ID [--epochs N]                             go on with a stopped or killed run
   fork       RUN_ID --epoch K [option flags]                          a new run from another's checkpoint
   sweep      --dataset D --model M --space JSON [--strategy S]        hyperparameter search (grid/random/asha)
-  runs       list|show|compare|export|delete                          the runs kept in the run store
+  worker     --store URL [--sweep ID] [--threads N] [--lease S]         train queued sweep trials (any machine)
+  runs       list|show|compare|export|delete|folder                   the runs kept in the run store
   bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch
   help       this text; `training-studio-cli COMMAND --help` for a command's options
 
@@ -42,9 +43,10 @@ int runCommand(const std::string& command, const Args& rest) {
     if (command == "fork") return forkCommand(rest);
     if (command == "runs") return runsCommand(rest);
     if (command == "sweep") return sweepCommand(rest);
+    if (command == "worker") return workerCommand(rest);
     return reportError(
         Error::invalid("Unknown command '" + command + "'.",
-                       "Use train, predict, evaluate, fork, sweep, runs, datasets or bench (see --help)."));
+                       "Use train, predict, evaluate, fork, sweep, worker, runs, datasets or bench (see --help)."));
 }
 
 // The last line of defence: the engine checks sizes before it allocates, but a machine can

@@ -17,5 +17,6 @@ int benchCommand(const Args& args);
 int forkCommand(const Args& args);
 int runsCommand(const Args& args);
 int sweepCommand(const Args& args);
+int workerCommand(const Args& args);
 
 }  // namespace studio::cli

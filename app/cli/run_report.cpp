@@ -65,7 +65,7 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
                     "Training %s on %s: %d train / %d validation / %d test samples, %lld parameters, %d thread%s\n",
                     modelName.c_str(), datasetName.c_str(), s->trainSize, s->validationSize, s->testSize,
                     static_cast<long long>(s->params), s->threads, s->threads == 1 ? "" : "s");
-            std::printf("Run %lld in %s\n", static_cast<long long>(runId), storePath.c_str());
+            std::printf("Run %lld in %s\n", static_cast<long long>(runId), redactedStoreLocation(storePath).c_str());
             std::fflush(stdout);
         } else if (const auto* e = std::get_if<EpochMetrics>(&event)) {
             printEpoch(*e, epochs);

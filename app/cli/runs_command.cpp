@@ -20,8 +20,8 @@ namespace {
 using nlohmann::json;
 
 const char* kHelp =
-    R"(Usage: training-studio-cli runs list|show RUN_ID|compare RUN_ID...|export --csv FILE|delete RUN_ID
-                          [--store PATH] [--json]
+    R"(Usage: training-studio-cli runs list|show RUN_ID|compare RUN_ID...|export --csv FILE|delete RUN_ID|
+                          folder [PATH|--in-database] [--store PATH|URL] [--json]
 
 The runs kept in the run store (default $TRAINING_STUDIO_STORE or
 ~/.local/share/training-studio/runs.sqlite).
@@ -31,6 +31,9 @@ The runs kept in the run store (default $TRAINING_STUDIO_STORE or
   compare RUN_ID...    options side by side (differences marked *) and final metrics
   export --csv FILE    one row per run with every option and metric, for a spreadsheet
   delete RUN_ID        remove a run with its checkpoints and model files
+  folder [PATH]        the shared folder where runs keep checkpoints and models (a path every
+                       worker reaches: NFS, a mounted bucket); without one a PostgreSQL store
+                       keeps them in the database. --in-database forgets the folder.
   --json               one JSON line instead of text
 )";
 
@@ -55,6 +58,9 @@ json summaryJson(const RunRecord& r) {
             {"seconds", numberOrNull(r.wallSeconds)},
             {"sweep_id", r.sweepId > 0 ? json(r.sweepId) : json(nullptr)},
             {"parent", parentJson(r)},
+            {"host", r.host},
+            {"worker", r.worker},
+            {"attempts", r.attempts},
             {"color", r.color}};
 }
 
@@ -245,12 +251,38 @@ int remove(RunStore& store, std::int64_t id) {
     return 0;
 }
 
+int folder(RunStore& store, const std::vector<std::string>& rest, bool inDatabase) {
+    if (rest.size() > 1 || (inDatabase && !rest.empty()))
+        return reportError(Error::invalid("runs folder takes one path, or --in-database.",
+                                          "For example: runs folder /mnt/shared/studio --store URL"));
+    if (!rest.empty() || inDatabase) {
+        const std::string path = inDatabase ? "" : std::filesystem::absolute(rest[0]).lexically_normal().string();
+        if (!path.empty()) {
+            std::error_code ec;
+            std::filesystem::create_directories(path, ec);
+            if (ec || !std::filesystem::is_directory(path))
+                return reportError(Error::io("Could not create the shared folder " + path + ": " + ec.message() + ".",
+                                             "Give a folder you can write to, mounted at the same path on every "
+                                             "worker."));
+        }
+        if (auto s = store.setSharedFolder(path); !s) return reportError(s.error());
+    }
+    auto shared = store.sharedFolder();
+    if (!shared) return reportError(shared.error());
+    if (shared->empty())
+        std::printf("Runs of %s keep their files %s\n", store.location().c_str(),
+                    isPostgresUrl(store.location()) ? "in the database" : "beside the store's file");
+    else
+        std::printf("Runs of %s keep their files in %s\n", store.location().c_str(), shared->c_str());
+    return 0;
+}
+
 }  // namespace
 
 int runsCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = {"--store", "--csv"};
-    spec.flags = {"--json"};
+    spec.flags = {"--json", "--in-database"};
     spec.positionals = true;
     auto parsed = Arguments::parse(args, spec, "runs");
     if (!parsed) return reportError(parsed.error());
@@ -284,8 +316,9 @@ int runsCommand(const Args& args) {
         auto id = oneId();
         return id ? remove(**store, *id) : reportError(id.error());
     }
+    if (what == "folder") return folder(**store, rest, a.flag("--in-database"));
     return reportError(
-        Error::invalid("Unknown runs action '" + what + "'.", "Use list, show, compare, export or delete."));
+        Error::invalid("Unknown runs action '" + what + "'.", "Use list, show, compare, export, delete or folder."));
 }
 
 }  // namespace studio::cli

@@ -38,7 +38,11 @@ run store. Prints a line per trial event; with --json a final line
   --budget-epochs N       start no more work once N epochs were trained in all
   --budget-seconds S      start no more work after S seconds
   --name TEXT             the sweep's name
-  --store PATH            the run store (default as for train)
+  --store PATH|URL        the run store (default as for train); postgresql://user@host:port/db
+                          for a store that workers on other machines share
+  --enqueue-only          record the sweep and queue its trials, train nothing here: any number
+                          of `training-studio-cli worker --store URL` processes claim and train
+                          them (grid and random)
   --json                  finish with the JSON line above
 
 Options every trial shares (the space overrides them):)";
@@ -61,7 +65,7 @@ int sweepCommand(const Args& args) {
     spec.valued = optionFlags();
     spec.valued.insert({"--dataset", "--model", "--space", "--strategy", "--trials", "--min-epochs", "--eta",
                         "--concurrency", "--budget-epochs", "--budget-seconds", "--name", "--store"});
-    spec.flags = {"--json"};
+    spec.flags = {"--json", "--enqueue-only"};
     auto parsed = Arguments::parse(args, spec, "sweep");
     if (!parsed) return reportError(parsed.error());
     const Arguments& a = *parsed;
@@ -107,6 +111,7 @@ int sweepCommand(const Args& args) {
     req.baseOptions = *base;
     req.budgetEpochs = static_cast<int>(*budgetEpochs);
     req.budgetSeconds = *budgetSeconds;
+    req.enqueueOnly = a.flag("--enqueue-only");
 
     auto outcome = runSweep(req, reportingLoader(), [](const SweepEvent& e) {
         const long long run = static_cast<long long>(e.runId);
@@ -136,7 +141,12 @@ int sweepCommand(const Args& args) {
         std::fflush(stdout);
     });
     if (!outcome) return reportError(outcome.error());
-    std::printf("Sweep %lld: best run %lld with validation accuracy %s\n", static_cast<long long>(outcome->sweepId),
+    if (req.enqueueOnly)
+        std::printf("Sweep %lld: %zu trials queued for workers (training-studio-cli worker --store URL --sweep %lld)\n",
+                    static_cast<long long>(outcome->sweepId), outcome->runs.size(),
+                    static_cast<long long>(outcome->sweepId));
+    else
+        std::printf("Sweep %lld: best run %lld with validation accuracy %s\n", static_cast<long long>(outcome->sweepId),
                 static_cast<long long>(outcome->bestRunId), fixed(outcome->bestValAccuracy, 4).c_str());
     if (a.flag("--json")) {
         json runs = json::array();

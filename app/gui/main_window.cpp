@@ -87,6 +87,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_prepare = new QFutureWatcher<Result<StudioRun>>(this);
     m_project = defaultProject();
 
+    m_runs = new RunsController(this);  // before the menus: File ▸ Open Store… is its
     buildCentral();
     buildDocks();
     buildMenus();
@@ -95,7 +96,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_architecture, [this] { return currentSpec(); }, this);
     m_inference = new InferenceController(m_inferencePanel, this);
     m_evaluation = new EvaluationController(m_evaluationView, this);
-    m_runs = new RunsController(this);
     m_tabs->addTab(m_runs->runsTab(), tr("Runs"));
     m_tabs->addTab(m_runs->sweepTab(), tr("Sweep"));
     connectIntents();
@@ -249,6 +249,7 @@ void MainWindow::buildMenus() {
             QFileDialog::getSaveFileName(this, tr("Save the trained model"), "model.tsmodel", tr("Models (*.tsmodel)"));
         if (!path.isEmpty()) saveModel(path);
     });
+    file->addAction(tr("Open S&tore…"), m_runs, &RunsController::askStore);
     file->addAction(tr("&Export Charts as PNG…"), this, [this] {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Export the charts"), "charts.png", tr("PNG images (*.png)"));

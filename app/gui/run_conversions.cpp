@@ -55,6 +55,8 @@ widgets::RunRow runRow(const RunRecord& r) {
     const nlohmann::json reason = r.final.value("stop_reason", nlohmann::json());
     if (reason.is_string() && reason.get<std::string>() != "completed")
         row.stopReason = toQString(reason.get<std::string>());
+    row.host = toQString(r.host);
+    row.worker = toQString(r.worker);
     return row;
 }
 

@@ -124,8 +124,35 @@ QString RunsController::storePath() const {
 void RunsController::setStorePath(const QString& path) {
     m_catalog->setStorePath(path);
     m_manager->setStorePath(path);
-    m_storeLabel->setText(tr("Run store: %1").arg(path));
-    m_storeLabel->setToolTip(path);
+    const QString shown = toQString(redactedStoreLocation(path.toStdString()));
+    m_storeLabel->setText(tr("Run store: %1").arg(shown));
+    m_storeLabel->setToolTip(shown);
+}
+
+void RunsController::askStore() {
+    bool ok = false;
+    const QString current = toQString(redactedStoreLocation(storePath().toStdString()));
+    const QString location =
+        QInputDialog::getText(m_window, tr("Open Run Store"),
+                              tr("A SQLite file, or a PostgreSQL server that workers on other machines share:\n"
+                                 "  /home/me/runs.sqlite\n"
+                                 "  postgresql://user@host:5432/database\n"
+                                 "The password comes from ~/.pgpass or a service file; the studio never saves it."),
+                              QLineEdit::Normal, current, &ok)
+            .trimmed();
+    if (!ok || location.isEmpty()) return;
+    openStore(location);
+}
+
+void RunsController::openStore(const QString& location) {
+    setStorePath(location);
+    // Remembered without a password (a URL typed with one works for this session only).
+    const QString remembered = toQString(redactedStoreLocation(location.toStdString()));
+    QSettings().setValue("runs/store", remembered);
+    if (remembered != location)
+        Q_EMIT logLine(tr("The store's password is used for this session only and is not saved: put it in "
+                          "~/.pgpass (host:port:database:user:password, mode 0600) for next time."),
+                       false);
 }
 
 void RunsController::refresh() {
@@ -350,8 +377,22 @@ void RunsController::apply(RunAction action, const QList<qint64>& ids) {
                     Q_EMIT logLine(
                         tr("Run %1 has no saved model yet: it is written when the run ends.").arg(ids.front()), true);
                 else {
-                    remember(r->id);
-                    Q_EMIT promoteRequested(r->id, toQString(r->bestModelPath), false);
+                    // A run trained on another machine: its model comes from the store (worker thread).
+                    const std::int64_t id = r->id;
+                    const std::string recorded = r->bestModelPath;
+                    auto local = std::make_shared<std::string>();
+                    m_catalog->modify(
+                        [id, recorded, local](RunStore& s) -> Status {
+                            auto path = s.localFile(id, recorded);
+                            if (!path) return path.error();
+                            *local = *path;
+                            return Status::success();
+                        },
+                        [this, id, local](Status s) {
+                            if (!s) return Q_EMIT logLine(errorText(s.error()), true);
+                            remember(id);
+                            Q_EMIT promoteRequested(id, toQString(*local), false);
+                        });
                 }
             }
             break;

@@ -56,6 +56,10 @@ public:
 
     QString storePath() const;
     void setStorePath(const QString& path);
+    /// File ▸ Open Store…: asks for a path or postgresql:// URL, opens it, remembers it
+    /// (without a password).
+    void askStore();
+    void openStore(const QString& location);
     void refresh();
     /// The project's current choices, asked when a sweep starts.
     void setSweepBase(std::function<SweepBase()> base) { m_sweepBase = std::move(base); }

@@ -123,6 +123,7 @@ Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const 
     r.spec = applied.toJson();
     r.dataset = datasetIdentity(**data, request.dataset);
     r.sweepId = request.sweepId;
+    r.forWorkers = request.forWorkers;
     r.epochsPlanned = config->epochs;
     r.bestValAccuracy = r.bestValLoss = std::nan("");
     r.host = hostName();
@@ -154,7 +155,9 @@ Result<CheckpointPtr> loadRunCheckpoint(RunStore& store, std::int64_t runId, int
         return Error::notFound(
             "Run " + std::to_string(runId) + " has no checkpoint of epoch " + std::to_string(epoch) + ".",
             "Its checkpoints are of epochs " + epochs + " (older ones are pruned).");
-    auto loaded = loadCheckpointFile(chosen->path);
+    auto local = store.localFile(runId, chosen->path);  // fetched from the database on another machine
+    if (!local) return local.error();
+    auto loaded = loadCheckpointFile(*local);
     if (!loaded) return loaded.error();
     if (loaded->epoch != chosen->epoch)
         return Error::corrupt("The checkpoint " + chosen->path + " holds epoch " + std::to_string(loaded->epoch) +
@@ -200,6 +203,46 @@ Result<PreparedRun> prepareResume(RunStore& store, std::int64_t runId, int epoch
     prepared.setup = setupFor(*data, *spec, *config, options);
     prepared.setup.resume = *checkpoint;
     prepared.keepCheckpoints = options.value("keep_checkpoints", 3);
+    return prepared;
+}
+
+Result<PreparedRun> prepareClaimedRun(RunStore& store, const RunRecord& claimed, std::optional<int> threads,
+                                      const DatasetLoader& load) {
+    const std::string what = "the spec of run " + std::to_string(claimed.id);
+    json options = claimed.options;
+    if (threads) options["threads"] = *threads;
+    auto config = trainConfigFromOptions(options);
+    if (!config) return config.error();
+    auto data = loadRecordedData(claimed, options, load);
+    if (!data) return data.error();
+    auto spec = ModelSpec::fromJson(claimed.spec, what);
+    if (!spec) return spec.error();
+    auto list = store.checkpoints(claimed.id);
+    if (!list) return list.error();
+
+    PreparedRun prepared;
+    prepared.record = claimed;
+    prepared.record.options = options;
+    prepared.record.epochsPlanned = config->epochs;
+    prepared.setup = setupFor(*data, *spec, *config, options);
+    prepared.keepCheckpoints = options.value("keep_checkpoints", 3);
+    if (list->empty()) {  // never got past its first epoch: start over
+        STUDIO_TRY(store.truncateAfter(claimed.id, 0, 0));
+        RunRecord& r = prepared.record;
+        r.epochsDone = 0;
+        r.steps = 0;
+        r.bestEpoch = 0;
+        r.bestValAccuracy = r.bestValLoss = std::nan("");
+        r.final = json::object();
+        r.error.clear();
+    } else {
+        auto checkpoint = loadRunCheckpoint(store, claimed.id, 0);
+        if (!checkpoint) return checkpoint.error();
+        STUDIO_TRY(store.truncateAfter(claimed.id, (*checkpoint)->epoch, (*checkpoint)->step));
+        takeBestFrom(prepared.record, **checkpoint);
+        prepared.setup.resume = *checkpoint;
+    }
+    STUDIO_TRY(store.updateRun(prepared.record));
     return prepared;
 }
 

@@ -39,6 +39,7 @@ struct NewRun {
     std::optional<ModelSpec> spec;  // an architecture already resolved for the data (the studio's editor)
     nlohmann::json options = nlohmann::json::object();  // given options (defaults fill the rest)
     std::int64_t sweepId = 0;
+    bool forWorkers = false;  // queued for `training-studio-cli worker` instead of trained here
 };
 
 struct PreparedRun {
@@ -54,6 +55,11 @@ Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const 
 /// overrides the recorded budget (never the result).
 Result<PreparedRun> prepareResume(RunStore& store, std::int64_t runId, int epochs, std::optional<int> threads,
                                   const DatasetLoader& load);
+/// A run a worker claimed (RunStore::claimRun): from its latest checkpoint when it has one (a
+/// worker died or gave it back), else from the start; what an earlier attempt recorded after
+/// that point is forgotten. threads overrides the recorded budget (never the result).
+Result<PreparedRun> prepareClaimedRun(RunStore& store, const RunRecord& claimed, std::optional<int> threads,
+                                      const DatasetLoader& load);
 /// A new run that starts from `parentId`'s checkpoint at `epoch` with some options changed; it
 /// records its parent and copies the parent's metrics up to that epoch, so its curves start
 /// where the parent's were.

@@ -216,10 +216,12 @@ void RunRecorder::flush(std::unique_lock<std::mutex>& lock) {
     std::string bestModelPath;
     if (model) {
         const std::string path = (fs::path(folder) / "best.tsmodel").string();
-        if (auto s = saveModelFile(path, *model); !s)
+        if (auto s = saveModelFile(path, *model); !s) {
             error = s.error();
-        else
+        } else {
             bestModelPath = path;
+            progress.files.push_back(path);
+        }
     }
     int bestEpoch = 0;
     for (const CheckpointPtr& c : checkpoints) {
@@ -229,6 +231,7 @@ void RunRecorder::flush(std::unique_lock<std::mutex>& lock) {
             continue;
         }
         progress.checkpoints.push_back({c->epoch, path, c->bestValue});
+        progress.files.push_back(path);
         bestEpoch = c->bestEpoch;
     }
     // Keep the latest N and the best epoch's; the rest go (rows in this transaction, files after).
@@ -237,7 +240,6 @@ void RunRecorder::flush(std::unique_lock<std::mutex>& lock) {
         std::erase_if(kept, [&](const CheckpointRecord& k) { return k.epoch == c.epoch; });
         kept.push_back(c);
     }
-    std::vector<std::string> doomed;
     if (!progress.checkpoints.empty()) {
         const int newest = kept.back().epoch;
         std::vector<CheckpointRecord> stay;
@@ -246,7 +248,7 @@ void RunRecorder::flush(std::unique_lock<std::mutex>& lock) {
                 stay.push_back(k);
             else {
                 progress.removedCheckpoints.push_back(k.epoch);
-                doomed.push_back(k.path);
+                progress.removedFiles.push_back(k.path);
             }
         }
         kept = std::move(stay);
@@ -267,7 +269,7 @@ void RunRecorder::flush(std::unique_lock<std::mutex>& lock) {
         if (error && !m_error) m_error = error;
         return;
     }
-    for (const std::string& path : doomed) fs::remove(path, ec);
+    for (const std::string& path : progress.removedFiles) fs::remove(path, ec);
     lock.lock();
     m_kept = std::move(kept);
     if (error && !m_error) m_error = error;

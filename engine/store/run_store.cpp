@@ -42,6 +42,39 @@ bool isActive(RunStatus s) {
     return s == RunStatus::Queued || s == RunStatus::Running || s == RunStatus::Paused;
 }
 
+bool isPostgresUrl(const std::string& location) {
+    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+std::string redactedStoreLocation(const std::string& location) {
+    if (!isPostgresUrl(location)) return location;
+    std::string out = location;
+    // postgresql://user:secret@host → postgresql://user@host
+    const auto scheme = out.find("://") + 3;
+    const auto at = out.find('@', scheme);
+    const auto slash = out.find('/', scheme);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+        const auto colon = out.find(':', scheme);
+        if (colon != std::string::npos && colon < at) out.erase(colon, at - colon);
+    }
+    // …?password=secret&… → …?…
+    for (auto p = out.find("password="); p != std::string::npos; p = out.find("password=")) {
+        auto end = out.find('&', p);
+        const bool first = p > 0 && out[p - 1] == '?';
+        if (end == std::string::npos)
+            out.erase(first ? p - 1 : p - 1);
+        else
+            out.erase(p, end + 1 - p);
+    }
+    return out;
+}
+
+Result<std::unique_ptr<RunStore>> openRunStore(const std::string& location) {
+    if (isPostgresUrl(location)) return openPostgresRunStore(location);
+    if (location.rfind("sqlite://", 0) == 0) return openSqliteRunStore(location.substr(9));
+    return openSqliteRunStore(location);
+}
+
 std::string defaultStorePath() {
     // Paths joined with std::filesystem: GCC 12 warns falsely (-Wrestrict) on these string sums.
     namespace fs = std::filesystem;

@@ -57,7 +57,11 @@ struct RunRecord {
     std::string host;
     std::int64_t pid = 0;
     double createdAt = 0;  // Unix seconds
-    double heartbeatAt = 0;
+    double heartbeatAt = 0;  // the store's clock (a PostgreSQL store sets it from the server's)
+    // Written when the run is created, then only by claims (never by updateRun):
+    bool forWorkers = false;  // queued for `training-studio-cli worker` (claimRun)
+    std::string worker;       // the worker that holds it ("host:pid"), empty when none
+    int attempts = 0;         // how many times a worker claimed it
 };
 
 struct EpochRecord {
@@ -101,6 +105,11 @@ struct RunProgress {
     std::vector<OptionEdit> edits;
     std::vector<CheckpointRecord> checkpoints;  // written to disk before this transaction
     std::vector<int> removedCheckpoints;        // epochs whose checkpoint rows go
+    /// Files written into runFolder() for this flush (checkpoints, the best model). A store
+    /// whose run folders are not shared (PostgreSQL without a shared folder) copies them into
+    /// the database in the same transaction, so another machine can read them (localFile).
+    std::vector<std::string> files;
+    std::vector<std::string> removedFiles;
     std::optional<RunRecord> run;               // the run's row as it now is
 };
 
@@ -139,13 +148,42 @@ public:
     virtual Result<std::vector<SweepRecord>> sweeps() = 0;
 
     /// Runs still marked running, paused or queued-and-claimed by a process of this host that no
-    /// longer exists (killed, crashed, power cut) become interrupted. Returns how many.
+    /// longer exists (killed, crashed, power cut) become interrupted. Returns how many. Runs
+    /// queued for workers are left to their lease.
     virtual Result<int> markOrphansInterrupted() = 0;
+
+    // --- Workers ---
+    /// Atomically takes the oldest run queued for workers (of `sweepId`, or of any sweep when 0),
+    /// or one whose worker's heartbeat is older than its lease: it becomes running, held by
+    /// `worker`, with this lease. No run is ever held by two workers. nullopt: nothing to do.
+    virtual Result<std::optional<RunRecord>> claimRun(std::int64_t sweepId, const std::string& worker,
+                                                      double leaseSeconds) = 0;
+    /// Renews `worker`'s hold on the run; false when it is no longer theirs (the lease ran out
+    /// and another worker took it): the caller must stop training it.
+    virtual Result<bool> heartbeat(std::int64_t runId, const std::string& worker) = 0;
+    /// Gives the run back to the queue (a worker told to stop): the next claim resumes it.
+    virtual Status releaseRun(std::int64_t runId, const std::string& worker) = 0;
+
+    // --- Files ---
+    /// The folder every worker writes run folders under: runFolder(id) = <shared>/run-<id>.
+    /// Empty: a SQLite store keeps them beside its file; a PostgreSQL store keeps them in the
+    /// database (and caches them locally).
+    virtual Result<std::string> sharedFolder() = 0;
+    virtual Status setSharedFolder(const std::string& folder) = 0;
+    /// A local path holding the run's file that was recorded at `recordedPath` (on this or another
+    /// machine): the path itself when it exists here, else a copy fetched from the database.
+    virtual Result<std::string> localFile(std::int64_t runId, const std::string& recordedPath) = 0;
 };
 
-/// Opens (creating when absent) the store at a path. Errors name the file: not a database, a
-/// newer schema, a read-only folder.
-Result<std::unique_ptr<RunStore>> openRunStore(const std::string& path);
+/// Opens (creating when absent) the store at a location: a path or sqlite:///path (SQLite), or
+/// postgresql://user@host:port/db (PostgreSQL; the password from ~/.pgpass or a service file).
+/// Errors name the store: not a database, a newer schema, a read-only folder, no server.
+Result<std::unique_ptr<RunStore>> openRunStore(const std::string& location);
+Result<std::unique_ptr<RunStore>> openSqliteRunStore(const std::string& path);
+Result<std::unique_ptr<RunStore>> openPostgresRunStore(const std::string& url);
+bool isPostgresUrl(const std::string& location);
+/// The location with any password removed, for messages, settings and the window title.
+std::string redactedStoreLocation(const std::string& location);
 /// $TRAINING_STUDIO_STORE, else $XDG_DATA_HOME/training-studio/runs.sqlite, else
 /// ~/.local/share/training-studio/runs.sqlite.
 std::string defaultStorePath();

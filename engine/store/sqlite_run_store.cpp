@@ -24,7 +24,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const char* kSchema = R"sql(
@@ -60,6 +60,16 @@ CREATE TABLE IF NOT EXISTS sweeps (
   status TEXT NOT NULL, created_at REAL NOT NULL);
 )sql";
 
+// Version 2: runs queued for workers, with claims and leases; store settings (the shared folder).
+const char* kSchemaV2 = R"sql(
+ALTER TABLE runs ADD COLUMN for_workers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN worker TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN lease_seconds REAL NOT NULL DEFAULT 60;
+ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS runs_for_workers ON runs(for_workers, status);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql";
+
 void bindReal(SQLite::Statement& q, int index, double v) {
     if (std::isfinite(v))
         q.bind(index, v);
@@ -92,7 +102,7 @@ bool processAlive(pid_t pid) {
 const char* kRunColumns =
     "id, name, color, status, options, model, spec, dataset, parent_run, parent_epoch, sweep_id, epochs_planned, "
     "epochs_done, steps, wall_seconds, cpu_seconds, samples_per_s, threads, peak_rss, best_epoch, best_val_accuracy, "
-    "best_val_loss, final, best_model, error, host, pid, created_at, heartbeat_at";
+    "best_val_loss, final, best_model, error, host, pid, created_at, heartbeat_at, for_workers, worker, attempts";
 
 RunRecord readRun(SQLite::Statement& q) {
     RunRecord r;
@@ -125,6 +135,9 @@ RunRecord readRun(SQLite::Statement& q) {
     r.pid = q.getColumn(26).getInt64();
     r.createdAt = q.getColumn(27).getDouble();
     r.heartbeatAt = q.getColumn(28).getDouble();
+    r.forWorkers = q.getColumn(29).getInt() != 0;
+    r.worker = q.getColumn(30).getString();
+    r.attempts = q.getColumn(31).getInt();
     return r;
 }
 
@@ -163,13 +176,17 @@ void bindRun(SQLite::Statement& q, const RunRecord& r) {
 class SqliteRunStore final : public RunStore {
 public:
     SqliteRunStore(std::string path, std::unique_ptr<SQLite::Database> db)
-        : m_path(std::move(path)), m_db(std::move(db)) {}
+        : m_path(std::move(path)), m_db(std::move(db)) {
+        SQLite::Statement q(*m_db, "SELECT value FROM settings WHERE key = 'shared_folder'");
+        if (q.executeStep()) m_shared = q.getColumn(0).getString();
+    }
 
     std::string location() const override { return m_path; }
     std::string runFolder(std::int64_t runId) const override {
-        return (fs::path(m_path).parent_path() / (fs::path(m_path).stem().string() + ".runs") /
-                ("run-" + std::to_string(runId)))
-            .string();
+        const fs::path root = m_shared.empty()
+                                  ? fs::path(m_path).parent_path() / (fs::path(m_path).stem().string() + ".runs")
+                                  : fs::path(m_shared);
+        return (root / ("run-" + std::to_string(runId))).string();
     }
 
     Result<std::int64_t> createRun(const RunRecord& record) override {
@@ -179,9 +196,10 @@ public:
                 "INSERT INTO runs (name, color, status, options, model, spec, dataset, parent_run, "
                 "parent_epoch, sweep_id, epochs_planned, epochs_done, steps, wall_seconds, cpu_seconds, "
                 "samples_per_s, threads, peak_rss, best_epoch, best_val_accuracy, best_val_loss, final, "
-                "best_model, error, host, pid, created_at, heartbeat_at) VALUES "
-                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                "best_model, error, host, pid, created_at, heartbeat_at, for_workers) VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
             bindRun(q, record);
+            q.bind(29, record.forWorkers ? 1 : 0);
             q.exec();
             return static_cast<std::int64_t>(m_db->getLastInsertRowid());
         });
@@ -430,7 +448,8 @@ public:
             std::vector<std::int64_t> orphans;
             {
                 SQLite::Statement q(*m_db,
-                                    "SELECT id, pid FROM runs WHERE status IN ('running', 'paused') AND host = ?");
+                                    "SELECT id, pid FROM runs WHERE status IN ('running', 'paused') AND host = ? "
+                                    "AND for_workers = 0");
                 q.bind(1, host);
                 while (q.executeStep()) {
                     const auto pid = static_cast<pid_t>(q.getColumn(1).getInt64());
@@ -444,6 +463,77 @@ public:
             }
             return static_cast<int>(orphans.size());
         });
+    }
+
+    Result<std::optional<RunRecord>> claimRun(std::int64_t sweepId, const std::string& worker,
+                                              double leaseSeconds) override {
+        return guarded("claim a queued run", [&]() -> Result<std::optional<RunRecord>> {
+            // IMMEDIATE: the write lock first, so two workers never pick the same row.
+            SQLite::Transaction t(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+            const double now = unixNow();
+            SQLite::Statement pick(*m_db,
+                                   "SELECT id FROM runs WHERE for_workers = 1 AND (? = 0 OR sweep_id = ?) AND "
+                                   "(status = 'queued' OR (status IN ('running', 'paused') AND "
+                                   "heartbeat_at < ? - lease_seconds)) ORDER BY id LIMIT 1");
+            pick.bind(1, static_cast<std::int64_t>(sweepId));
+            pick.bind(2, static_cast<std::int64_t>(sweepId));
+            pick.bind(3, now);
+            if (!pick.executeStep()) return std::optional<RunRecord>();
+            const std::int64_t id = pick.getColumn(0).getInt64();
+            SQLite::Statement q(*m_db,
+                                "UPDATE runs SET status = 'running', worker = ?, host = ?, pid = ?, heartbeat_at = ?, "
+                                "lease_seconds = ?, attempts = attempts + 1 WHERE id = ?");
+            q.bind(1, worker);
+            q.bind(2, hostName());
+            q.bind(3, static_cast<std::int64_t>(::getpid()));
+            q.bind(4, now);
+            q.bind(5, leaseSeconds);
+            q.bind(6, static_cast<std::int64_t>(id));
+            q.exec();
+            t.commit();
+            auto r = run(id);
+            if (!r) return r.error();
+            return std::optional<RunRecord>(std::move(*r));
+        });
+    }
+
+    Result<bool> heartbeat(std::int64_t runId, const std::string& worker) override {
+        return guarded("renew the lease of run " + std::to_string(runId), [&]() -> Result<bool> {
+            SQLite::Statement q(*m_db, "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND worker = ?");
+            q.bind(1, unixNow());
+            q.bind(2, static_cast<std::int64_t>(runId));
+            q.bind(3, worker);
+            return q.exec() == 1;
+        });
+    }
+
+    Status releaseRun(std::int64_t runId, const std::string& worker) override {
+        return guarded("give run " + std::to_string(runId) + " back to the queue", [&]() -> Status {
+            SQLite::Statement q(*m_db, "UPDATE runs SET status = 'queued', worker = '' WHERE id = ? AND worker = ?");
+            q.bind(1, static_cast<std::int64_t>(runId));
+            q.bind(2, worker);
+            q.exec();
+            return Status::success();
+        });
+    }
+
+    Result<std::string> sharedFolder() override { return m_shared; }
+
+    Status setSharedFolder(const std::string& folder) override {
+        return guarded("set the shared folder", [&]() -> Status {
+            SQLite::Statement q(*m_db, "INSERT OR REPLACE INTO settings (key, value) VALUES ('shared_folder', ?)");
+            q.bind(1, folder);
+            q.exec();
+            m_shared = folder;
+            return Status::success();
+        });
+    }
+
+    Result<std::string> localFile(std::int64_t runId, const std::string& recordedPath) override {
+        std::error_code ec;
+        if (fs::exists(recordedPath, ec)) return recordedPath;
+        return Error::notFound("The file " + recordedPath + " of run " + std::to_string(runId) + " is missing.",
+                               "It was deleted or moved; resume from another checkpoint, or start a new run.");
     }
 
 private:
@@ -513,11 +603,12 @@ public:
 private:
     std::string m_path;
     std::unique_ptr<SQLite::Database> m_db;
+    std::string m_shared;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<RunStore>> openRunStore(const std::string& path) {
+Result<std::unique_ptr<RunStore>> openSqliteRunStore(const std::string& path) {
     try {
         const fs::path p(path);
         if (p.has_parent_path()) {
@@ -536,8 +627,12 @@ Result<std::unique_ptr<RunStore>> openRunStore(const std::string& path) {
         db->exec("PRAGMA synchronous = NORMAL");
         db->exec("PRAGMA foreign_keys = ON");
         if (version < kSchemaVersion) {
-            SQLite::Transaction t(*db);
-            db->exec(kSchema);
+            // IMMEDIATE: of two processes creating the store at once, the second waits and
+            // then finds the schema in place.
+            SQLite::Transaction t(*db, SQLite::TransactionBehavior::IMMEDIATE);
+            const int now = db->execAndGet("PRAGMA user_version").getInt();
+            if (now < 1) db->exec(kSchema);
+            if (now < 2) db->exec(kSchemaV2);
             db->exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
             t.commit();
         }

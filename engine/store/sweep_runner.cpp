@@ -19,7 +19,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One dataset per (source, dataset options), shared by every trial that asks for it.
+}  // namespace
+
 DatasetLoader cachingLoader(const DatasetLoader& load) {
     auto cache = std::make_shared<std::map<std::string, std::shared_ptr<const DatasetBundle>>>();
     auto mutex = std::make_shared<std::mutex>();
@@ -34,6 +35,8 @@ DatasetLoader cachingLoader(const DatasetLoader& load) {
         return *data;
     };
 }
+
+namespace {
 
 struct Trial {
     int index = 0;  // 0-based
@@ -51,6 +54,34 @@ struct Job {
 };
 
 }  // namespace
+
+Result<bool> settleSweep(RunStore& store, std::int64_t sweepId) {
+    auto sweep = store.sweep(sweepId);
+    if (!sweep) return sweep.error();
+    auto runs = store.runs(sweepId);
+    if (!runs) return runs.error();
+    std::int64_t best = 0;
+    double bestAccuracy = -1;
+    for (const RunRecord& r : *runs) {
+        if (isActive(r.status)) {
+            if (sweep->status == "queued") {  // a worker has begun
+                sweep->status = "running";
+                STUDIO_TRY(store.updateSweep(*sweep));
+            }
+            return false;
+        }
+        if (std::isfinite(r.bestValAccuracy) && r.bestValAccuracy > bestAccuracy) {
+            bestAccuracy = r.bestValAccuracy;
+            best = r.id;
+        }
+    }
+    if (sweep->status != "finished") {
+        sweep->status = "finished";
+        sweep->settings["best_run_id"] = best;
+        STUDIO_TRY(store.updateSweep(*sweep));
+    }
+    return true;
+}
 
 std::vector<int> halvingRungs(int minEpochs, int eta, int epochs) {
     std::vector<int> rungs;
@@ -76,6 +107,9 @@ Result<SweepOutcome> runSweep(const SweepRequest& req, const DatasetLoader& plai
     if (req.concurrency < 1 || req.concurrency > 64)
         return Error::invalid("--concurrency must be between 1 and 64.", "For example: --concurrency 2.");
     if (req.eta < 2) return Error::invalid("--eta must be 2 or more.", "3 keeps the best third at each rung.");
+    if (req.enqueueOnly && strategy == "asha")
+        return Error::invalid("An asha sweep cannot be left to workers: it ranks each whole rung in one process.",
+                              "Use --strategy grid or random with --enqueue-only, or run asha without it.");
 
     auto base = normalizeOptions(req.baseOptions);
     if (!base) return base.error();
@@ -144,6 +178,7 @@ Result<SweepOutcome> runSweep(const SweepRequest& req, const DatasetLoader& plai
             sweep.id = *id;
         }
         run.sweepId = sweep.id;
+        run.forWorkers = req.enqueueOnly;
         std::string label;
         for (auto it = points[i].begin(); it != points[i].end(); ++it)
             label += (label.empty() ? "" : " ") + it.key() + "=" +
@@ -159,6 +194,21 @@ Result<SweepOutcome> runSweep(const SweepRequest& req, const DatasetLoader& plai
         }
         trials[i] = Trial{static_cast<int>(i), points[i], prepared->record.id};
         jobs.push_back(Job{i, std::move(*prepared), rungs.size() > 1 ? rungs[0] : 0});
+    }
+
+    if (req.enqueueOnly) {  // the workers take it from here
+        sweep.status = "queued";
+        STUDIO_TRY(store.updateSweep(sweep));
+        SweepOutcome queued;
+        queued.sweepId = sweep.id;
+        queued.bestValAccuracy = std::nan("");
+        for (const auto& t : trials) {
+            auto r = store.run(t.runId);
+            if (!r) return r.error();
+            queued.runs.push_back(*r);
+            queued.points.push_back(t.point);
+        }
+        return queued;
     }
 
     std::mutex reportMutex;

@@ -52,6 +52,10 @@ struct SweepRequest {
     /// Called (from a trial's thread) with each trial's trainer when it starts, and with
     /// nullptr when it ends, so the studio can stop, pause or edit one trial.
     std::function<void(std::int64_t runId, Trainer* trainer)> trainerChanged;
+    /// Only record the sweep and queue its trials for `training-studio-cli worker` processes
+    /// (on this or other machines); train nothing here. grid and random only: asha ranks whole
+    /// rungs in one process.
+    bool enqueueOnly = false;
 };
 
 struct SweepEvent {
@@ -78,6 +82,13 @@ struct SweepOutcome {
 /// sweep to its end. onEvent is called from the trials' threads, one call at a time.
 Result<SweepOutcome> runSweep(const SweepRequest& request, const DatasetLoader& load,
                               const std::function<void(const SweepEvent&)>& onEvent = {});
+
+/// One dataset per (source, dataset options), loaded once and shared by every trial that asks.
+DatasetLoader cachingLoader(const DatasetLoader& load);
+
+/// A sweep run by workers is over when none of its trials is queued or training: marks it
+/// finished with its best run (by validation accuracy). True when it is over.
+Result<bool> settleSweep(RunStore& store, std::int64_t sweepId);
 
 /// Rung epochs of successive halving: minEpochs·etaᵏ below `epochs`, then `epochs`.
 std::vector<int> halvingRungs(int minEpochs, int eta, int epochs);

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include "window_fixtures.h"
+#include "tests/postgres_fixture.h"
 
 #include "app/gui/engine_conversions.h"
 #include "app/gui/main_window.h"
@@ -179,6 +180,53 @@ private Q_SLOTS:
                 QCOMPARE(r.status, RunStatus::Finished);
             }
         QCOMPARE(trials, 2);
+    }
+
+    void aSweepRunByWorkersShowsLive() {
+        // A PostgreSQL store whose sweep workers (other processes, as on other machines) train:
+        // the studio opens it and follows the trials live, with the host of each.
+        REQUIRE_POSTGRES();
+        const QString url = freshPostgresUrl();
+        QProcess enqueue;
+        enqueue.start(qEnvironmentVariable("STUDIO_CLI"),
+                      {"sweep", "--store", url, "--dataset", "shapes", "--model", "lenet", "--samples", "3000",
+                       "--epochs", "4", "--strategy", "grid", "--enqueue-only", "--space", R"({"lr": [0.001, 0.003, 0.01]})"});
+        QVERIFY(enqueue.waitForFinished(60000));
+        QCOMPARE(enqueue.exitCode(), 0);
+
+        MainWindow w;
+        w.show();
+        RunsController* runs = w.runsController();
+        runs->openStore(url);
+        QVERIFY(!QSettings().value("runs/store").toString().contains("studio-test"));  // no password saved
+        QTRY_COMPARE_WITH_TIMEOUT(runs->runsTable()->runsModel()->rowCount(), 3, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!runs->sweepView()->isEmptyStateShown(), 20000);
+        QVERIFY2(runs->sweepView()->summaryText().startsWith("0 of 3 trials done"),
+                 qPrintable(runs->sweepView()->summaryText()));
+
+        QObject owner;
+        std::vector<QProcess*> workers;
+        for (int i = 0; i < 2; ++i) {
+            workers.push_back(new QProcess(&owner));
+            workers.back()->start(qEnvironmentVariable("STUDIO_CLI"), {"worker", "--store", url, "--threads", "1"});
+        }
+        // Live: a trial shows as running, on this machine, while the workers train.
+        widgets::RunsTableModel* model = runs->runsTable()->runsModel();
+        const int hostColumn = model->column(widgets::RunsTableModel::HostColumn);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int row = 0; row < model->rowCount(); ++row)
+                    if (model->data(model->index(row, widgets::RunsTableModel::StatusColumn)).toString() == "running")
+                        return model->data(model->index(row, hostColumn)).toString() ==
+                               QString::fromStdString(hostName());
+                return false;
+            }(),
+            kTimeout);
+        for (QProcess* p : workers) QVERIFY(p->waitForFinished(kTimeout));
+        QTRY_VERIFY_WITH_TIMEOUT(runs->sweepView()->summaryText().startsWith("3 of 3 trials done"), 20000);
+        for (int row = 0; row < model->rowCount(); ++row)
+            QVERIFY(model->data(model->index(row, widgets::RunsTableModel::StatusColumn)).toString().startsWith("finished"));
+        QSettings().setValue("runs/store", m_dir.filePath("runs.sqlite"));
     }
 
     void guiStaysResponsiveWhileFourRunsTrain() {

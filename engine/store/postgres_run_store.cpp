@@ -1,0 +1,725 @@
+// PostgresRunStore: the run store on a PostgreSQL server, for sweeps whose trials run on several
+// machines (`training-studio-cli worker`). The same tables as the SQLite store, created and
+// migrated here under an advisory lock (schema_info holds the version).
+//
+// Claims: SELECT … FOR UPDATE SKIP LOCKED picks a queued run (or one whose lease ran out), so
+// no run is taken by two workers. Heartbeats and leases use the server's clock, never a
+// worker's, so machines whose clocks differ still agree on who holds what.
+//
+// Files: with a shared folder (settings.shared_folder, a path every worker reaches) run folders
+// live there; without one, each checkpoint and best model is copied into `files` (bytea) in the
+// transaction that records it, and fetched into a local cache on the machine that needs it.
+//
+// A lost connection (the server restarted, the network dropped) is retried with backoff for up
+// to two minutes before an operation fails; every operation is one transaction, so a retry
+// repeats it whole.
+
+#include "engine/store/run_store.h"
+
+#include <pqxx/pqxx>
+
+#include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <thread>
+
+#include "engine/io/atomic_file.h"
+#include "engine/io/json_limits.h"
+
+namespace studio {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kSchemaVersion = 2;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr long kSchemaLock = 727274;  // pg_advisory_xact_lock key: one creator at a time
+const char* kNow = "extract(epoch from clock_timestamp())::double precision";
+
+const char* kSchema = R"sql(
+CREATE TABLE runs (
+  id BIGSERIAL PRIMARY KEY,
+  name TEXT NOT NULL, color TEXT NOT NULL, status TEXT NOT NULL,
+  options TEXT NOT NULL, model TEXT NOT NULL, spec TEXT NOT NULL, dataset TEXT NOT NULL,
+  parent_run BIGINT NOT NULL DEFAULT 0, parent_epoch INTEGER NOT NULL DEFAULT 0,
+  sweep_id BIGINT NOT NULL DEFAULT 0,
+  epochs_planned INTEGER NOT NULL DEFAULT 0, epochs_done INTEGER NOT NULL DEFAULT 0,
+  steps BIGINT NOT NULL DEFAULT 0,
+  wall_seconds DOUBLE PRECISION, cpu_seconds DOUBLE PRECISION, samples_per_s DOUBLE PRECISION,
+  threads INTEGER, peak_rss BIGINT,
+  best_epoch INTEGER, best_val_accuracy DOUBLE PRECISION, best_val_loss DOUBLE PRECISION,
+  final TEXT NOT NULL DEFAULT '{}', best_model TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
+  host TEXT NOT NULL DEFAULT '', pid BIGINT NOT NULL DEFAULT 0,
+  created_at DOUBLE PRECISION NOT NULL, heartbeat_at DOUBLE PRECISION NOT NULL,
+  for_workers INTEGER NOT NULL DEFAULT 0, worker TEXT NOT NULL DEFAULT '',
+  lease_seconds DOUBLE PRECISION NOT NULL DEFAULT 60, attempts INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX runs_by_sweep ON runs(sweep_id);
+CREATE INDEX runs_for_workers ON runs(for_workers, status);
+CREATE TABLE epochs (
+  run_id BIGINT NOT NULL, epoch INTEGER NOT NULL,
+  train_loss DOUBLE PRECISION, train_accuracy DOUBLE PRECISION, val_loss DOUBLE PRECISION,
+  val_accuracy DOUBLE PRECISION, lr DOUBLE PRECISION, seconds DOUBLE PRECISION,
+  samples_per_s DOUBLE PRECISION, PRIMARY KEY (run_id, epoch));
+CREATE TABLE batches (
+  run_id BIGINT NOT NULL, step BIGINT NOT NULL, epoch INTEGER NOT NULL,
+  loss DOUBLE PRECISION, accuracy DOUBLE PRECISION, lr DOUBLE PRECISION, PRIMARY KEY (run_id, step));
+CREATE TABLE edits (
+  run_id BIGINT NOT NULL, step BIGINT NOT NULL, seq BIGINT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq));
+CREATE TABLE checkpoints (
+  run_id BIGINT NOT NULL, epoch INTEGER NOT NULL, path TEXT NOT NULL, metric DOUBLE PRECISION,
+  PRIMARY KEY (run_id, epoch));
+CREATE TABLE sweeps (
+  id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, space TEXT NOT NULL, settings TEXT NOT NULL,
+  status TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (run_id BIGINT NOT NULL, name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (run_id, name));
+)sql";
+
+const char* kRunColumns =
+    "id, name, color, status, options, model, spec, dataset, parent_run, parent_epoch, sweep_id, epochs_planned, "
+    "epochs_done, steps, wall_seconds, cpu_seconds, samples_per_s, threads, peak_rss, best_epoch, best_val_accuracy, "
+    "best_val_loss, final, best_model, error, host, pid, created_at, heartbeat_at, for_workers, worker, attempts";
+
+std::optional<double> num(double v) {
+    return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;  // NULL: as in SQLite
+}
+
+double real(const pqxx::field& f) {
+    return f.is_null() ? kNaN : f.as<double>();
+}
+long long integer(const pqxx::field& f) {
+    return f.is_null() ? 0 : f.as<long long>();
+}
+std::string text(const pqxx::field& f) {
+    return f.is_null() ? std::string() : f.as<std::string>();
+}
+
+json parseJson(const std::string& s) {
+    auto j = parseJsonLimited(s, "A stored value", "");
+    return j ? *j : json();
+}
+
+RunRecord readRun(const pqxx::row& q) {
+    RunRecord r;
+    r.id = integer(q[0]);
+    r.name = text(q[1]);
+    r.color = text(q[2]);
+    r.status = runStatusFromText(text(q[3])).value_or(RunStatus::Interrupted);
+    r.options = parseJson(text(q[4]));
+    r.model = text(q[5]);
+    r.spec = parseJson(text(q[6]));
+    r.dataset = parseJson(text(q[7]));
+    r.parentRun = integer(q[8]);
+    r.parentEpoch = static_cast<int>(integer(q[9]));
+    r.sweepId = integer(q[10]);
+    r.epochsPlanned = static_cast<int>(integer(q[11]));
+    r.epochsDone = static_cast<int>(integer(q[12]));
+    r.steps = integer(q[13]);
+    r.wallSeconds = real(q[14]);
+    r.cpuSeconds = real(q[15]);
+    r.samplesPerSecond = real(q[16]);
+    r.threads = static_cast<int>(integer(q[17]));
+    r.peakRssBytes = integer(q[18]);
+    r.bestEpoch = static_cast<int>(integer(q[19]));
+    r.bestValAccuracy = real(q[20]);
+    r.bestValLoss = real(q[21]);
+    r.final = parseJson(text(q[22]));
+    r.bestModelPath = text(q[23]);
+    r.error = text(q[24]);
+    r.host = text(q[25]);
+    r.pid = integer(q[26]);
+    r.createdAt = real(q[27]);
+    r.heartbeatAt = real(q[28]);
+    r.forWorkers = integer(q[29]) != 0;
+    r.worker = text(q[30]);
+    r.attempts = static_cast<int>(integer(q[31]));
+    return r;
+}
+
+SweepRecord readSweep(const pqxx::row& q) {
+    SweepRecord s;
+    s.id = integer(q[0]);
+    s.name = text(q[1]);
+    s.space = parseJson(text(q[2]));
+    s.settings = parseJson(text(q[3]));
+    s.status = text(q[4]);
+    s.createdAt = real(q[5]);
+    return s;
+}
+
+// libpq's messages span lines ("…failed: Connection refused\n\tIs the server running…"): one line.
+std::string oneLine(std::string why) {
+    for (char& c : why)
+        if (c == '\n' || c == '\t') c = ' ';
+    std::string out;
+    for (char c : why)
+        if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
+    while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back();
+    return out;
+}
+
+std::string hintFor(const std::string& why) {
+    if (why.find("password") != std::string::npos)
+        return "Put the password in ~/.pgpass (host:port:database:user:password, mode 0600) or a "
+               "service file (PGSERVICEFILE); the studio never stores it.";
+    if (why.find("does not exist") != std::string::npos && why.find("database") != std::string::npos)
+        return "Create the database first (createdb -h HOST -p PORT -U USER NAME).";
+    if (why.find("refused") != std::string::npos || why.find("translate host") != std::string::npos ||
+        why.find("timeout") != std::string::npos || why.find("timed out") != std::string::npos ||
+        why.find("No route") != std::string::npos)
+        return "Check the host and port, and that the server runs and accepts TCP connections "
+               "(listen_addresses in postgresql.conf, pg_hba.conf).";
+    if (why.find("permission denied") != std::string::npos)
+        return "Ask the database's owner to grant this user CREATE and the tables' privileges.";
+    return "Check the store's URL (postgresql://user@host:port/database) and the server's log.";
+}
+
+bool connectionLost(const std::exception& e) {
+    if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e)) return true;
+    if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e)) {
+        const std::string state = s->sqlstate();
+        return state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0;  // connection exception, shutdown
+    }
+    const std::string what = e.what();
+    return what.find("server closed the connection") != std::string::npos ||
+           what.find("terminating connection") != std::string::npos;
+}
+
+bool processAlive(pid_t pid) {
+    if (pid <= 0) return false;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const auto close = line.rfind(')');
+    return close == std::string::npos || close + 2 >= line.size() || (line[close + 2] != 'Z' && line[close + 2] != 'X');
+}
+
+std::string hex(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char c : bytes) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+std::string unhex(const std::string& text) {
+    auto value = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    std::string out(text.size() / 2, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<char>(value(text[2 * i]) * 16 + value(text[2 * i + 1]));
+    return out;
+}
+
+Result<std::string> readWholeFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error::io("Could not read " + path + ".", "Check that the run folder is readable.");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A local cache folder per database for files kept in it: ~/.cache/training-studio/<server_db>.
+fs::path cacheFolder(const std::string& url) {
+    fs::path base;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = fs::path(home) / ".cache";
+    else
+        base = fs::temp_directory_path();
+    std::string id = redactedStoreLocation(url);
+    id = id.substr(id.find("://") + 3);
+    for (char& c : id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+    return base / "training-studio" / "postgresql" / id;
+}
+
+class PostgresRunStore final : public RunStore {
+public:
+    PostgresRunStore(std::string url, std::unique_ptr<pqxx::connection> connection)
+        : m_url(std::move(url)), m_shown(redactedStoreLocation(m_url)), m_conn(std::move(connection)) {
+        pqxx::read_transaction t(*m_conn);
+        auto r = t.exec("SELECT value FROM settings WHERE key = 'shared_folder'");
+        if (!r.empty()) m_shared = text(r[0][0]);
+    }
+
+    std::string location() const override { return m_shown; }
+    std::string runFolder(std::int64_t runId) const override {
+        const fs::path root = m_shared.empty() ? cacheFolder(m_url) : fs::path(m_shared);
+        return (root / ("run-" + std::to_string(runId))).string();
+    }
+
+    Result<std::int64_t> createRun(const RunRecord& r) override {
+        return guarded("record a new run", [&]() -> Result<std::int64_t> {
+            pqxx::work t(*m_conn);
+            auto row = t.exec_params1(
+                std::string("INSERT INTO runs (name, color, status, options, model, spec, dataset, parent_run, "
+                            "parent_epoch, sweep_id, epochs_planned, epochs_done, steps, wall_seconds, cpu_seconds, "
+                            "samples_per_s, threads, peak_rss, best_epoch, best_val_accuracy, best_val_loss, final, "
+                            "best_model, error, host, pid, created_at, heartbeat_at, for_workers) VALUES "
+                            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,"
+                            "$25,$26,$27,") +
+                    kNow + ",$28) RETURNING id",
+                r.name, r.color, std::string(runStatusText(r.status)), r.options.dump(), r.model, r.spec.dump(),
+                r.dataset.dump(), static_cast<long long>(r.parentRun), r.parentEpoch,
+                static_cast<long long>(r.sweepId), r.epochsPlanned, r.epochsDone, static_cast<long long>(r.steps),
+                num(r.wallSeconds), num(r.cpuSeconds), num(r.samplesPerSecond), r.threads,
+                static_cast<long long>(r.peakRssBytes), r.bestEpoch, num(r.bestValAccuracy), num(r.bestValLoss),
+                r.final.dump(), r.bestModelPath, r.error, r.host, static_cast<long long>(r.pid), r.createdAt,
+                r.forWorkers ? 1 : 0);
+            t.commit();
+            return static_cast<std::int64_t>(integer(row[0]));
+        });
+    }
+
+    Status updateRun(const RunRecord& record) override {
+        return guarded("update run " + std::to_string(record.id), [&]() -> Status {
+            pqxx::work t(*m_conn);
+            updateRow(t, record);
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Status write(std::int64_t runId, const RunProgress& p) override {
+        // Files are read before the transaction: a retry after a lost connection reads them again.
+        std::vector<std::pair<std::string, std::string>> files;  // name, hex bytes
+        if (m_shared.empty())
+            for (const std::string& path : p.files) {
+                auto bytes = readWholeFile(path);
+                if (!bytes) return bytes.error();
+                files.emplace_back(fs::path(path).filename().string(), hex(*bytes));
+            }
+        return guarded("record the progress of run " + std::to_string(runId), [&]() -> Status {
+            pqxx::work t(*m_conn);
+            const long long id = runId;
+            // One statement per table: a flush is one round trip per kind of row, not per row.
+            if (!p.batches.empty()) {
+                std::string sql = "INSERT INTO batches (run_id, step, epoch, loss, accuracy, lr) VALUES ";
+                for (std::size_t i = 0; i < p.batches.size(); ++i) {
+                    const BatchRecord& b = p.batches[i];
+                    sql += (i ? ",(" : "(") + std::to_string(id) + "," + std::to_string(b.step) + "," +
+                           std::to_string(b.epoch) + "," + literal(b.loss) + "," + literal(b.accuracy) + "," +
+                           literal(b.learningRate) + ")";
+                }
+                sql += " ON CONFLICT (run_id, step) DO UPDATE SET epoch = EXCLUDED.epoch, loss = EXCLUDED.loss, "
+                       "accuracy = EXCLUDED.accuracy, lr = EXCLUDED.lr";
+                t.exec0(sql);
+            }
+            for (const EpochRecord& e : p.epochs)
+                t.exec_params0(
+                    "INSERT INTO epochs (run_id, epoch, train_loss, train_accuracy, val_loss, val_accuracy, lr, "
+                    "seconds, samples_per_s) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (run_id, epoch) DO UPDATE "
+                    "SET train_loss = EXCLUDED.train_loss, train_accuracy = EXCLUDED.train_accuracy, val_loss = "
+                    "EXCLUDED.val_loss, val_accuracy = EXCLUDED.val_accuracy, lr = EXCLUDED.lr, seconds = "
+                    "EXCLUDED.seconds, samples_per_s = EXCLUDED.samples_per_s",
+                    id, e.epoch, num(e.trainLoss), num(e.trainAccuracy), num(e.valLoss), num(e.valAccuracy),
+                    num(e.learningRate), num(e.seconds), num(e.samplesPerSecond));
+            if (!p.edits.empty()) {
+                long long seq = integer(t.exec_params1("SELECT COALESCE(MAX(seq), 0) FROM edits WHERE run_id = $1", id)[0]);
+                for (const OptionEdit& e : p.edits)
+                    t.exec_params0("INSERT INTO edits (run_id, step, seq, key, value) VALUES ($1,$2,$3,$4,$5)", id,
+                                   static_cast<long long>(e.step), ++seq, e.key, e.value.dump());
+            }
+            for (const CheckpointRecord& c : p.checkpoints) insertCheckpoint(t, runId, c);
+            for (int epoch : p.removedCheckpoints)
+                t.exec_params0("DELETE FROM checkpoints WHERE run_id = $1 AND epoch = $2", id, epoch);
+            for (const auto& [name, bytes] : files)
+                t.exec_params0(
+                    "INSERT INTO files (run_id, name, data) VALUES ($1, $2, decode($3, 'hex')) "
+                    "ON CONFLICT (run_id, name) DO UPDATE SET data = EXCLUDED.data",
+                    id, name, bytes);
+            if (m_shared.empty())
+                for (const std::string& path : p.removedFiles)
+                    t.exec_params0("DELETE FROM files WHERE run_id = $1 AND name = $2", id,
+                                   fs::path(path).filename().string());
+            if (p.run) updateRow(t, *p.run);
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Result<RunRecord> run(std::int64_t runId) override {
+        return guarded("read run " + std::to_string(runId), [&]() -> Result<RunRecord> {
+            pqxx::read_transaction t(*m_conn);
+            auto r = t.exec_params(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = $1",
+                                   static_cast<long long>(runId));
+            if (r.empty())
+                return Error::notFound("There is no run " + std::to_string(runId) + " in " + m_shown + ".",
+                                       "List the runs with `training-studio-cli runs list --store " + m_shown + "`.");
+            return readRun(r[0]);
+        });
+    }
+
+    Result<std::vector<RunRecord>> runs(std::int64_t sweepId) override {
+        return guarded("list the runs", [&]() -> Result<std::vector<RunRecord>> {
+            pqxx::read_transaction t(*m_conn);
+            auto r = sweepId > 0 ? t.exec_params(std::string("SELECT ") + kRunColumns +
+                                                     " FROM runs WHERE sweep_id = $1 ORDER BY id",
+                                                 static_cast<long long>(sweepId))
+                                 : t.exec(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id");
+            std::vector<RunRecord> out;
+            for (const auto& row : r) out.push_back(readRun(row));
+            return out;
+        });
+    }
+
+    Result<std::vector<EpochRecord>> epochs(std::int64_t runId) override {
+        return guarded("read the epochs of run " + std::to_string(runId), [&]() -> Result<std::vector<EpochRecord>> {
+            pqxx::read_transaction t(*m_conn);
+            auto r = t.exec_params(
+                "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy, lr, seconds, samples_per_s "
+                "FROM epochs WHERE run_id = $1 ORDER BY epoch",
+                static_cast<long long>(runId));
+            std::vector<EpochRecord> out;
+            for (const auto& q : r)
+                out.push_back({static_cast<int>(integer(q[0])), real(q[1]), real(q[2]), real(q[3]), real(q[4]),
+                               real(q[5]), real(q[6]), real(q[7])});
+            return out;
+        });
+    }
+
+    Result<std::vector<BatchRecord>> batches(std::int64_t runId) override {
+        return guarded("read the batches of run " + std::to_string(runId), [&]() -> Result<std::vector<BatchRecord>> {
+            pqxx::read_transaction t(*m_conn);
+            auto r = t.exec_params("SELECT step, epoch, loss, accuracy, lr FROM batches WHERE run_id = $1 ORDER BY step",
+                                   static_cast<long long>(runId));
+            std::vector<BatchRecord> out;
+            for (const auto& q : r)
+                out.push_back({integer(q[0]), static_cast<int>(integer(q[1])), real(q[2]), real(q[3]), real(q[4])});
+            return out;
+        });
+    }
+
+    Result<std::vector<OptionEdit>> edits(std::int64_t runId) override {
+        return guarded("read the edits of run " + std::to_string(runId), [&]() -> Result<std::vector<OptionEdit>> {
+            pqxx::read_transaction t(*m_conn);
+            auto r = t.exec_params("SELECT step, key, value FROM edits WHERE run_id = $1 ORDER BY seq",
+                                   static_cast<long long>(runId));
+            std::vector<OptionEdit> out;
+            for (const auto& q : r) out.push_back({integer(q[0]), text(q[1]), parseJson(text(q[2]))});
+            return out;
+        });
+    }
+
+    Status deleteRun(std::int64_t runId) override {
+        return guarded("delete run " + std::to_string(runId), [&]() -> Status {
+            pqxx::work t(*m_conn);
+            for (const char* table : {"batches", "epochs", "edits", "checkpoints", "files"})
+                t.exec_params0(std::string("DELETE FROM ") + table + " WHERE run_id = $1", static_cast<long long>(runId));
+            t.exec_params0("DELETE FROM runs WHERE id = $1", static_cast<long long>(runId));
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Status truncateAfter(std::int64_t runId, int epoch, std::int64_t step) override {
+        return guarded("rewind run " + std::to_string(runId), [&]() -> Status {
+            pqxx::work t(*m_conn);
+            for (const char* table : {"batches", "epochs", "checkpoints"})
+                t.exec_params0(std::string("DELETE FROM ") + table + " WHERE run_id = $1 AND epoch > $2",
+                               static_cast<long long>(runId), epoch);
+            t.exec_params0("DELETE FROM edits WHERE run_id = $1 AND step >= $2", static_cast<long long>(runId),
+                           static_cast<long long>(step));
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Status addCheckpoint(std::int64_t runId, const CheckpointRecord& c) override {
+        return guarded("record a checkpoint of run " + std::to_string(runId), [&]() -> Status {
+            pqxx::work t(*m_conn);
+            insertCheckpoint(t, runId, c);
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Status removeCheckpoint(std::int64_t runId, int epoch) override {
+        return guarded("forget a checkpoint of run " + std::to_string(runId), [&]() -> Status {
+            pqxx::work t(*m_conn);
+            t.exec_params0("DELETE FROM checkpoints WHERE run_id = $1 AND epoch = $2", static_cast<long long>(runId),
+                           epoch);
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Result<std::vector<CheckpointRecord>> checkpoints(std::int64_t runId) override {
+        return guarded("list the checkpoints of run " + std::to_string(runId),
+                       [&]() -> Result<std::vector<CheckpointRecord>> {
+                           pqxx::read_transaction t(*m_conn);
+                           auto r = t.exec_params(
+                               "SELECT epoch, path, metric FROM checkpoints WHERE run_id = $1 ORDER BY epoch",
+                               static_cast<long long>(runId));
+                           std::vector<CheckpointRecord> out;
+                           for (const auto& q : r)
+                               out.push_back({static_cast<int>(integer(q[0])), text(q[1]), real(q[2])});
+                           return out;
+                       });
+    }
+
+    Result<std::int64_t> createSweep(const SweepRecord& s) override {
+        return guarded("record a sweep", [&]() -> Result<std::int64_t> {
+            pqxx::work t(*m_conn);
+            auto row = t.exec_params1(
+                "INSERT INTO sweeps (name, space, settings, status, created_at) VALUES ($1,$2,$3,$4,$5) RETURNING id",
+                s.name, s.space.dump(), s.settings.dump(), s.status, s.createdAt);
+            t.commit();
+            return static_cast<std::int64_t>(integer(row[0]));
+        });
+    }
+
+    Status updateSweep(const SweepRecord& s) override {
+        return guarded("update sweep " + std::to_string(s.id), [&]() -> Status {
+            pqxx::work t(*m_conn);
+            t.exec_params0("UPDATE sweeps SET name = $1, space = $2, settings = $3, status = $4 WHERE id = $5", s.name,
+                           s.space.dump(), s.settings.dump(), s.status, static_cast<long long>(s.id));
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Result<SweepRecord> sweep(std::int64_t sweepId) override {
+        return guarded("read sweep " + std::to_string(sweepId), [&]() -> Result<SweepRecord> {
+            pqxx::read_transaction t(*m_conn);
+            auto r = t.exec_params("SELECT id, name, space, settings, status, created_at FROM sweeps WHERE id = $1",
+                                   static_cast<long long>(sweepId));
+            if (r.empty())
+                return Error::notFound("There is no sweep " + std::to_string(sweepId) + " in " + m_shown + ".",
+                                       "List the runs with `training-studio-cli runs list --store " + m_shown + "`.");
+            return readSweep(r[0]);
+        });
+    }
+
+    Result<std::vector<SweepRecord>> sweeps() override {
+        return guarded("list the sweeps", [&]() -> Result<std::vector<SweepRecord>> {
+            pqxx::read_transaction t(*m_conn);
+            auto r = t.exec("SELECT id, name, space, settings, status, created_at FROM sweeps ORDER BY id");
+            std::vector<SweepRecord> out;
+            for (const auto& row : r) out.push_back(readSweep(row));
+            return out;
+        });
+    }
+
+    Result<int> markOrphansInterrupted() override {
+        return guarded("check for interrupted runs", [&]() -> Result<int> {
+            pqxx::work t(*m_conn);
+            auto r = t.exec_params(
+                "SELECT id, pid FROM runs WHERE status IN ('running', 'paused') AND host = $1 AND for_workers = 0",
+                hostName());
+            int count = 0;
+            for (const auto& row : r)
+                if (!processAlive(static_cast<pid_t>(integer(row[1])))) {
+                    t.exec_params0("UPDATE runs SET status = 'interrupted' WHERE id = $1", integer(row[0]));
+                    ++count;
+                }
+            t.commit();
+            return count;
+        });
+    }
+
+    Result<std::optional<RunRecord>> claimRun(std::int64_t sweepId, const std::string& worker,
+                                              double leaseSeconds) override {
+        auto claimed = guarded("claim a queued run", [&]() -> Result<std::int64_t> {
+            pqxx::work t(*m_conn);
+            auto r = t.exec_params(
+                std::string("WITH pick AS (SELECT id FROM runs WHERE for_workers = 1 AND ($1 = 0 OR sweep_id = $1) "
+                            "AND (status = 'queued' OR (status IN ('running', 'paused') AND heartbeat_at < ") +
+                    kNow +
+                    " - lease_seconds)) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                    "UPDATE runs SET status = 'running', worker = $2, host = $3, pid = $4, heartbeat_at = " +
+                    kNow + ", lease_seconds = $5, attempts = attempts + 1 FROM pick WHERE runs.id = pick.id RETURNING runs.id",
+                static_cast<long long>(sweepId), worker, hostName(), static_cast<long long>(::getpid()), leaseSeconds);
+            t.commit();
+            return r.empty() ? std::int64_t(0) : static_cast<std::int64_t>(integer(r[0][0]));
+        });
+        if (!claimed) return claimed.error();
+        if (*claimed == 0) return std::optional<RunRecord>();
+        auto r = run(*claimed);
+        if (!r) return r.error();
+        return std::optional<RunRecord>(std::move(*r));
+    }
+
+    Result<bool> heartbeat(std::int64_t runId, const std::string& worker) override {
+        return guarded("renew the lease of run " + std::to_string(runId), [&]() -> Result<bool> {
+            pqxx::work t(*m_conn);
+            auto r = t.exec_params(std::string("UPDATE runs SET heartbeat_at = ") + kNow +
+                                       " WHERE id = $1 AND worker = $2",
+                                   static_cast<long long>(runId), worker);
+            t.commit();
+            return r.affected_rows() == 1;
+        });
+    }
+
+    Status releaseRun(std::int64_t runId, const std::string& worker) override {
+        return guarded("give run " + std::to_string(runId) + " back to the queue", [&]() -> Status {
+            pqxx::work t(*m_conn);
+            t.exec_params0("UPDATE runs SET status = 'queued', worker = '' WHERE id = $1 AND worker = $2",
+                           static_cast<long long>(runId), worker);
+            t.commit();
+            return Status::success();
+        });
+    }
+
+    Result<std::string> sharedFolder() override { return m_shared; }
+
+    Status setSharedFolder(const std::string& folder) override {
+        return guarded("set the shared folder", [&]() -> Status {
+            pqxx::work t(*m_conn);
+            t.exec_params0(
+                "INSERT INTO settings (key, value) VALUES ('shared_folder', $1) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                folder);
+            t.commit();
+            m_shared = folder;
+            return Status::success();
+        });
+    }
+
+    Result<std::string> localFile(std::int64_t runId, const std::string& recordedPath) override {
+        const std::string name = fs::path(recordedPath).filename().string();
+        auto stored = guarded("read the file " + name + " of run " + std::to_string(runId),
+                              [&]() -> Result<std::optional<std::string>> {
+                                  pqxx::read_transaction t(*m_conn);
+                                  auto r = t.exec_params(
+                                      "SELECT encode(data, 'hex') FROM files WHERE run_id = $1 AND name = $2",
+                                      static_cast<long long>(runId), name);
+                                  if (r.empty()) return std::optional<std::string>();
+                                  return std::optional<std::string>(text(r[0][0]));
+                              });
+        if (!stored) return stored.error();
+        std::error_code ec;
+        if (!*stored) {
+            if (fs::exists(recordedPath, ec)) return recordedPath;
+            return Error::notFound("The file " + recordedPath + " of run " + std::to_string(runId) +
+                                       " is neither on this machine nor in the store " + m_shown + ".",
+                                   m_shared.empty() ? "It was deleted; resume from another checkpoint."
+                                                    : "Mount the shared folder " + m_shared + " on this machine.");
+        }
+        const fs::path local = fs::path(runFolder(runId)) / name;
+        fs::create_directories(local.parent_path(), ec);
+        const std::string bytes = unhex(**stored);
+        STUDIO_TRY(writeFileAtomically(
+            local.string(), std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
+            "a run file fetched from the store"));
+        return local.string();
+    }
+
+    static Error storeError(const std::string& shown, const std::string& what, const std::string& why) {
+        if (what.empty()) return Error::io("Could not connect to the run store " + shown + ": " + oneLine(why) + ".", hintFor(why));
+        return Error::io("Could not " + what + " in the run store " + shown + ": " + oneLine(why) + ".", hintFor(why));
+    }
+
+private:
+    static std::string literal(double v) {
+        if (!std::isfinite(v)) return "NULL";
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", v);
+        return buf;
+    }
+
+    void insertCheckpoint(pqxx::work& t, std::int64_t runId, const CheckpointRecord& c) {
+        t.exec_params0(
+            "INSERT INTO checkpoints (run_id, epoch, path, metric) VALUES ($1,$2,$3,$4) "
+            "ON CONFLICT (run_id, epoch) DO UPDATE SET path = EXCLUDED.path, metric = EXCLUDED.metric",
+            static_cast<long long>(runId), c.epoch, c.path, num(c.metric));
+    }
+
+    // The row as the record has it, but heartbeat_at from the server's clock.
+    void updateRow(pqxx::work& t, const RunRecord& r) {
+        t.exec_params0(
+            std::string("UPDATE runs SET name=$1, color=$2, status=$3, options=$4, model=$5, spec=$6, dataset=$7, "
+                        "parent_run=$8, parent_epoch=$9, sweep_id=$10, epochs_planned=$11, epochs_done=$12, "
+                        "steps=$13, wall_seconds=$14, cpu_seconds=$15, samples_per_s=$16, threads=$17, peak_rss=$18, "
+                        "best_epoch=$19, best_val_accuracy=$20, best_val_loss=$21, final=$22, best_model=$23, "
+                        "error=$24, host=$25, pid=$26, created_at=$27, heartbeat_at=") +
+                kNow + " WHERE id=$28",
+            r.name, r.color, std::string(runStatusText(r.status)), r.options.dump(), r.model, r.spec.dump(),
+            r.dataset.dump(), static_cast<long long>(r.parentRun), r.parentEpoch, static_cast<long long>(r.sweepId),
+            r.epochsPlanned, r.epochsDone, static_cast<long long>(r.steps), num(r.wallSeconds), num(r.cpuSeconds),
+            num(r.samplesPerSecond), r.threads, static_cast<long long>(r.peakRssBytes), r.bestEpoch,
+            num(r.bestValAccuracy), num(r.bestValLoss), r.final.dump(), r.bestModelPath, r.error, r.host,
+            static_cast<long long>(r.pid), r.createdAt, static_cast<long long>(r.id));
+    }
+
+    // Runs one transaction; a lost connection is re-opened with backoff (0.1 s doubling to 5 s)
+    // and the transaction repeated, for up to kRetrySeconds. Other failures become Errors.
+    template <typename F>
+    auto guarded(const std::string& what, F&& f) -> decltype(f()) {
+        using Clock = std::chrono::steady_clock;
+        const auto start = Clock::now();
+        auto wait = std::chrono::milliseconds(100);
+        for (;;) {
+            try {
+                if (!m_conn) m_conn = std::make_unique<pqxx::connection>(m_url);
+                return f();
+            } catch (const std::exception& e) {
+                const bool lost = connectionLost(e) || !m_conn || !m_conn->is_open();
+                if (!lost || Clock::now() - start > retryWindow()) return storeError(m_shown, what, e.what());
+                m_conn.reset();
+                std::this_thread::sleep_for(wait);
+                wait = std::min(wait * 2, std::chrono::milliseconds(5000));
+            }
+        }
+    }
+
+    // $TRAINING_STUDIO_STORE_RETRY seconds (default 120): how long a lost server is waited for.
+    static std::chrono::seconds retryWindow() {
+        static const std::chrono::seconds window = [] {
+            const char* env = std::getenv("TRAINING_STUDIO_STORE_RETRY");
+            const long s = env ? std::strtol(env, nullptr, 10) : 120;
+            return std::chrono::seconds(std::clamp(s, 0L, 86400L));
+        }();
+        return window;
+    }
+
+    std::string m_url;    // as given (may hold a password: never shown)
+    std::string m_shown;  // without the password
+    std::unique_ptr<pqxx::connection> m_conn;
+    std::string m_shared;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RunStore>> openPostgresRunStore(const std::string& url) {
+    const std::string shown = redactedStoreLocation(url);
+    try {
+        auto conn = std::make_unique<pqxx::connection>(url);
+        {
+            pqxx::work t(*conn);
+            t.exec_params("SELECT pg_advisory_xact_lock($1)", static_cast<long long>(kSchemaLock));
+            t.exec0("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)");
+            auto r = t.exec("SELECT version FROM schema_info");
+            const int version = r.empty() ? 0 : static_cast<int>(integer(r[0][0]));
+            if (version > kSchemaVersion)
+                return Error::invalid("The run store " + shown + " was written by a newer Training Studio (schema " +
+                                          std::to_string(version) + "; this one reads up to " +
+                                          std::to_string(kSchemaVersion) + ").",
+                                      "Use the newer version, or another database.");
+            if (version == 0) {
+                t.exec0(kSchema);
+                t.exec_params0("INSERT INTO schema_info (version) VALUES ($1)", kSchemaVersion);
+            }
+            // Version 1 never existed on PostgreSQL: the first PostgreSQL schema is version 2.
+            t.commit();
+        }
+        return std::unique_ptr<RunStore>(std::make_unique<PostgresRunStore>(url, std::move(conn)));
+    } catch (const std::exception& e) {
+        return PostgresRunStore::storeError(shown, "", e.what());
+    }
+}
+
+}  // namespace studio
