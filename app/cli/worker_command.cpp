@@ -21,7 +21,7 @@ const char* kHelp = R"(Usage: training-studio-cli worker --store URL [options]
 Claims queued trials (from `sweep ... --enqueue-only`) from the run store, trains each, records
 it there, and repeats. No trial runs twice; a trial whose worker dies (no heartbeat for --lease
 seconds) goes back to the queue and resumes from its last checkpoint, with the same weights as
-an uninterrupted run. SIGTERM or SIGINT (a Slurm preemption, Ctrl+C) stops the trial, gives it
+an uninterrupted run. SIGTERM, SIGINT or SIGHUP (a Slurm preemption, Ctrl+C, a closed ssh session) stops the trial, gives it
 back to the queue, and exits 0.
 
   --store URL             postgresql://user@host:port/database (the password from ~/.pgpass or
@@ -83,6 +83,7 @@ int workerCommand(const Args& args) {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);  // the ssh session or terminal that started it closed
 
     std::printf("Worker on %s, store %s%s\n", hostName().c_str(), redactedStoreLocation(o.store).c_str(),
                 o.sweepId ? (", sweep " + std::to_string(o.sweepId)).c_str() : "");

@@ -281,7 +281,7 @@ void RunsController::showSweep() {
     QList<widgets::SweepTrialCurve> running;
     for (const RunRecord& r : trials) {
         curveRuns.push_back(r.id);  // every trial's epochs: the rungs rank by them
-        if (!isActive(r.status)) continue;
+        if (r.status != RunStatus::Running && r.status != RunStatus::Paused) continue;  // not queued ones
         widgets::SweepTrialCurve c{r.id, toQString(r.name), QColor(toQString(r.color)), {}};
         if (auto it = snap.curves.find(r.id); it != snap.curves.end())
             for (const EpochRecord& e : it->second)

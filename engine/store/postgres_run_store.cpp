@@ -526,6 +526,12 @@ public:
                     t.exec_params0("UPDATE runs SET status = 'interrupted' WHERE id = $1", integer(row[0]));
                     ++count;
                 }
+            // A worker's trial whose lease ran out is back in the queue (the next claim resumes it).
+            count += static_cast<int>(
+                t.exec(std::string("UPDATE runs SET status = 'queued', worker = '' WHERE for_workers = 1 AND "
+                                   "status IN ('running', 'paused') AND heartbeat_at < ") +
+                       kNow + " - lease_seconds")
+                    .affected_rows());
             t.commit();
             return count;
         });

@@ -148,8 +148,8 @@ public:
     virtual Result<std::vector<SweepRecord>> sweeps() = 0;
 
     /// Runs still marked running, paused or queued-and-claimed by a process of this host that no
-    /// longer exists (killed, crashed, power cut) become interrupted. Returns how many. Runs
-    /// queued for workers are left to their lease.
+    /// longer exists (killed, crashed, power cut) become interrupted; a worker's trial whose lease
+    /// ran out goes back to the queue. Returns how many.
     virtual Result<int> markOrphansInterrupted() = 0;
 
     // --- Workers ---

@@ -461,7 +461,12 @@ public:
                 q.bind(1, static_cast<std::int64_t>(id));
                 q.exec();
             }
-            return static_cast<int>(orphans.size());
+            // A worker's trial whose lease ran out is back in the queue (the next claim resumes it).
+            SQLite::Statement expired(*m_db,
+                                      "UPDATE runs SET status = 'queued', worker = '' WHERE for_workers = 1 AND "
+                                      "status IN ('running', 'paused') AND heartbeat_at < ? - lease_seconds");
+            expired.bind(1, unixNow());
+            return static_cast<int>(orphans.size()) + expired.exec();
         });
     }
 

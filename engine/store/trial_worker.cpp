@@ -147,6 +147,7 @@ Result<WorkerSummary> runWorker(const WorkerOptions& o, const DatasetLoader& pla
             const Error& e = prepared.error();
             return Error(e.kind(), "Trial " + std::to_string(run.id) + " (" + run.name + "): " + e.message(), e.hint());
         }
+        if (run.sweepId > 0) (void)settleSweep(store, run.sweepId);  // queued → running
         report({WorkerEvent::Kind::Claimed, run.id, run.name, run.attempts, prepared->record.epochsDone,
                 prepared->record.epochsPlanned, 0, ""});
 
