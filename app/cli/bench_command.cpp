@@ -422,6 +422,7 @@ int benchCommand(const Args& args) {
             {"ratio", haveTorch ? nlohmann::json(b.samplesPerSecond / t.best) : nlohmann::json(nullptr)},
             {"latency_us", {{"ours", b.latencyMs * 1000.0}, {"torch", positiveOrNull(t.latencyMs * 1000.0)}}},
             {"torch_best_blas_threads", haveTorch ? nlohmann::json(t.bestBlasThreads) : nlohmann::json(nullptr)},
+            {"torch_1thread", positiveOrNull(t.oneThreadRate)},
             {"params", b.params},
             {"train_samples_per_s", b.samplesPerSecond},
             {"train_samples_per_s_1thread", b.samplesPerSecond1},
@@ -429,6 +430,18 @@ int benchCommand(const Args& args) {
             {"test_accuracy", numberOrNull(b.testAccuracy)},
             {"seconds", b.seconds},
             {"torch_runs", {{"blas1", t.blas1}, {"blasN", t.blasN}}}};
+    }
+    // torch_best is PyTorch on N threads, as the targets are stated; when its one-thread rate
+    // beats both N-thread runs, that is its best setting here, and the ratio must be read against it.
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+        const TorchFigures& t = torch[i];
+        if (*threads > 1 && t.best > 0 && t.oneThreadRate > t.best)
+            std::printf(
+                "note: %s: PyTorch on 1 thread (%s/s over %lld samples) beat its %lld-thread runs (busy cores, or "
+                "too little work per step for %lld threads); ours / that = %s\n",
+                ours[i].name.c_str(), fixed(t.oneThreadRate, 0).c_str(),
+                std::min(*scalingSamples, static_cast<long long>(data->pool.size())), *threads, *threads,
+                ratio(ours[i].samplesPerSecond, t.oneThreadRate).c_str());
     }
     if (!torchProblem.empty()) std::printf("PyTorch: not run (%s).\n", torchProblem.c_str());
     std::fflush(stdout);
