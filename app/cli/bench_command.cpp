@@ -1,13 +1,23 @@
 // training-studio-cli bench: training throughput, 2-thread scaling and batch-1 latency of the
 // mlp, lenet and cnn presets on Fashion-MNIST, next to the same networks in PyTorch
 // (tests/bench/bench_torch.py, run with /usr/bin/python3 in the same invocation).
+//
+// PyTorch is compared at its best (STYLE.md 11): Debian's torch runs its own OpenMP threads and,
+// inside its matrix products, OpenBLAS's threads, on the same cores. Either OpenBLAS setting can
+// win, so each model is run both ways (OpenMP N with OpenBLAS 1, and with OpenBLAS N) and the
+// ratio is taken against the faster. Each model's three runs follow one another, so a load that
+// comes and goes on a shared machine falls on both sides alike.
 
 #include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "app/cli/arguments.h"
@@ -27,8 +37,10 @@ const char* kHelp = R"(Usage: training-studio-cli bench [--threads N] [--epochs 
 
 Trains the mlp, lenet and cnn presets on Fashion-MNIST (batch 64, Adam 1e-3) and measures
 training samples/s, the rate with 1 thread (for the scaling ratio), the median batch-1
-inference latency and the test accuracy; then runs the same networks in PyTorch with
-/usr/bin/python3 and prints both side by side.
+inference latency and the test accuracy; right after each model, trains the same network in
+PyTorch with /usr/bin/python3 twice, with N OpenMP threads and OpenBLAS on 1 thread and on N
+threads, and compares with the faster of the two. Prints the machine (CPU model, AVX2/AVX-512)
+the figures belong to.
 
 Options:
   --threads N            training threads (default 2)
@@ -39,7 +51,11 @@ Options:
   --scaling-samples N    training samples for the 1-thread rate (default 12800)
   --no-torch             skip PyTorch
   --torch-script FILE    bench_torch.py to run (default: found beside the sources)
-  --json                 finish with one line of JSON holding every number
+  --json                 finish with one line of JSON holding every number:
+                         {"threads": N, "models": {"mlp": {"ours": samples/s, "torch_best": ...,
+                         "torch_blas1": ..., "torch_blasN": ..., "ratio": ours/torch_best,
+                         "latency_us": {"ours": ..., "torch": ...}, ...}, ...}, ...}
+                         (torch figures and ratio are null when PyTorch did not run)
 )";
 
 struct ModelBench {
@@ -159,6 +175,122 @@ std::string ratio(double a, double b) {
     return fixed(a / b, 2) + "x";
 }
 
+// The machine the figures belong to, from /proc/cpuinfo: the model name, the logical CPUs and the
+// vector extensions the kernels of both sides can use.
+struct Machine {
+    std::string cpu = "unknown CPU";
+    int cpus = 0;
+    bool avx2 = false, fma = false, avx512 = false;
+
+    std::string isa() const {
+        std::string out = avx2 ? "AVX2" : "no AVX2";
+        if (fma) out += "+FMA";
+        return out + (avx512 ? "+AVX-512" : ", no AVX-512");
+    }
+};
+
+Machine readMachine() {
+    Machine m;
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);) {
+        const auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string key = line.substr(0, colon);
+        key.erase(key.find_last_not_of(" \t") + 1);
+        const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : std::string();
+        if (key == "processor") ++m.cpus;
+        if (key == "model name" && m.cpus == 1) m.cpu = value;
+        if (key == "flags" && m.cpus == 1) {
+            std::stringstream ss(value);
+            std::set<std::string> flags;
+            for (std::string f; ss >> f;) flags.insert(f);
+            m.avx2 = flags.count("avx2") > 0;
+            m.fma = flags.count("fma") > 0;
+            m.avx512 = flags.count("avx512f") > 0;
+        }
+    }
+    return m;
+}
+
+// What bench_torch.py needs besides the model and the BLAS thread count.
+struct TorchJob {
+    std::string script;
+    std::string dataDir;
+    long long threads = 1, epochs = 1, latencyCount = 200, scalingSamples = 0;
+};
+
+// One run of bench_torch.py for one model with N OpenMP threads and OpenBLAS on `blasThreads`;
+// its JSON, or null when it failed (said on stderr).
+nlohmann::json runTorch(const TorchJob& job, const std::string& model, long long blasThreads) {
+    const std::string args = shellQuote(job.script) + " --threads " + std::to_string(job.threads) + " --blas-threads " +
+                             std::to_string(blasThreads) + " --epochs " + std::to_string(job.epochs) + " --models " +
+                             shellQuote(model) + " --data " + shellQuote(job.dataDir) + " --latency-count " +
+                             std::to_string(job.latencyCount) + " --scaling-samples " +
+                             std::to_string(job.scalingSamples);
+    // This machine's environment may pin OpenBLAS to an older kernel set (OPENBLAS_CORETYPE and
+    // OPENBLAS_L2_SIZE, set where old OpenBLAS builds misdetect a CPU); PyTorch at its best lets
+    // OpenBLAS choose its own kernels, so both are unset for this command alone. Should OpenBLAS
+    // then fail, the run is repeated with the environment as it was.
+    const std::array<std::string, 2> commands = {
+        "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 " + args, "/usr/bin/python3 " + args};
+    for (const auto& command : commands) {
+        std::fprintf(stderr, "bench: running PyTorch: %s\n", command.c_str());
+        auto [out, status] = capture(command);
+        const auto lineStart = out.rfind("\n{");  // the JSON is the last line
+        auto j =
+            nlohmann::json::parse(lineStart == std::string::npos ? out : out.substr(lineStart + 1), nullptr, false);
+        if (status == 0 && !j.is_discarded() && j.contains("models") && j["models"].contains(model)) return j;
+        std::fprintf(stderr, "bench: the PyTorch script failed (exit status %d).\n", status);
+        if (std::getenv("OPENBLAS_CORETYPE") == nullptr && std::getenv("OPENBLAS_L2_SIZE") == nullptr) break;
+    }
+    return nullptr;
+}
+
+double numberAt(const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
+nlohmann::json positiveOrNull(double v) {
+    return v > 0 ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+// PyTorch's figures for one model: each OpenBLAS setting, and the best of them.
+struct TorchFigures {
+    nlohmann::json blas1 = nullptr, blasN = nullptr;  // bench_torch.py's per-model objects
+    double rate1 = 0, rateN = 0;                      // training samples/s with OpenBLAS on 1 / N
+    double best = 0;                                  // the faster of the two
+    long long bestBlasThreads = 0;
+    double oneThreadRate = 0;  // everything on one thread (OpenMP 1, OpenBLAS 1): the scaling base
+    double latencyMs = 0;      // the lower of the two
+    double testAccuracy = 0;   // of the faster run
+};
+
+TorchFigures torchFigures(const nlohmann::json& blas1, const nlohmann::json& blasN, const std::string& model,
+                          long long threads) {
+    TorchFigures t;
+    // Each run's model figures, with the OpenBLAS threads and kernels that run had.
+    auto modelRun = [&](const nlohmann::json& run) -> nlohmann::json {
+        if (run.is_null()) return nullptr;
+        nlohmann::json out = run["models"][model];
+        out["blas_threads"] = run.value("blas_threads", nlohmann::json(nullptr));
+        out["openblas"] = run.value("openblas", nlohmann::json(nullptr));
+        return out;
+    };
+    t.blas1 = modelRun(blas1);
+    t.blasN = modelRun(blasN);
+    t.rate1 = numberAt(t.blas1, "train_samples_per_s");
+    t.rateN = numberAt(t.blasN, "train_samples_per_s");
+    const bool oneWins = t.rate1 >= t.rateN;
+    t.best = std::max(t.rate1, t.rateN);
+    if (t.best > 0) t.bestBlasThreads = oneWins ? 1 : threads;
+    const nlohmann::json& best = oneWins ? t.blas1 : t.blasN;
+    t.testAccuracy = numberAt(best, "test_accuracy");
+    t.oneThreadRate = numberAt(t.blas1, "train_samples_per_s_1thread");
+    const double l1 = numberAt(t.blas1, "latency_ms"), lN = numberAt(t.blasN, "latency_ms");
+    t.latencyMs = l1 > 0 && lN > 0 ? std::min(l1, lN) : std::max(l1, lN);
+    return t;
+}
+
 }  // namespace
 
 int benchCommand(const Args& args) {
@@ -202,6 +334,7 @@ int benchCommand(const Args& args) {
         }
         if (!torchProblem.empty()) std::fprintf(stderr, "bench: %s; showing our numbers only.\n", torchProblem.c_str());
     }
+    const bool runTorchToo = !a.flag("--no-torch") && torchProblem.empty();
 
     DatasetOptions options;
     options.threads = static_cast<int>(*threads);
@@ -209,70 +342,106 @@ int benchCommand(const Args& args) {
     if (!bundle) return reportError(bundle.error());
     auto data = std::make_shared<const DatasetBundle>(std::move(*bundle));
 
+    TorchJob job;
+    job.script = torchScript;
+    job.dataDir = datasetName;
+    for (const auto& info : listDatasets())
+        if (info.name == datasetName) job.dataDir = info.location;
+    job.threads = *threads;
+    job.epochs = *epochs;
+    job.latencyCount = *latencyCount;
+    job.scalingSamples = *scalingSamples;
+
     std::vector<ModelBench> ours;
+    std::vector<TorchFigures> torch;
+    nlohmann::json torchInfo = nullptr;  // one run's JSON, for the version and the OpenBLAS kernels
     for (const auto& m : models) {
         auto b = benchModel(m, data, static_cast<int>(*threads), static_cast<int>(*epochs),
                             static_cast<int>(*latencyCount), static_cast<int>(*scalingSamples));
         if (!b) return reportError(b.error());
         ours.push_back(*b);
-    }
-
-    nlohmann::json torch = nullptr;
-    if (!a.flag("--no-torch") && torchProblem.empty()) {
-        std::string dataDir = datasetName;
-        for (const auto& info : listDatasets())
-            if (info.name == datasetName) dataDir = info.location;
-        std::string modelList;
-        for (const auto& m : models) modelList += (modelList.empty() ? "" : ",") + m;
-        const std::string command = "/usr/bin/python3 " + shellQuote(torchScript) + " --threads " +
-                                    std::to_string(*threads) + " --epochs " + std::to_string(*epochs) + " --models " +
-                                    shellQuote(modelList) + " --data " + shellQuote(dataDir) + " --latency-count " +
-                                    std::to_string(*latencyCount) + " --scaling-samples " +
-                                    std::to_string(*scalingSamples);
-        std::fprintf(stderr, "bench: running PyTorch: %s\n", command.c_str());
-        auto [out, status] = capture(command);
-        const auto lineStart = out.rfind("\n{");  // the JSON is the last line
-        torch = nlohmann::json::parse(lineStart == std::string::npos ? out : out.substr(lineStart + 1), nullptr, false);
-        if (status != 0 || torch.is_discarded() || !torch.contains("models")) {
-            std::fprintf(stderr, "bench: the PyTorch script failed (exit status %d); showing our numbers only.\n",
-                         status);
-            torch = nullptr;
+        nlohmann::json blas1 = nullptr, blasN = nullptr;
+        if (runTorchToo) {
+            blas1 = runTorch(job, m, 1);
+            // With one thread both settings are the same run.
+            blasN = *threads == 1 ? blas1 : runTorch(job, m, *threads);
+            if (torchInfo.is_null()) torchInfo = blas1.is_null() ? blasN : blas1;
         }
+        torch.push_back(torchFigures(blas1, blasN, m, *threads));
     }
 
-    auto torchValue = [&](const std::string& model, const char* key) -> double {
-        if (torch.is_null() || !torch["models"].contains(model) || !torch["models"][model].contains(key)) return 0.0;
-        return torch["models"][model][key].get<double>();
-    };
-    std::printf("\n%s: %d training samples, %lld epoch(s), batch 64, Adam 1e-3, %lld threads%s\n",
-                data->pool.name().c_str(), data->pool.size(), *epochs, *threads,
-                torch.is_null() ? "" : (", PyTorch " + torch["torch_version"].get<std::string>()).c_str());
-    std::printf("%-6s %8s | %21s %9s | %14s %6s | %19s %10s | %14s\n", "", "", "train samples/s", "",
-                "2-thread scaling", "", "batch-1 latency ms", "", "test accuracy");
-    std::printf("%-6s %8s | %10s %10s %9s | %7s %7s | %9s %9s %10s | %6s %7s\n", "model", "params", "ours", "torch",
-                "ours/torch", "ours", "torch", "ours", "torch", "torch/ours", "ours", "torch");
-    nlohmann::json report = {{"dataset", data->pool.name()},
-                             {"threads", *threads},
-                             {"epochs", *epochs},
-                             {"models", nlohmann::json::object()}};
-    for (const auto& b : ours) {
-        const double tRate = torchValue(b.name, "train_samples_per_s");
-        const double tRate1 = torchValue(b.name, "train_samples_per_s_1thread");
-        const double tLatency = torchValue(b.name, "latency_ms");
-        const double tAcc = torchValue(b.name, "test_accuracy");
-        const bool haveTorch = tRate > 0;
-        std::printf("%-6s %8lld | %10.0f %10s %9s | %7s %7s | %9.3f %9s %10s | %6.4f %7s\n", b.name.c_str(),
-                    static_cast<long long>(b.params), b.samplesPerSecond, haveTorch ? fixed(tRate, 0).c_str() : "-",
-                    ratio(b.samplesPerSecond, tRate).c_str(), ratio(b.samplesPerSecond, b.samplesPerSecond1).c_str(),
-                    ratio(tRate, tRate1).c_str(), b.latencyMs, haveTorch ? fixed(tLatency, 3).c_str() : "-",
-                    ratio(tLatency, b.latencyMs).c_str(), b.testAccuracy, haveTorch ? fixed(tAcc, 4).c_str() : "-");
-        report["models"][b.name] = {{"params", b.params},
-                                    {"train_samples_per_s", b.samplesPerSecond},
-                                    {"train_samples_per_s_1thread", b.samplesPerSecond1},
-                                    {"latency_ms", b.latencyMs},
-                                    {"test_accuracy", numberOrNull(b.testAccuracy)},
-                                    {"seconds", b.seconds}};
-        if (haveTorch) report["models"][b.name]["torch"] = torch["models"][b.name];
+    const Machine machine = readMachine();
+    const std::string blasN = "blas" + std::to_string(*threads);
+    std::printf("\nMachine: %s, %d logical CPUs, %s", machine.cpu.c_str(), machine.cpus, machine.isa().c_str());
+    if (!torchInfo.is_null()) {
+        std::printf("; PyTorch %s", torchInfo["torch_version"].get<std::string>().c_str());
+        if (torchInfo["openblas"].is_object())
+            std::printf(" on OpenBLAS (%s kernels)", torchInfo["openblas"]["core"].get<std::string>().c_str());
+        else
+            std::printf(" without OpenBLAS (install libopenblas0-pthread: the reference BLAS is ~10x slower)");
+    }
+    std::printf(
+        "\n%s: %d training samples, %lld epoch(s), batch 64, Adam 1e-3, %lld threads; PyTorch with %lld "
+        "OpenMP threads and OpenBLAS on 1 (blas1) or %lld (%s) threads, compared at its best\n",
+        data->pool.name().c_str(), data->pool.size(), *epochs, *threads, *threads, *threads, blasN.c_str());
+    std::printf("%-6s %8s | %38s | %15s | %23s | %13s\n", "", "", "train samples/s", "2-thread scaling",
+                "batch-1 latency us", "test accuracy");
+    std::printf("%-6s %8s | %8s %8s %8s %10s | %7s %7s | %7s %7s %7s | %6s %6s\n", "model", "params", "ours", "t.blas1",
+                ("t." + blasN).c_str(), "ours/best", "ours", "torch", "ours", "torch", "t/ours", "ours", "torch");
+    nlohmann::json report = {
+        {"threads", *threads},
+        {"models", nlohmann::json::object()},
+        {"dataset", data->pool.name()},
+        {"epochs", *epochs},
+        {"machine",
+         {{"cpu", machine.cpu},
+          {"cpus", machine.cpus},
+          {"isa", machine.isa()},
+          {"avx2", machine.avx2},
+          {"fma", machine.fma},
+          {"avx512", machine.avx512}}},
+        {"torch_version", torchInfo.is_null() ? nlohmann::json(nullptr) : torchInfo["torch_version"]},
+        {"torch_openblas", torchInfo.is_null() ? nlohmann::json(nullptr) : torchInfo["openblas"]}};
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+        const ModelBench& b = ours[i];
+        const TorchFigures& t = torch[i];
+        const bool haveTorch = t.best > 0;
+        auto rateCell = [](double v) { return v > 0 ? fixed(v, 0) : std::string("-"); };
+        std::printf("%-6s %8lld | %8.0f %8s %8s %10s | %7s %7s | %7.0f %7s %7s | %6.4f %6s\n", b.name.c_str(),
+                    static_cast<long long>(b.params), b.samplesPerSecond, rateCell(t.rate1).c_str(),
+                    rateCell(t.rateN).c_str(), ratio(b.samplesPerSecond, t.best).c_str(),
+                    ratio(b.samplesPerSecond, b.samplesPerSecond1).c_str(), ratio(t.best, t.oneThreadRate).c_str(),
+                    b.latencyMs * 1000.0, t.latencyMs > 0 ? fixed(t.latencyMs * 1000.0, 0).c_str() : "-",
+                    ratio(t.latencyMs, b.latencyMs).c_str(), b.testAccuracy,
+                    haveTorch ? fixed(t.testAccuracy, 4).c_str() : "-");
+        report["models"][b.name] = {
+            {"ours", b.samplesPerSecond},
+            {"torch_best", positiveOrNull(t.best)},
+            {"torch_blas1", positiveOrNull(t.rate1)},
+            {"torch_blasN", positiveOrNull(t.rateN)},
+            {"ratio", haveTorch ? nlohmann::json(b.samplesPerSecond / t.best) : nlohmann::json(nullptr)},
+            {"latency_us", {{"ours", b.latencyMs * 1000.0}, {"torch", positiveOrNull(t.latencyMs * 1000.0)}}},
+            {"torch_best_blas_threads", haveTorch ? nlohmann::json(t.bestBlasThreads) : nlohmann::json(nullptr)},
+            {"torch_1thread", positiveOrNull(t.oneThreadRate)},
+            {"params", b.params},
+            {"train_samples_per_s", b.samplesPerSecond},
+            {"train_samples_per_s_1thread", b.samplesPerSecond1},
+            {"latency_ms", b.latencyMs},
+            {"test_accuracy", numberOrNull(b.testAccuracy)},
+            {"seconds", b.seconds},
+            {"torch_runs", {{"blas1", t.blas1}, {"blasN", t.blasN}}}};
+    }
+    // torch_best is PyTorch on N threads, as the targets are stated; when its one-thread rate
+    // beats both N-thread runs, that is its best setting here, and the ratio must be read against it.
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+        const TorchFigures& t = torch[i];
+        if (*threads > 1 && t.best > 0 && t.oneThreadRate > t.best)
+            std::printf(
+                "note: %s: PyTorch on 1 thread (%s/s over %lld samples) beat its %lld-thread runs (busy cores, or "
+                "too little work per step for %lld threads); ours / that = %s\n",
+                ours[i].name.c_str(), fixed(t.oneThreadRate, 0).c_str(),
+                std::min(*scalingSamples, static_cast<long long>(data->pool.size())), *threads, *threads,
+                ratio(ours[i].samplesPerSecond, t.oneThreadRate).c_str());
     }
     if (!torchProblem.empty()) std::printf("PyTorch: not run (%s).\n", torchProblem.c_str());
     std::fflush(stdout);

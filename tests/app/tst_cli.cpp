@@ -12,7 +12,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
+
+#include <algorithm>
 
 #include <sys/resource.h>
 
@@ -20,6 +23,37 @@ namespace {
 
 QString samples(const QString& name) {
     return QStringLiteral(STUDIO_SOURCE_DIR "/datasets/samples/") + name;
+}
+
+// A Fashion-MNIST-shaped IDX folder (28×28 images, 10 classes) of `train` + `test` samples, the
+// file names bench_torch.py looks for: a bench run in a few seconds.
+void writeTinyIdx(const QString& dir, int train, int test) {
+    auto bigEndian = [](QByteArray& out, quint32 v) {
+        for (int shift = 24; shift >= 0; shift -= 8) out.append(char((v >> shift) & 0xff));
+    };
+    for (const auto& [prefix, count] : {std::pair{QString("train"), train}, std::pair{QString("t10k"), test}}) {
+        QByteArray images, labels;
+        bigEndian(images, 0x00000803);
+        bigEndian(images, quint32(count));
+        bigEndian(images, 28);
+        bigEndian(images, 28);
+        bigEndian(labels, 0x00000801);
+        bigEndian(labels, quint32(count));
+        for (int i = 0; i < count; ++i) {
+            for (int k = 0; k < 28 * 28; ++k) images.append(char((i * 7 + k * (i % 10 + 1)) % 256));
+            labels.append(char(i % 10));
+        }
+        QFile fi(dir + "/" + prefix + "-images-idx3-ubyte"), fl(dir + "/" + prefix + "-labels-idx1-ubyte");
+        QVERIFY(fi.open(QIODevice::WriteOnly) && fl.open(QIODevice::WriteOnly));
+        fi.write(images);
+        fl.write(labels);
+    }
+}
+
+bool torchInstalled() {
+    QProcess p;
+    p.start("/usr/bin/python3", {"-c", "import torch"});
+    return p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
 
 }  // namespace
@@ -147,6 +181,65 @@ private Q_SLOTS:
         QCOMPARE(r.errLines().size(), 1);
         QVERIFY2(r.err.contains(named), qPrintable(r.err));
         QVERIFY(r.err.startsWith("training-studio-cli: "));
+    }
+
+    // bench --json ends with one JSON line: per model ours, PyTorch with OpenBLAS on 1 and on N
+    // threads, the faster of the two, ours/faster and both latencies; torch fields null when
+    // PyTorch did not run (--no-torch, or its script failed), never a ratio against nothing.
+    void benchJson_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<bool>("torch");
+        QTest::newRow("no torch") << QStringList{"--no-torch", "--models", "mlp,lenet"} << false;
+        const QString failing = m_dir.filePath("failing_bench_torch.py");
+        QFile f(failing);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("import sys\nsys.exit(3)\n");
+        f.close();
+        QTest::newRow("torch script fails") << QStringList{"--torch-script", failing, "--models", "mlp"} << false;
+        QTest::newRow("torch") << QStringList{"--models", "mlp"} << true;
+    }
+    void benchJson() {
+        QFETCH(QStringList, extra);
+        QFETCH(bool, torch);
+        if (torch && !torchInstalled()) QSKIP("python3-torch is not installed for /usr/bin/python3");
+        QTemporaryDir data;
+        writeTinyIdx(data.path(), 256, 64);
+        const Run r = cli(QStringList{"bench", "--dataset", data.path(), "--threads", "2", "--epochs", "1",
+                                      "--scaling-samples", "0", "--latency-count", "200", "--json"} +
+                          extra);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.filter(QRegularExpression("^\\s*\\{")).size(), 1);
+        QVERIFY2(r.out.contains("Machine: "), qPrintable(r.out));
+        const QJsonObject j = r.lastJson();
+        QCOMPARE(j["threads"].toInt(), 2);
+        const QJsonObject models = j["models"].toObject();
+        const QStringList names = extra.at(extra.indexOf("--models") + 1).split(',');
+        QCOMPARE(models.keys().size(), names.size());
+        for (const QString& name : names) {
+            const QJsonObject m = models[name].toObject();
+            for (const char* key : {"ours", "torch_best", "torch_blas1", "torch_blasN", "ratio", "latency_us"})
+                QVERIFY2(m.contains(key), key);
+            QVERIFY(m["ours"].toDouble() > 0);
+            const QJsonObject latency = m["latency_us"].toObject();
+            QVERIFY(latency.contains("ours") && latency.contains("torch"));
+            QVERIFY(latency["ours"].toDouble() > 0);
+            if (!torch) {
+                for (const char* key : {"torch_best", "torch_blas1", "torch_blasN", "ratio"})
+                    QVERIFY2(m[key].isNull(), key);
+                QVERIFY(latency["torch"].isNull());
+                continue;
+            }
+            const double blas1 = m["torch_blas1"].toDouble(), blasN = m["torch_blasN"].toDouble();
+            QVERIFY(blas1 > 0 && blasN > 0);
+            QCOMPARE(m["torch_best"].toDouble(), std::max(blas1, blasN));
+            QCOMPARE(m["ratio"].toDouble(), m["ours"].toDouble() / m["torch_best"].toDouble());
+            QVERIFY(latency["torch"].toDouble() > 0);
+            // Each run says how many threads OpenBLAS ran: the two settings really differ.
+            const QJsonObject runs = m["torch_runs"].toObject();
+            QCOMPARE(runs["blas1"].toObject()["blas_threads"].toInt(), 1);
+            QCOMPARE(runs["blasN"].toObject()["blas_threads"].toInt(), 2);
+        }
     }
 
     void missingImageIsNamed() {

@@ -1,21 +1,31 @@
 #!/usr/bin/python3
 """The PyTorch side of `training-studio-cli bench`: the same networks (presets mlp, lenet, cnn),
-the same Fashion-MNIST IDX files, one epoch, batch 64, Adam 1e-3, torch.set_num_threads(N).
-Prints one JSON object on stdout; progress goes to stderr.
+the same Fashion-MNIST IDX files, one epoch, batch 64, Adam 1e-3, torch.set_num_threads(N) and
+OpenBLAS on --blas-threads threads. Prints one JSON object on stdout; progress goes to stderr.
 
-    /usr/bin/python3 tests/bench/bench_torch.py --threads 2 --epochs 1
+    /usr/bin/python3 tests/bench/bench_torch.py --threads 2 --blas-threads 1
+
+`bench` runs it twice, with --blas-threads 1 and N, and compares with the faster: PyTorch's own
+OpenMP threads and OpenBLAS's threads share the same cores, and which setting wins depends on the
+model and the machine.
 """
 
 import os
 import sys
 
 # Debian's torch calls the system BLAS (BLAS_INFO=generic): with libopenblas0-pthread installed
-# that is OpenBLAS, whose own thread count torch.set_num_threads does not set. Match it to
-# --threads before numpy/torch load the library.
-if "--threads" in sys.argv[:-1]:
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", sys.argv[sys.argv.index("--threads") + 1])
+# that is OpenBLAS, whose own thread count torch.set_num_threads does not set. OpenBLAS reads it
+# once, when numpy/torch load the library, so it is set here, before the imports. The default is
+# 1: torch's own threads already take every core it is given.
+for i, arg in enumerate(sys.argv):
+    if arg == "--blas-threads" and i + 1 < len(sys.argv):
+        os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[i + 1]
+    elif arg.startswith("--blas-threads="):
+        os.environ["OPENBLAS_NUM_THREADS"] = arg.split("=", 1)[1]
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
+import ctypes
 import gzip
 import json
 import statistics
@@ -113,9 +123,29 @@ def latency_ms(model, x, count):
     return statistics.median(times)
 
 
+def openblas_info():
+    """Which OpenBLAS kernel set (corename) and how many threads the loaded library runs: what
+    OPENBLAS_CORETYPE and OPENBLAS_NUM_THREADS made of it. None when no OpenBLAS is loaded."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "libopenblas" in line or "/openblas" in line}
+        for path in sorted(paths):
+            lib = ctypes.CDLL(path)
+            if not hasattr(lib, "openblas_get_corename"):
+                continue
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return {"library": path, "core": lib.openblas_get_corename().decode(),
+                    "threads": int(lib.openblas_get_num_threads())}
+    except OSError:
+        pass
+    return None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (OpenMP / intra-op)")
+    p.add_argument("--blas-threads", type=int, default=None,
+                   help="OpenBLAS threads (default: $OPENBLAS_NUM_THREADS, else 1)")
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -131,13 +161,15 @@ def main():
     # Our trainer flushes denormals to zero on its threads; do the same here for equal footing.
     torch.set_flush_denormal(True)
     x_train, y_train, x_test, y_test = load(a.data)
-    out = {"torch_version": torch.__version__, "threads": a.threads, "epochs": a.epochs,
-           "batch_size": a.batch_size, "train_size": int(x_train.shape[0]), "models": {}}
+    out = {"torch_version": torch.__version__, "threads": a.threads,
+           "blas_threads": int(os.environ["OPENBLAS_NUM_THREADS"]), "openblas": openblas_info(),
+           "epochs": a.epochs, "batch_size": a.batch_size, "train_size": int(x_train.shape[0]), "models": {}}
     for name in a.models.split(","):
         torch.set_num_threads(a.threads)
         model = make(name)
         params = sum(t.numel() for t in model.parameters())
-        print(f"torch {name}: training {a.epochs} epoch(s) with {a.threads} threads", file=sys.stderr, flush=True)
+        print(f"torch {name}: training {a.epochs} epoch(s) with {a.threads} threads, OpenBLAS on "
+              f"{out['blas_threads']}", file=sys.stderr, flush=True)
         rate, seconds = train_epochs(model, x_train, y_train, a.epochs, a.batch_size, a.lr, a.seed)
         result = {"params": params, "train_samples_per_s": rate, "train_seconds": seconds,
                   "test_accuracy": accuracy(model, x_test, y_test)}
