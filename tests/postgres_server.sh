@@ -5,7 +5,8 @@
 #   tests/postgres_server.sh restart DIR  stop and start again on the same port (fast shutdown)
 #   tests/postgres_server.sh stop DIR     stop the server and remove DIR
 # CTest runs start and stop as fixtures. PostgreSQL refuses to run as root: as root, the server
-# runs as the 'postgres' user that Debian's package creates.
+# runs as the 'postgres' user that Debian's package creates, with its files in a folder under
+# /tmp (DIR, in the build tree, may sit under a home that user cannot enter; DIR/root names it).
 set -euo pipefail
 
 cmd=${1:?usage: postgres_server.sh start|newdb|restart|stop DIR}
@@ -24,35 +25,42 @@ as_owner() {
 }
 
 server_start() {
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $(cat "$dir/port") -k $dir/socket -c listen_addresses=127.0.0.1" start >/dev/null
+  as_owner "$bin/pg_ctl" -D "$root/data" -l "$root/server.log" -w -t 60 \
+    -o "-p $(cat "$dir/port") -k $root/socket -c listen_addresses=127.0.0.1" start >/dev/null
 }
+
+root=""
+[ -f "$dir/root" ] && root=$(cat "$dir/root")
 
 case "$cmd" in
   start)
-    if [ -f "$dir/port" ] && as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-      as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    if [ -n "$root" ] && [ -d "$root/data" ]; then
+      as_owner "$bin/pg_ctl" -D "$root/data" -m immediate stop >/dev/null 2>&1 || true
+      rm -rf "$root"
     fi
     rm -rf "$dir"
-    mkdir -p "$dir/socket"
-    printf '%s\n' "$password" >"$dir/pwfile"
-    [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
-    as_owner "$bin/initdb" -D "$dir/data" -U "$user" --pwfile="$dir/pwfile" \
-      --auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 ||
-      { cat "$dir/initdb.log" >&2; exit 1; }
+    mkdir -p "$dir"
+    root=$(mktemp -d /tmp/studio-postgres.XXXXXX)
+    chmod 755 "$root"
+    echo "$root" >"$dir/root"
+    mkdir -p "$root/socket"
+    printf '%s\n' "$password" >"$root/pwfile"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres "$root"
+    as_owner "$bin/initdb" -D "$root/data" -U "$user" --pwfile="$root/pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 >"$root/initdb.log" 2>&1 ||
+      { cat "$root/initdb.log" >&2; exit 1; }
     # A free port: try from a random start until the server comes up.
     port=$((20000 + RANDOM % 20000))
     for attempt in $(seq 1 20); do
       echo "$port" >"$dir/port"
-      [ "$(id -u)" -eq 0 ] && chown postgres "$dir/port"
       if server_start 2>/dev/null; then
-        echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
+        echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($root)"
         exit 0
       fi
       port=$((port + 1 + RANDOM % 100))
     done
     echo "postgres_server.sh: the server did not start; its log:" >&2
-    tail -n 20 "$dir/server.log" >&2
+    tail -n 20 "$root/server.log" >&2
     exit 1
     ;;
   newdb)
@@ -62,13 +70,14 @@ case "$cmd" in
     echo "postgresql://$user:$password@127.0.0.1:$port/$name"
     ;;
   restart)
-    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    as_owner "$bin/pg_ctl" -D "$root/data" -m fast -w stop >/dev/null
     server_start
     ;;
   stop)
-    if [ -d "$dir/data" ]; then
-      as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    if [ -n "$root" ] && [ -d "$root/data" ]; then
+      as_owner "$bin/pg_ctl" -D "$root/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
+    [ -n "$root" ] && rm -rf "$root"
     rm -rf "$dir"
     ;;
   *)

@@ -1,6 +1,5 @@
 // PostgresRunStore: the run store on a PostgreSQL server, for sweeps whose trials run on several
-// machines (`training-studio-cli worker`). The same tables as the SQLite store, created and
-// migrated here under an advisory lock (schema_info holds the version).
+// machines (`training-studio-cli worker`). The same tables as the SQLite store.
 //
 // Claims: SELECT … FOR UPDATE SKIP LOCKED picks a queued run (or one whose lease ran out), so
 // no run is taken by two workers. Heartbeats and leases use the server's clock, never a
@@ -10,28 +9,22 @@
 // live there; without one, each checkpoint and best model is copied into `files` (bytea) in the
 // transaction that records it, and fetched into a local cache on the machine that needs it.
 //
-// A lost connection (the server restarted, the network dropped) is retried with backoff for up
-// to two minutes before an operation fails; every operation is one transaction, so a retry
-// repeats it whole.
+// Connecting, the schema, retries after a lost connection and error wording: PostgresConnection.
 
 #include "engine/store/run_store.h"
 
 #include <pqxx/pqxx>
 
 #include <unistd.h>
-#include <algorithm>
-#include <cerrno>
-#include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <thread>
 
 #include "engine/io/atomic_file.h"
 #include "engine/io/json_limits.h"
+#include "engine/store/postgres_connection.h"
 
 namespace studio {
 
@@ -40,50 +33,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr long kSchemaLock = 727274;  // pg_advisory_xact_lock key: one creator at a time
 const char* kNow = "extract(epoch from clock_timestamp())::double precision";
-
-const char* kSchema = R"sql(
-CREATE TABLE runs (
-  id BIGSERIAL PRIMARY KEY,
-  name TEXT NOT NULL, color TEXT NOT NULL, status TEXT NOT NULL,
-  options TEXT NOT NULL, model TEXT NOT NULL, spec TEXT NOT NULL, dataset TEXT NOT NULL,
-  parent_run BIGINT NOT NULL DEFAULT 0, parent_epoch INTEGER NOT NULL DEFAULT 0,
-  sweep_id BIGINT NOT NULL DEFAULT 0,
-  epochs_planned INTEGER NOT NULL DEFAULT 0, epochs_done INTEGER NOT NULL DEFAULT 0,
-  steps BIGINT NOT NULL DEFAULT 0,
-  wall_seconds DOUBLE PRECISION, cpu_seconds DOUBLE PRECISION, samples_per_s DOUBLE PRECISION,
-  threads INTEGER, peak_rss BIGINT,
-  best_epoch INTEGER, best_val_accuracy DOUBLE PRECISION, best_val_loss DOUBLE PRECISION,
-  final TEXT NOT NULL DEFAULT '{}', best_model TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
-  host TEXT NOT NULL DEFAULT '', pid BIGINT NOT NULL DEFAULT 0,
-  created_at DOUBLE PRECISION NOT NULL, heartbeat_at DOUBLE PRECISION NOT NULL,
-  for_workers INTEGER NOT NULL DEFAULT 0, worker TEXT NOT NULL DEFAULT '',
-  lease_seconds DOUBLE PRECISION NOT NULL DEFAULT 60, attempts INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX runs_by_sweep ON runs(sweep_id);
-CREATE INDEX runs_for_workers ON runs(for_workers, status);
-CREATE TABLE epochs (
-  run_id BIGINT NOT NULL, epoch INTEGER NOT NULL,
-  train_loss DOUBLE PRECISION, train_accuracy DOUBLE PRECISION, val_loss DOUBLE PRECISION,
-  val_accuracy DOUBLE PRECISION, lr DOUBLE PRECISION, seconds DOUBLE PRECISION,
-  samples_per_s DOUBLE PRECISION, PRIMARY KEY (run_id, epoch));
-CREATE TABLE batches (
-  run_id BIGINT NOT NULL, step BIGINT NOT NULL, epoch INTEGER NOT NULL,
-  loss DOUBLE PRECISION, accuracy DOUBLE PRECISION, lr DOUBLE PRECISION, PRIMARY KEY (run_id, step));
-CREATE TABLE edits (
-  run_id BIGINT NOT NULL, step BIGINT NOT NULL, seq BIGINT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq));
-CREATE TABLE checkpoints (
-  run_id BIGINT NOT NULL, epoch INTEGER NOT NULL, path TEXT NOT NULL, metric DOUBLE PRECISION,
-  PRIMARY KEY (run_id, epoch));
-CREATE TABLE sweeps (
-  id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, space TEXT NOT NULL, settings TEXT NOT NULL,
-  status TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL);
-CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE files (run_id BIGINT NOT NULL, name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (run_id, name));
-)sql";
 
 const char* kRunColumns =
     "id, name, color, status, options, model, spec, dataset, parent_run, parent_epoch, sweep_id, epochs_planned, "
@@ -157,54 +108,6 @@ SweepRecord readSweep(const pqxx::row& q) {
     return s;
 }
 
-// libpq's messages span lines ("…failed: Connection refused\n\tIs the server running…"): one line.
-std::string oneLine(std::string why) {
-    for (char& c : why)
-        if (c == '\n' || c == '\t') c = ' ';
-    std::string out;
-    for (char c : why)
-        if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
-    while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back();
-    return out;
-}
-
-std::string hintFor(const std::string& why) {
-    if (why.find("password") != std::string::npos)
-        return "Put the password in ~/.pgpass (host:port:database:user:password, mode 0600) or a "
-               "service file (PGSERVICEFILE); the studio never stores it.";
-    if (why.find("does not exist") != std::string::npos && why.find("database") != std::string::npos)
-        return "Create the database first (createdb -h HOST -p PORT -U USER NAME).";
-    if (why.find("refused") != std::string::npos || why.find("translate host") != std::string::npos ||
-        why.find("timeout") != std::string::npos || why.find("timed out") != std::string::npos ||
-        why.find("No route") != std::string::npos)
-        return "Check the host and port, and that the server runs and accepts TCP connections "
-               "(listen_addresses in postgresql.conf, pg_hba.conf).";
-    if (why.find("permission denied") != std::string::npos)
-        return "Ask the database's owner to grant this user CREATE and the tables' privileges.";
-    return "Check the store's URL (postgresql://user@host:port/database) and the server's log.";
-}
-
-bool connectionLost(const std::exception& e) {
-    if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e)) return true;
-    if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e)) {
-        const std::string state = s->sqlstate();
-        return state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0;  // connection exception, shutdown
-    }
-    const std::string what = e.what();
-    return what.find("server closed the connection") != std::string::npos ||
-           what.find("terminating connection") != std::string::npos;
-}
-
-bool processAlive(pid_t pid) {
-    if (pid <= 0) return false;
-    if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) return true;
-    const auto close = line.rfind(')');
-    return close == std::string::npos || close + 2 >= line.size() || (line[close + 2] != 'Z' && line[close + 2] != 'X');
-}
-
 std::string hex(const std::string& bytes) {
     static const char* digits = "0123456789abcdef";
     std::string out;
@@ -248,11 +151,14 @@ fs::path cacheFolder(const std::string& url) {
 
 class PostgresRunStore final : public RunStore {
 public:
-    PostgresRunStore(std::string url, std::unique_ptr<pqxx::connection> connection)
-        : m_url(std::move(url)), m_shown(redactedStoreLocation(m_url)), m_conn(std::move(connection)) {
-        pqxx::read_transaction t(*m_conn);
-        auto r = t.exec("SELECT value FROM settings WHERE key = 'shared_folder'");
-        if (!r.empty()) m_shared = text(r[0][0]);
+    explicit PostgresRunStore(std::unique_ptr<PostgresConnection> db)
+        : m_db(std::move(db)), m_url(m_db->url()), m_shown(m_db->shown()) {
+        auto shared = m_db->run("read the shared folder", [](pqxx::connection& db) -> Result<std::string> {
+            pqxx::read_transaction t(db);
+            auto r = t.exec("SELECT value FROM settings WHERE key = 'shared_folder'");
+            return r.empty() ? std::string() : text(r[0][0]);
+        });
+        if (shared) m_shared = *shared;
     }
 
     std::string location() const override { return m_shown; }
@@ -262,8 +168,8 @@ public:
     }
 
     Result<std::int64_t> createRun(const RunRecord& r) override {
-        return guarded("record a new run", [&]() -> Result<std::int64_t> {
-            pqxx::work t(*m_conn);
+        return m_db->run("record a new run", [&](pqxx::connection& db) -> Result<std::int64_t> {
+            pqxx::work t(db);
             auto row = t.exec_params1(
                 std::string("INSERT INTO runs (name, color, status, options, model, spec, dataset, parent_run, "
                             "parent_epoch, sweep_id, epochs_planned, epochs_done, steps, wall_seconds, cpu_seconds, "
@@ -285,8 +191,8 @@ public:
     }
 
     Status updateRun(const RunRecord& record) override {
-        return guarded("update run " + std::to_string(record.id), [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("update run " + std::to_string(record.id), [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             updateRow(t, record);
             t.commit();
             return Status::success();
@@ -302,8 +208,8 @@ public:
                 if (!bytes) return bytes.error();
                 files.emplace_back(fs::path(path).filename().string(), hex(*bytes));
             }
-        return guarded("record the progress of run " + std::to_string(runId), [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("record the progress of run " + std::to_string(runId), [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             const long long id = runId;
             // The batches as five arrays unnested server-side: one short statement however many
             // rows (a VALUES list of 844 rows costs the server 3× more to parse and plan).
@@ -360,8 +266,8 @@ public:
     }
 
     Result<RunRecord> run(std::int64_t runId) override {
-        return guarded("read run " + std::to_string(runId), [&]() -> Result<RunRecord> {
-            pqxx::read_transaction t(*m_conn);
+        return m_db->run("read run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<RunRecord> {
+            pqxx::read_transaction t(db);
             auto r = t.exec_params(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = $1",
                                    static_cast<long long>(runId));
             if (r.empty())
@@ -372,8 +278,8 @@ public:
     }
 
     Result<std::vector<RunRecord>> runs(std::int64_t sweepId) override {
-        return guarded("list the runs", [&]() -> Result<std::vector<RunRecord>> {
-            pqxx::read_transaction t(*m_conn);
+        return m_db->run("list the runs", [&](pqxx::connection& db) -> Result<std::vector<RunRecord>> {
+            pqxx::read_transaction t(db);
             auto r = sweepId > 0 ? t.exec_params(std::string("SELECT ") + kRunColumns +
                                                      " FROM runs WHERE sweep_id = $1 ORDER BY id",
                                                  static_cast<long long>(sweepId))
@@ -385,8 +291,8 @@ public:
     }
 
     Result<std::vector<EpochRecord>> epochs(std::int64_t runId) override {
-        return guarded("read the epochs of run " + std::to_string(runId), [&]() -> Result<std::vector<EpochRecord>> {
-            pqxx::read_transaction t(*m_conn);
+        return m_db->run("read the epochs of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<std::vector<EpochRecord>> {
+            pqxx::read_transaction t(db);
             auto r = t.exec_params(
                 "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy, lr, seconds, samples_per_s "
                 "FROM epochs WHERE run_id = $1 ORDER BY epoch",
@@ -400,8 +306,8 @@ public:
     }
 
     Result<std::vector<BatchRecord>> batches(std::int64_t runId) override {
-        return guarded("read the batches of run " + std::to_string(runId), [&]() -> Result<std::vector<BatchRecord>> {
-            pqxx::read_transaction t(*m_conn);
+        return m_db->run("read the batches of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<std::vector<BatchRecord>> {
+            pqxx::read_transaction t(db);
             auto r = t.exec_params("SELECT step, epoch, loss, accuracy, lr FROM batches WHERE run_id = $1 ORDER BY step",
                                    static_cast<long long>(runId));
             std::vector<BatchRecord> out;
@@ -412,8 +318,8 @@ public:
     }
 
     Result<std::vector<OptionEdit>> edits(std::int64_t runId) override {
-        return guarded("read the edits of run " + std::to_string(runId), [&]() -> Result<std::vector<OptionEdit>> {
-            pqxx::read_transaction t(*m_conn);
+        return m_db->run("read the edits of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<std::vector<OptionEdit>> {
+            pqxx::read_transaction t(db);
             auto r = t.exec_params("SELECT step, key, value FROM edits WHERE run_id = $1 ORDER BY seq",
                                    static_cast<long long>(runId));
             std::vector<OptionEdit> out;
@@ -423,8 +329,8 @@ public:
     }
 
     Status deleteRun(std::int64_t runId) override {
-        return guarded("delete run " + std::to_string(runId), [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("delete run " + std::to_string(runId), [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             for (const char* table : {"batches", "epochs", "edits", "checkpoints", "files"})
                 t.exec_params0(std::string("DELETE FROM ") + table + " WHERE run_id = $1", static_cast<long long>(runId));
             t.exec_params0("DELETE FROM runs WHERE id = $1", static_cast<long long>(runId));
@@ -434,8 +340,8 @@ public:
     }
 
     Status truncateAfter(std::int64_t runId, int epoch, std::int64_t step) override {
-        return guarded("rewind run " + std::to_string(runId), [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("rewind run " + std::to_string(runId), [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             for (const char* table : {"batches", "epochs", "checkpoints"})
                 t.exec_params0(std::string("DELETE FROM ") + table + " WHERE run_id = $1 AND epoch > $2",
                                static_cast<long long>(runId), epoch);
@@ -447,8 +353,8 @@ public:
     }
 
     Status addCheckpoint(std::int64_t runId, const CheckpointRecord& c) override {
-        return guarded("record a checkpoint of run " + std::to_string(runId), [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("record a checkpoint of run " + std::to_string(runId), [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             insertCheckpoint(t, runId, c);
             t.commit();
             return Status::success();
@@ -456,8 +362,8 @@ public:
     }
 
     Status removeCheckpoint(std::int64_t runId, int epoch) override {
-        return guarded("forget a checkpoint of run " + std::to_string(runId), [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("forget a checkpoint of run " + std::to_string(runId), [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             t.exec_params0("DELETE FROM checkpoints WHERE run_id = $1 AND epoch = $2", static_cast<long long>(runId),
                            epoch);
             t.commit();
@@ -466,9 +372,9 @@ public:
     }
 
     Result<std::vector<CheckpointRecord>> checkpoints(std::int64_t runId) override {
-        return guarded("list the checkpoints of run " + std::to_string(runId),
-                       [&]() -> Result<std::vector<CheckpointRecord>> {
-                           pqxx::read_transaction t(*m_conn);
+        return m_db->run("list the checkpoints of run " + std::to_string(runId),
+                       [&](pqxx::connection& db) -> Result<std::vector<CheckpointRecord>> {
+                           pqxx::read_transaction t(db);
                            auto r = t.exec_params(
                                "SELECT epoch, path, metric FROM checkpoints WHERE run_id = $1 ORDER BY epoch",
                                static_cast<long long>(runId));
@@ -480,8 +386,8 @@ public:
     }
 
     Result<std::int64_t> createSweep(const SweepRecord& s) override {
-        return guarded("record a sweep", [&]() -> Result<std::int64_t> {
-            pqxx::work t(*m_conn);
+        return m_db->run("record a sweep", [&](pqxx::connection& db) -> Result<std::int64_t> {
+            pqxx::work t(db);
             auto row = t.exec_params1(
                 "INSERT INTO sweeps (name, space, settings, status, created_at) VALUES ($1,$2,$3,$4,$5) RETURNING id",
                 s.name, s.space.dump(), s.settings.dump(), s.status, s.createdAt);
@@ -491,8 +397,8 @@ public:
     }
 
     Status updateSweep(const SweepRecord& s) override {
-        return guarded("update sweep " + std::to_string(s.id), [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("update sweep " + std::to_string(s.id), [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             t.exec_params0("UPDATE sweeps SET name = $1, space = $2, settings = $3, status = $4 WHERE id = $5", s.name,
                            s.space.dump(), s.settings.dump(), s.status, static_cast<long long>(s.id));
             t.commit();
@@ -501,8 +407,8 @@ public:
     }
 
     Result<SweepRecord> sweep(std::int64_t sweepId) override {
-        return guarded("read sweep " + std::to_string(sweepId), [&]() -> Result<SweepRecord> {
-            pqxx::read_transaction t(*m_conn);
+        return m_db->run("read sweep " + std::to_string(sweepId), [&](pqxx::connection& db) -> Result<SweepRecord> {
+            pqxx::read_transaction t(db);
             auto r = t.exec_params("SELECT id, name, space, settings, status, created_at FROM sweeps WHERE id = $1",
                                    static_cast<long long>(sweepId));
             if (r.empty())
@@ -513,8 +419,8 @@ public:
     }
 
     Result<std::vector<SweepRecord>> sweeps() override {
-        return guarded("list the sweeps", [&]() -> Result<std::vector<SweepRecord>> {
-            pqxx::read_transaction t(*m_conn);
+        return m_db->run("list the sweeps", [&](pqxx::connection& db) -> Result<std::vector<SweepRecord>> {
+            pqxx::read_transaction t(db);
             auto r = t.exec("SELECT id, name, space, settings, status, created_at FROM sweeps ORDER BY id");
             std::vector<SweepRecord> out;
             for (const auto& row : r) out.push_back(readSweep(row));
@@ -523,14 +429,14 @@ public:
     }
 
     Result<int> markOrphansInterrupted() override {
-        return guarded("check for interrupted runs", [&]() -> Result<int> {
-            pqxx::work t(*m_conn);
+        return m_db->run("check for interrupted runs", [&](pqxx::connection& db) -> Result<int> {
+            pqxx::work t(db);
             auto r = t.exec_params(
                 "SELECT id, pid FROM runs WHERE status IN ('running', 'paused') AND host = $1 AND for_workers = 0",
                 hostName());
             int count = 0;
             for (const auto& row : r)
-                if (!processAlive(static_cast<pid_t>(integer(row[1])))) {
+                if (!processAlive(integer(row[1]))) {
                     t.exec_params0("UPDATE runs SET status = 'interrupted' WHERE id = $1", integer(row[0]));
                     ++count;
                 }
@@ -547,8 +453,8 @@ public:
 
     Result<std::optional<RunRecord>> claimRun(std::int64_t sweepId, const std::string& worker,
                                               double leaseSeconds) override {
-        auto claimed = guarded("claim a queued run", [&]() -> Result<std::int64_t> {
-            pqxx::work t(*m_conn);
+        auto claimed = m_db->run("claim a queued run", [&](pqxx::connection& db) -> Result<std::int64_t> {
+            pqxx::work t(db);
             auto r = t.exec_params(
                 std::string("WITH pick AS (SELECT id FROM runs WHERE for_workers = 1 AND ($1 = 0 OR sweep_id = $1) "
                             "AND (status = 'queued' OR (status IN ('running', 'paused') AND heartbeat_at < ") +
@@ -568,8 +474,8 @@ public:
     }
 
     Result<bool> heartbeat(std::int64_t runId, const std::string& worker) override {
-        return guarded("renew the lease of run " + std::to_string(runId), [&]() -> Result<bool> {
-            pqxx::work t(*m_conn);
+        return m_db->run("renew the lease of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<bool> {
+            pqxx::work t(db);
             auto r = t.exec_params(std::string("UPDATE runs SET heartbeat_at = ") + kNow +
                                        " WHERE id = $1 AND worker = $2",
                                    static_cast<long long>(runId), worker);
@@ -579,8 +485,8 @@ public:
     }
 
     Status releaseRun(std::int64_t runId, const std::string& worker) override {
-        return guarded("give run " + std::to_string(runId) + " back to the queue", [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("give run " + std::to_string(runId) + " back to the queue", [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             t.exec_params0("UPDATE runs SET status = 'queued', worker = '' WHERE id = $1 AND worker = $2",
                            static_cast<long long>(runId), worker);
             t.commit();
@@ -591,8 +497,8 @@ public:
     Result<std::string> sharedFolder() override { return m_shared; }
 
     Status setSharedFolder(const std::string& folder) override {
-        return guarded("set the shared folder", [&]() -> Status {
-            pqxx::work t(*m_conn);
+        return m_db->run("set the shared folder", [&](pqxx::connection& db) -> Status {
+            pqxx::work t(db);
             t.exec_params0(
                 "INSERT INTO settings (key, value) VALUES ('shared_folder', $1) "
                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -605,9 +511,9 @@ public:
 
     Result<std::string> localFile(std::int64_t runId, const std::string& recordedPath) override {
         const std::string name = fs::path(recordedPath).filename().string();
-        auto stored = guarded("read the file " + name + " of run " + std::to_string(runId),
-                              [&]() -> Result<std::optional<std::string>> {
-                                  pqxx::read_transaction t(*m_conn);
+        auto stored = m_db->run("read the file " + name + " of run " + std::to_string(runId),
+                              [&](pqxx::connection& db) -> Result<std::optional<std::string>> {
+                                  pqxx::read_transaction t(db);
                                   auto r = t.exec_params(
                                       "SELECT encode(data, 'hex') FROM files WHERE run_id = $1 AND name = $2",
                                       static_cast<long long>(runId), name);
@@ -630,11 +536,6 @@ public:
             local.string(), std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
             "a run file fetched from the store"));
         return local.string();
-    }
-
-    static Error storeError(const std::string& shown, const std::string& what, const std::string& why) {
-        if (what.empty()) return Error::io("Could not connect to the run store " + shown + ": " + oneLine(why) + ".", hintFor(why));
-        return Error::io("Could not " + what + " in the run store " + shown + ": " + oneLine(why) + ".", hintFor(why));
     }
 
 private:
@@ -669,71 +570,18 @@ private:
             static_cast<long long>(r.pid), r.createdAt, static_cast<long long>(r.id));
     }
 
-    // Runs one transaction; a lost connection is re-opened with backoff (0.1 s doubling to 5 s)
-    // and the transaction repeated, for up to kRetrySeconds. Other failures become Errors.
-    template <typename F>
-    auto guarded(const std::string& what, F&& f) -> decltype(f()) {
-        using Clock = std::chrono::steady_clock;
-        const auto start = Clock::now();
-        auto wait = std::chrono::milliseconds(100);
-        for (;;) {
-            try {
-                if (!m_conn) m_conn = std::make_unique<pqxx::connection>(m_url);
-                return f();
-            } catch (const std::exception& e) {
-                const bool lost = connectionLost(e) || !m_conn || !m_conn->is_open();
-                if (!lost || Clock::now() - start > retryWindow()) return storeError(m_shown, what, e.what());
-                m_conn.reset();
-                std::this_thread::sleep_for(wait);
-                wait = std::min(wait * 2, std::chrono::milliseconds(5000));
-            }
-        }
-    }
-
-    // $TRAINING_STUDIO_STORE_RETRY seconds (default 120): how long a lost server is waited for.
-    static std::chrono::seconds retryWindow() {
-        static const std::chrono::seconds window = [] {
-            const char* env = std::getenv("TRAINING_STUDIO_STORE_RETRY");
-            const long s = env ? std::strtol(env, nullptr, 10) : 120;
-            return std::chrono::seconds(std::clamp(s, 0L, 86400L));
-        }();
-        return window;
-    }
-
-    std::string m_url;    // as given (may hold a password: never shown)
-    std::string m_shown;  // without the password
-    std::unique_ptr<pqxx::connection> m_conn;
+    std::unique_ptr<PostgresConnection> m_db;
+    const std::string m_url;    // as given (may hold a password: never shown)
+    const std::string m_shown;  // without the password
     std::string m_shared;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<RunStore>> openPostgresRunStore(const std::string& url) {
-    const std::string shown = redactedStoreLocation(url);
-    try {
-        auto conn = std::make_unique<pqxx::connection>(url);
-        {
-            pqxx::work t(*conn);
-            t.exec_params("SELECT pg_advisory_xact_lock($1)", static_cast<long long>(kSchemaLock));
-            t.exec0("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)");
-            auto r = t.exec("SELECT version FROM schema_info");
-            const int version = r.empty() ? 0 : static_cast<int>(integer(r[0][0]));
-            if (version > kSchemaVersion)
-                return Error::invalid("The run store " + shown + " was written by a newer Training Studio (schema " +
-                                          std::to_string(version) + "; this one reads up to " +
-                                          std::to_string(kSchemaVersion) + ").",
-                                      "Use the newer version, or another database.");
-            if (version == 0) {
-                t.exec0(kSchema);
-                t.exec_params0("INSERT INTO schema_info (version) VALUES ($1)", kSchemaVersion);
-            }
-            // Version 1 never existed on PostgreSQL: the first PostgreSQL schema is version 2.
-            t.commit();
-        }
-        return std::unique_ptr<RunStore>(std::make_unique<PostgresRunStore>(url, std::move(conn)));
-    } catch (const std::exception& e) {
-        return PostgresRunStore::storeError(shown, "", e.what());
-    }
+    auto db = PostgresConnection::open(url);
+    if (!db) return db.error();
+    return std::unique_ptr<RunStore>(std::make_unique<PostgresRunStore>(std::move(*db)));
 }
 
 }  // namespace studio

@@ -1,6 +1,10 @@
 #include "engine/store/run_store.h"
 
 #include <unistd.h>
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <string>
 #include <array>
 #include <chrono>
 #include <cstdlib>
@@ -95,6 +99,16 @@ std::string runColor(std::int64_t runId) {
 
 double unixNow() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool processAlive(std::int64_t pid) {
+    if (pid <= 0) return false;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const auto close = line.rfind(')');
+    return close == std::string::npos || close + 2 >= line.size() || (line[close + 2] != 'Z' && line[close + 2] != 'X');
 }
 
 std::string hostName() {

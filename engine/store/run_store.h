@@ -192,5 +192,7 @@ std::string defaultStorePath();
 std::string runColor(std::int64_t runId);
 double unixNow();
 std::string hostName();
+/// True while process `pid` runs on this host (a zombie — killed, not yet reaped — is not).
+bool processAlive(std::int64_t pid);
 
 }  // namespace studio

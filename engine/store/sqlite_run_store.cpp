@@ -87,18 +87,6 @@ json parseJson(const std::string& text) {
     return j ? *j : json();
 }
 
-// True while `pid` runs on this host. A killed process whose parent has not reaped it yet is a
-// zombie: kill(pid, 0) still succeeds, so /proc tells.
-bool processAlive(pid_t pid) {
-    if (pid <= 0) return false;
-    if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text;
-    if (!std::getline(stat, text)) return true;  // no /proc: trust kill()
-    const auto close = text.rfind(')');
-    return close == std::string::npos || close + 2 >= text.size() || (text[close + 2] != 'Z' && text[close + 2] != 'X');
-}
-
 const char* kRunColumns =
     "id, name, color, status, options, model, spec, dataset, parent_run, parent_epoch, sweep_id, epochs_planned, "
     "epochs_done, steps, wall_seconds, cpu_seconds, samples_per_s, threads, peak_rss, best_epoch, best_val_accuracy, "
@@ -452,8 +440,7 @@ public:
                                     "AND for_workers = 0");
                 q.bind(1, host);
                 while (q.executeStep()) {
-                    const auto pid = static_cast<pid_t>(q.getColumn(1).getInt64());
-                    if (!processAlive(pid)) orphans.push_back(q.getColumn(0).getInt64());
+                    if (!processAlive(q.getColumn(1).getInt64())) orphans.push_back(q.getColumn(0).getInt64());
                 }
             }
             for (std::int64_t id : orphans) {
