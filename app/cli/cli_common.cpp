@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <vector>
+
+#include "engine/io/atomic_file.h"
 
 namespace studio::cli {
 
@@ -14,16 +17,34 @@ int reportError(const Error& error) {
     return error.kind() == Error::Kind::InvalidArgument ? kExitUsage : kExitFailure;
 }
 
+namespace {
+std::string g_skippedListFile;  // --skipped FILE of the running command
+}  // namespace
+
+void setSkippedListFile(const std::string& path) {
+    g_skippedListFile = path;
+}
+
 Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const DatasetOptions& options) {
     auto bundle = loadDataset(nameOrPath, options);
     if (!bundle) return bundle;
     const auto& skipped = bundle->skipped;
-    constexpr std::size_t kShown = 20;
+    if (!g_skippedListFile.empty()) {
+        std::string list = "path\treason\n";
+        for (const auto& s : skipped) list.append(s.path).append("\t").append(s.reason).append("\n");
+        const std::vector<std::uint8_t> bytes(list.begin(), list.end());
+        if (auto w = writeFileAtomically(g_skippedListFile, bytes, "the list of skipped files"); !w)
+            return w.error();
+    }
+    if (skipped.empty()) return bundle;
+    constexpr std::size_t kShown = 5;
+    std::fprintf(stderr, "training-studio-cli: skipped %zu file%s of %s%s\n", skipped.size(),
+                 skipped.size() == 1 ? "" : "s", nameOrPath.c_str(),
+                 g_skippedListFile.empty() ? (skipped.size() > kShown ? " (--skipped FILE lists every one with its reason)" : "")
+                                           : (", listed with reasons in " + g_skippedListFile).c_str());
     for (std::size_t i = 0; i < skipped.size() && i < kShown; ++i)
-        std::fprintf(stderr, "training-studio-cli: skipped %s: %s\n", skipped[i].path.c_str(),
-                     skipped[i].reason.c_str());
-    if (skipped.size() > kShown)
-        std::fprintf(stderr, "training-studio-cli: skipped %zu more files\n", skipped.size() - kShown);
+        std::fprintf(stderr, "training-studio-cli:   %s: %s\n", skipped[i].path.c_str(), skipped[i].reason.c_str());
+    if (skipped.size() > kShown) std::fprintf(stderr, "training-studio-cli:   … and %zu more\n", skipped.size() - kShown);
     return bundle;
 }
 

@@ -23,8 +23,11 @@ inline constexpr int kExitUsage = 2;
 /// the exit code for it.
 int reportError(const Error& error);
 
-/// Loads a dataset by name or path; skipped files go to stderr (not fatal).
+/// Loads a dataset by name or path. Skipped files are not fatal: stderr gets their count and
+/// the first few; the whole list with reasons goes to the file set by setSkippedListFile.
 Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const DatasetOptions& options);
+/// --skipped FILE: where loadDatasetReporting writes every skipped file (path TAB reason).
+void setSkippedListFile(const std::string& path);
 
 /// A preset name (mlp, lenet, cnn, cnn-bn) or a spec JSON file; input and classes are filled in
 /// from the dataset when the file leaves them out.

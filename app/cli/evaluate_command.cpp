@@ -27,6 +27,7 @@ Options:
   --samples N            size of a generated dataset (default: as when the model was trained)
   --image-size N         side length for image folders (default: as when trained)
   --threads N            threads (default 0 = all cores)
+  --skipped FILE         write every dataset file that was skipped, with the reason
   --json                 one line of JSON: samples, loss, accuracy, top_k_accuracy, confusion,
                          per_class [{class, precision, recall, f1, support}], macro_f1
 )";
@@ -70,7 +71,7 @@ void printReport(const EvaluationReport& r, const std::string& where) {
 
 int evaluateCommand(const Args& args) {
     OptionSpec spec;
-    spec.valued = {"--model", "--dataset", "--samples", "--image-size", "--threads"};
+    spec.valued = {"--model", "--dataset", "--samples", "--image-size", "--threads", "--skipped"};
     spec.flags = {"--json"};
     auto parsed = Arguments::parse(args, spec, "evaluate");
     if (!parsed) return reportError(parsed.error());
@@ -79,6 +80,7 @@ int evaluateCommand(const Args& args) {
         std::fputs(kHelp, stdout);
         return 0;
     }
+    setSkippedListFile(a.value("--skipped").value_or(""));
     auto modelPath = a.required("--model", "model.tsmodel");
     if (!modelPath) return reportError(modelPath.error());
     auto datasetName = a.required("--dataset", "shapes");

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/progress_bar.h"
 #include "engine/io/model_file.h"
 
 namespace studio::cli {
@@ -54,8 +55,12 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
     const std::string modelName = run.record.model;
     const int epochs = run.setup.config.epochs;
     const std::string datasetName = run.setup.data->pool.name();
+    EpochProgressBar bar(stdout);  // on a terminal only
     auto result = trainRecorded(storePath, std::move(run), [&](const TrainingEvent& event) {
+        if (const auto* b = std::get_if<BatchMetrics>(&event)) return bar.batch(*b);
+        bar.clear();
         if (const auto* s = std::get_if<RunStarted>(&event)) {
+            bar.start(*s);
             if (s->firstEpoch > 1)
                 std::printf("Resuming run %lld at epoch %d (step %lld) of %d: %s on %s, %d thread%s\n",
                             static_cast<long long>(runId), s->firstEpoch, static_cast<long long>(s->firstStep),
@@ -92,7 +97,7 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
         const EpochMetrics last = outcome.epochs.empty() ? EpochMetrics{} : outcome.epochs.back();
         nlohmann::json j = {
             {"run_id", runId},
-            {"store", storePath},
+            {"store", redactedStoreLocation(storePath)},
             {"dataset", datasetName},
             {"model", modelName},
             {"epochs", f.epochs},

@@ -43,6 +43,7 @@ run store. Prints a line per trial event; with --json a final line
   --enqueue-only          record the sweep and queue its trials, train nothing here: any number
                           of `training-studio-cli worker --store URL` processes claim and train
                           them (grid and random)
+  --skipped FILE          write every dataset file that was skipped, with the reason
   --json                  finish with the JSON line above
 
 Options every trial shares (the space overrides them):)";
@@ -64,7 +65,7 @@ int sweepCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = optionFlags();
     spec.valued.insert({"--dataset", "--model", "--space", "--strategy", "--trials", "--min-epochs", "--eta",
-                        "--concurrency", "--budget-epochs", "--budget-seconds", "--name", "--store"});
+                        "--concurrency", "--budget-epochs", "--budget-seconds", "--name", "--store", "--skipped"});
     spec.flags = {"--json", "--enqueue-only"};
     auto parsed = Arguments::parse(args, spec, "sweep");
     if (!parsed) return reportError(parsed.error());
@@ -74,6 +75,7 @@ int sweepCommand(const Args& args) {
         std::fputs(optionsHelp().c_str(), stdout);
         return 0;
     }
+    setSkippedListFile(a.value("--skipped").value_or(""));
     SweepRequest req;
     auto dataset = a.required("--dataset", "shapes");
     if (!dataset) return reportError(dataset.error());

@@ -38,6 +38,8 @@ Runs:
 
 Output:
   --save FILE                 write the best model to FILE (.tsmodel); checked before training
+  --skipped FILE              write every dataset file that was skipped, with the reason
+                              (path TAB reason); stderr shows the count and the first five
   --json                      finish with one line of JSON: run_id, test_accuracy, val_accuracy,
                               train_samples_per_s, epochs, seconds, params, weights_sha256, ...
 )";
@@ -47,7 +49,7 @@ Output:
 int trainCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = optionFlags();
-    spec.valued.insert({"--dataset", "--model", "--save", "--store", "--name", "--resume"});
+    spec.valued.insert({"--dataset", "--model", "--save", "--store", "--name", "--resume", "--skipped"});
     spec.flags = {"--json"};
     auto parsed = Arguments::parse(args, spec, "train");
     if (!parsed) return reportError(parsed.error());
@@ -58,6 +60,7 @@ int trainCommand(const Args& args) {
         std::fputs(kHelpTail, stdout);
         return 0;
     }
+    setSkippedListFile(a.value("--skipped").value_or(""));
     const std::string storePath = a.value("--store").value_or(defaultStorePath());
     if (const auto save = a.value("--save"))
         if (auto s = checkSaveTarget(*save); !s) return reportError(s.error());

@@ -175,7 +175,15 @@ Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, co
 Result<DecodedImage> readImageFile(const std::string& path) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) return Error::notFound("Image '" + path + "' does not exist.", "Check the path.");
+    if (ec == std::errc::too_many_symbolic_link_levels)
+        return Error::invalid("'" + path + "' is a symbolic link loop: following it leads back to itself.",
+                              "Remove the link, or point it at an image.");
+    if (ec || !fs::exists(status)) {
+        if (fs::is_symlink(fs::symlink_status(path, ec)))
+            return Error::notFound("'" + path + "' is a symbolic link to something that does not exist.",
+                                   "Remove the link, or point it at an image.");
+        return Error::notFound("Image '" + path + "' does not exist.", "Check the path.");
+    }
     if (!fs::is_regular_file(status))
         return Error::invalid("'" + path + "' is not a file.", "Choose an image file (PNG, JPEG, BMP, ...).");
     const auto size = fs::file_size(path, ec);

@@ -286,6 +286,55 @@ private Q_SLOTS:
         QVERIFY2(t.err.contains("d.png") && t.err.contains("not a supported image"), qPrintable(t.err));
     }
 
+    // Every skipped file is accounted for: a count and the first five on stderr, the whole list
+    // with reasons in --skipped FILE; a symbolic link loop is called a loop.
+    void skippedFilesAreCountedAndListed() {
+        QTemporaryDir folder;
+        for (const char* cls : {"a", "b"}) {
+            QVERIFY(QDir(folder.path()).mkpath(cls));
+            for (int i = 0; i < 6; ++i) {
+                QImage image(8, 8, QImage::Format_RGB32);
+                image.fill(*cls == 'a' ? QColor(200, 10, 10) : QColor(10, 10, 200));
+                QVERIFY(image.save(folder.filePath(QString("%1/%2.png").arg(cls).arg(i))));
+            }
+        }
+        for (int i = 0; i < 8; ++i) {  // 8 files that are no images
+            QFile f(folder.filePath(QString("b/bad%1.png").arg(i)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("not an image at all");
+        }
+        QVERIFY(QFile::link(folder.filePath("a/loop.png"), folder.filePath("a/loop.png")));  // points at itself
+        const QString list = m_dir.filePath("skipped.tsv");
+        const Run t = cli({"train", "--dataset", folder.path(), "--model", "mlp", "--epochs", "1", "--skipped", list});
+        QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        QVERIFY2(t.err.contains("skipped 9 files") && t.err.contains("and 4 more"), qPrintable(t.err));
+        QFile f(list);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 9);  // the header, then every skipped file
+        const QStringList loop = lines.filter("loop.png");
+        QCOMPARE(loop.size(), 1);
+        QVERIFY2(loop.front().contains("symbolic link loop"), qPrintable(loop.front()));
+        QCOMPARE(lines.filter("bad").size(), 8);
+    }
+
+    // On a terminal, a bar with the ETA inside each epoch; piped, the plain lines only.
+    void progressBarOnATerminalOnly() {
+        const QStringList args = {"train", "--dataset", "shapes", "--samples", "3000", "--model",
+                                  "lenet", "--epochs", "2",      "--threads", "1"};
+        const Run piped = cli(args);
+        QCOMPARE(piped.exitCode, 0);
+        QVERIFY(!piped.out.contains('\r') && !piped.out.contains("ETA"));
+        // script(1) runs the command on a pseudo-terminal, as a person's shell would.
+        QProcess p;
+        p.start("script", {"-qec", "'" + qEnvironmentVariable("STUDIO_CLI") + "' " + args.join(' '), "/dev/null"});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        QVERIFY2(out.contains("\r\033[Kepoch 1/2 [") && out.contains("ETA "), qPrintable(out.left(400)));
+        QVERIFY2(out.contains("epoch 2/2  train loss"), qPrintable(out.right(400)));  // the plain lines stay
+    }
+
     // Running out of memory is a message and exit code 1, not std::terminate's abort (134).
     void outOfMemoryIsAnError() {
         const QString spec = m_dir.filePath("wide.json");
