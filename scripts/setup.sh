@@ -2,6 +2,8 @@
 # Training Studio set-up for a fresh Debian 12 machine, and quick when run again.
 #   scripts/setup.sh studio   install what is needed, build, open the studio on the built-in shapes set
 #   scripts/setup.sh test     install what is needed, build, run the whole test suite (CTest)
+#   scripts/setup.sh sanitize the same suite built with AddressSanitizer and UBSan (build-sanitize/);
+#                             STUDIO_SANITIZE_GUI=OFF limits it to the engine and command-line tests
 # Works as root or through sudo. Installs only missing Debian packages; builds incrementally.
 set -euo pipefail
 
@@ -19,9 +21,9 @@ packages=(
 )
 case "$mode" in
   studio) packages+=(xauth) ;;
-  test) packages+=(postgresql) ;;  # the PostgreSQL run store's tests start a server of their own
+  test|sanitize) packages+=(postgresql) ;;  # the PostgreSQL run store's tests start a server of their own
   bench) packages+=(python3-torch libopenblas0-pthread) ;;  # without an optimized BLAS Debian's torch uses the reference one
-  *) echo "usage: scripts/setup.sh studio|test|bench [arguments for the studio or ctest]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup.sh studio|test|sanitize|bench [arguments for the studio or ctest]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -36,8 +38,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+configure=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
+if [ "$mode" = sanitize ]; then
+  build=${STUDIO_SANITIZE_BUILD_DIR:-$here/build-sanitize}
+  configure+=(-DSTUDIO_SANITIZE=ON "-DSTUDIO_BUILD_GUI=${STUDIO_SANITIZE_GUI:-ON}")
+fi
 if [ ! -f "$build/build.ninja" ]; then
-  cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake -S "$here" -B "$build" "${configure[@]}"
 fi
 cmake --build "$build" -j"$(nproc)"
 
@@ -54,6 +61,12 @@ case "$mode" in
     ;;
   test)
     export QT_QPA_PLATFORM=offscreen
+    exec ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
+    ;;
+  sanitize)
+    # Leaks are not checked: Qt and fontconfig keep caches to the end on purpose.
+    export QT_QPA_PLATFORM=offscreen ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     exec ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
     ;;
   bench)

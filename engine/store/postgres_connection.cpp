@@ -51,7 +51,6 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (run_id BIGINT NOT NULL, name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (run_id, name));
 )sql";
 
-
 // libpq's messages span lines ("…failed: Connection refused\n\tIs the server running…"): one line.
 std::string oneLine(std::string why) {
     for (char& c : why)
@@ -126,7 +125,6 @@ bool PostgresConnection::connectionLost(const std::exception& e) {
     return what.find("server closed the connection") != std::string::npos ||
            what.find("terminating connection") != std::string::npos;
 }
-
 
 // $TRAINING_STUDIO_STORE_RETRY seconds (default 120): how long a lost server is waited for.
 std::chrono::seconds PostgresConnection::retryWindow() {

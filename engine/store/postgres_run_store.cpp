@@ -179,12 +179,11 @@ public:
                             "$25,$26,$27,") +
                     kNow + ",$28) RETURNING id",
                 r.name, r.color, std::string(runStatusText(r.status)), r.options.dump(), r.model, r.spec.dump(),
-                r.dataset.dump(), static_cast<long long>(r.parentRun), r.parentEpoch,
-                static_cast<long long>(r.sweepId), r.epochsPlanned, r.epochsDone, static_cast<long long>(r.steps),
-                num(r.wallSeconds), num(r.cpuSeconds), num(r.samplesPerSecond), r.threads,
-                static_cast<long long>(r.peakRssBytes), r.bestEpoch, num(r.bestValAccuracy), num(r.bestValLoss),
-                r.final.dump(), r.bestModelPath, r.error, r.host, static_cast<long long>(r.pid), r.createdAt,
-                r.forWorkers ? 1 : 0);
+                r.dataset.dump(), static_cast<long long>(r.parentRun), r.parentEpoch, static_cast<long long>(r.sweepId),
+                r.epochsPlanned, r.epochsDone, static_cast<long long>(r.steps), num(r.wallSeconds), num(r.cpuSeconds),
+                num(r.samplesPerSecond), r.threads, static_cast<long long>(r.peakRssBytes), r.bestEpoch,
+                num(r.bestValAccuracy), num(r.bestValLoss), r.final.dump(), r.bestModelPath, r.error, r.host,
+                static_cast<long long>(r.pid), r.createdAt, r.forWorkers ? 1 : 0);
             t.commit();
             return static_cast<std::int64_t>(integer(row[0]));
         });
@@ -242,7 +241,8 @@ public:
                     id, e.epoch, num(e.trainLoss), num(e.trainAccuracy), num(e.valLoss), num(e.valAccuracy),
                     num(e.learningRate), num(e.seconds), num(e.samplesPerSecond));
             if (!p.edits.empty()) {
-                long long seq = integer(t.exec_params1("SELECT COALESCE(MAX(seq), 0) FROM edits WHERE run_id = $1", id)[0]);
+                long long seq =
+                    integer(t.exec_params1("SELECT COALESCE(MAX(seq), 0) FROM edits WHERE run_id = $1", id)[0]);
                 for (const OptionEdit& e : p.edits)
                     t.exec_params0("INSERT INTO edits (run_id, step, seq, key, value) VALUES ($1,$2,$3,$4,$5)", id,
                                    static_cast<long long>(e.step), ++seq, e.key, e.value.dump());
@@ -280,10 +280,11 @@ public:
     Result<std::vector<RunRecord>> runs(std::int64_t sweepId) override {
         return m_db->run("list the runs", [&](pqxx::connection& db) -> Result<std::vector<RunRecord>> {
             pqxx::read_transaction t(db);
-            auto r = sweepId > 0 ? t.exec_params(std::string("SELECT ") + kRunColumns +
-                                                     " FROM runs WHERE sweep_id = $1 ORDER BY id",
-                                                 static_cast<long long>(sweepId))
-                                 : t.exec(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id");
+            auto r =
+                sweepId > 0
+                    ? t.exec_params(std::string("SELECT ") + kRunColumns + " FROM runs WHERE sweep_id = $1 ORDER BY id",
+                                    static_cast<long long>(sweepId))
+                    : t.exec(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id");
             std::vector<RunRecord> out;
             for (const auto& row : r) out.push_back(readRun(row));
             return out;
@@ -291,48 +292,45 @@ public:
     }
 
     Result<std::vector<EpochRecord>> epochs(std::int64_t runId) override {
-        return m_db->run("read the epochs of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<std::vector<EpochRecord>> {
-            pqxx::read_transaction t(db);
-            auto r = t.exec_params(
-                "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy, lr, seconds, samples_per_s "
-                "FROM epochs WHERE run_id = $1 ORDER BY epoch",
-                static_cast<long long>(runId));
-            std::vector<EpochRecord> out;
-            for (const auto& q : r)
-                out.push_back({static_cast<int>(integer(q[0])), real(q[1]), real(q[2]), real(q[3]), real(q[4]),
-                               real(q[5]), real(q[6]), real(q[7])});
-            return out;
-        });
+        return rowsOfRun<EpochRecord>(
+            "read the epochs", runId,
+            "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy, lr, seconds, samples_per_s "
+            "FROM epochs WHERE run_id = $1 ORDER BY epoch",
+            [](const pqxx::row& q) {
+                return EpochRecord{static_cast<int>(integer(q[0])),
+                                   real(q[1]),
+                                   real(q[2]),
+                                   real(q[3]),
+                                   real(q[4]),
+                                   real(q[5]),
+                                   real(q[6]),
+                                   real(q[7])};
+            });
     }
 
     Result<std::vector<BatchRecord>> batches(std::int64_t runId) override {
-        return m_db->run("read the batches of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<std::vector<BatchRecord>> {
-            pqxx::read_transaction t(db);
-            auto r = t.exec_params("SELECT step, epoch, loss, accuracy, lr FROM batches WHERE run_id = $1 ORDER BY step",
-                                   static_cast<long long>(runId));
-            std::vector<BatchRecord> out;
-            for (const auto& q : r)
-                out.push_back({integer(q[0]), static_cast<int>(integer(q[1])), real(q[2]), real(q[3]), real(q[4])});
-            return out;
-        });
+        return rowsOfRun<BatchRecord>(
+            "read the batches", runId,
+            "SELECT step, epoch, loss, accuracy, lr FROM batches WHERE run_id = $1 ORDER BY step",
+            [](const pqxx::row& q) {
+                return BatchRecord{integer(q[0]), static_cast<int>(integer(q[1])), real(q[2]), real(q[3]), real(q[4])};
+            });
     }
 
     Result<std::vector<OptionEdit>> edits(std::int64_t runId) override {
-        return m_db->run("read the edits of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<std::vector<OptionEdit>> {
-            pqxx::read_transaction t(db);
-            auto r = t.exec_params("SELECT step, key, value FROM edits WHERE run_id = $1 ORDER BY seq",
-                                   static_cast<long long>(runId));
-            std::vector<OptionEdit> out;
-            for (const auto& q : r) out.push_back({integer(q[0]), text(q[1]), parseJson(text(q[2]))});
-            return out;
-        });
+        return rowsOfRun<OptionEdit>("read the edits", runId,
+                                     "SELECT step, key, value FROM edits WHERE run_id = $1 ORDER BY seq",
+                                     [](const pqxx::row& q) {
+                                         return OptionEdit{integer(q[0]), text(q[1]), parseJson(text(q[2]))};
+                                     });
     }
 
     Status deleteRun(std::int64_t runId) override {
         return m_db->run("delete run " + std::to_string(runId), [&](pqxx::connection& db) -> Status {
             pqxx::work t(db);
             for (const char* table : {"batches", "epochs", "edits", "checkpoints", "files"})
-                t.exec_params0(std::string("DELETE FROM ") + table + " WHERE run_id = $1", static_cast<long long>(runId));
+                t.exec_params0(std::string("DELETE FROM ") + table + " WHERE run_id = $1",
+                               static_cast<long long>(runId));
             t.exec_params0("DELETE FROM runs WHERE id = $1", static_cast<long long>(runId));
             t.commit();
             return Status::success();
@@ -372,17 +370,11 @@ public:
     }
 
     Result<std::vector<CheckpointRecord>> checkpoints(std::int64_t runId) override {
-        return m_db->run("list the checkpoints of run " + std::to_string(runId),
-                       [&](pqxx::connection& db) -> Result<std::vector<CheckpointRecord>> {
-                           pqxx::read_transaction t(db);
-                           auto r = t.exec_params(
-                               "SELECT epoch, path, metric FROM checkpoints WHERE run_id = $1 ORDER BY epoch",
-                               static_cast<long long>(runId));
-                           std::vector<CheckpointRecord> out;
-                           for (const auto& q : r)
-                               out.push_back({static_cast<int>(integer(q[0])), text(q[1]), real(q[2])});
-                           return out;
-                       });
+        return rowsOfRun<CheckpointRecord>(
+            "list the checkpoints", runId,
+            "SELECT epoch, path, metric FROM checkpoints WHERE run_id = $1 ORDER BY epoch", [](const pqxx::row& q) {
+                return CheckpointRecord{static_cast<int>(integer(q[0])), text(q[1]), real(q[2])};
+            });
     }
 
     Result<std::int64_t> createSweep(const SweepRecord& s) override {
@@ -461,7 +453,8 @@ public:
                     kNow +
                     " - lease_seconds)) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
                     "UPDATE runs SET status = 'running', worker = $2, host = $3, pid = $4, heartbeat_at = " +
-                    kNow + ", lease_seconds = $5, attempts = attempts + 1 FROM pick WHERE runs.id = pick.id RETURNING runs.id",
+                    kNow +
+                    ", lease_seconds = $5, attempts = attempts + 1 FROM pick WHERE runs.id = pick.id RETURNING runs.id",
                 static_cast<long long>(sweepId), worker, hostName(), static_cast<long long>(::getpid()), leaseSeconds);
             t.commit();
             return r.empty() ? std::int64_t(0) : static_cast<std::int64_t>(integer(r[0][0]));
@@ -476,22 +469,23 @@ public:
     Result<bool> heartbeat(std::int64_t runId, const std::string& worker) override {
         return m_db->run("renew the lease of run " + std::to_string(runId), [&](pqxx::connection& db) -> Result<bool> {
             pqxx::work t(db);
-            auto r = t.exec_params(std::string("UPDATE runs SET heartbeat_at = ") + kNow +
-                                       " WHERE id = $1 AND worker = $2",
-                                   static_cast<long long>(runId), worker);
+            auto r =
+                t.exec_params(std::string("UPDATE runs SET heartbeat_at = ") + kNow + " WHERE id = $1 AND worker = $2",
+                              static_cast<long long>(runId), worker);
             t.commit();
             return r.affected_rows() == 1;
         });
     }
 
     Status releaseRun(std::int64_t runId, const std::string& worker) override {
-        return m_db->run("give run " + std::to_string(runId) + " back to the queue", [&](pqxx::connection& db) -> Status {
-            pqxx::work t(db);
-            t.exec_params0("UPDATE runs SET status = 'queued', worker = '' WHERE id = $1 AND worker = $2",
-                           static_cast<long long>(runId), worker);
-            t.commit();
-            return Status::success();
-        });
+        return m_db->run(
+            "give run " + std::to_string(runId) + " back to the queue", [&](pqxx::connection& db) -> Status {
+                pqxx::work t(db);
+                t.exec_params0("UPDATE runs SET status = 'queued', worker = '' WHERE id = $1 AND worker = $2",
+                               static_cast<long long>(runId), worker);
+                t.commit();
+                return Status::success();
+            });
     }
 
     Result<std::string> sharedFolder() override { return m_shared; }
@@ -512,14 +506,14 @@ public:
     Result<std::string> localFile(std::int64_t runId, const std::string& recordedPath) override {
         const std::string name = fs::path(recordedPath).filename().string();
         auto stored = m_db->run("read the file " + name + " of run " + std::to_string(runId),
-                              [&](pqxx::connection& db) -> Result<std::optional<std::string>> {
-                                  pqxx::read_transaction t(db);
-                                  auto r = t.exec_params(
-                                      "SELECT encode(data, 'hex') FROM files WHERE run_id = $1 AND name = $2",
-                                      static_cast<long long>(runId), name);
-                                  if (r.empty()) return std::optional<std::string>();
-                                  return std::optional<std::string>(text(r[0][0]));
-                              });
+                                [&](pqxx::connection& db) -> Result<std::optional<std::string>> {
+                                    pqxx::read_transaction t(db);
+                                    auto r = t.exec_params(
+                                        "SELECT encode(data, 'hex') FROM files WHERE run_id = $1 AND name = $2",
+                                        static_cast<long long>(runId), name);
+                                    if (r.empty()) return std::optional<std::string>();
+                                    return std::optional<std::string>(text(r[0][0]));
+                                });
         if (!stored) return stored.error();
         std::error_code ec;
         if (!*stored) {
@@ -532,13 +526,26 @@ public:
         const fs::path local = fs::path(runFolder(runId)) / name;
         fs::create_directories(local.parent_path(), ec);
         const std::string bytes = unhex(**stored);
-        STUDIO_TRY(writeFileAtomically(
-            local.string(), std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
-            "a run file fetched from the store"));
+        STUDIO_TRY(writeFileAtomically(local.string(),
+                                       std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
+                                       "a run file fetched from the store"));
         return local.string();
     }
 
 private:
+    // The rows of one run from `sql` ($1 = the run's id), each made a T by fromRow.
+    template <typename T, typename FromRow>
+    Result<std::vector<T>> rowsOfRun(const std::string& what, std::int64_t runId, const char* sql, FromRow fromRow) {
+        return m_db->run(what + " of run " + std::to_string(runId),
+                         [&](pqxx::connection& db) -> Result<std::vector<T>> {
+                             pqxx::read_transaction t(db);
+                             std::vector<T> out;
+                             for (const auto& q : t.exec_params(sql, static_cast<long long>(runId)))
+                                 out.push_back(fromRow(q));
+                             return out;
+                         });
+    }
+
     static std::string literal(double v) {
         if (!std::isfinite(v)) return "NULL";
         char buf[32];

@@ -159,8 +159,8 @@ Result<WorkerSummary> runWorker(const WorkerOptions& o, const DatasetLoader& pla
                 o.store, std::move(*prepared),
                 [&](const TrainingEvent& e) {
                     if (const auto* m = std::get_if<EpochMetrics>(&e))
-                        report({WorkerEvent::Kind::Epoch, run.id, run.name, run.attempts, m->epoch,
-                                run.epochsPlanned, m->validationAccuracy, ""});
+                        report({WorkerEvent::Kind::Epoch, run.id, run.name, run.attempts, m->epoch, run.epochsPlanned,
+                                m->validationAccuracy, ""});
                 },
                 [&](Trainer* t) { lease.attach(t); });
             lost = lease.lost();

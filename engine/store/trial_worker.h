@@ -39,9 +39,9 @@ struct WorkerEvent {
     Kind kind = Kind::Claimed;
     std::int64_t runId = 0;
     std::string runName;
-    int attempt = 0;      // Claimed: 1 for a fresh trial, more when resumed after another worker
-    int epoch = 0;        // Claimed: the checkpoint it resumes from; Epoch: the epoch ended
-    int epochs = 0;       // planned
+    int attempt = 0;  // Claimed: 1 for a fresh trial, more when resumed after another worker
+    int epoch = 0;    // Claimed: the checkpoint it resumes from; Epoch: the epoch ended
+    int epochs = 0;   // planned
     double valAccuracy = 0;
     std::string message;  // Failed: why; Finished: the run's status
 };

@@ -22,9 +22,23 @@
 namespace {
 
 // Two trials long enough (5 epochs of 3,000 shapes) that a kill lands mid-trial.
-const QStringList kSweep = {"sweep",    "--dataset", "shapes", "--model",   "lenet",  "--samples",
-                            "3000",     "--epochs",  "5",      "--threads", "1",      "--seed",
-                            "4",        "--strategy", "grid",  "--space",   R"({"lr": [0.003, 0.01]})"};
+const QStringList kSweep = {"sweep",
+                            "--dataset",
+                            "shapes",
+                            "--model",
+                            "lenet",
+                            "--samples",
+                            "3000",
+                            "--epochs",
+                            "5",
+                            "--threads",
+                            "1",
+                            "--seed",
+                            "4",
+                            "--strategy",
+                            "grid",
+                            "--space",
+                            R"({"lr": [0.003, 0.01]})"};
 
 // Each finished trial's best-model weights (SHA-256), by trial name.
 std::map<std::string, std::string> trialWeights(const std::string& store) {
@@ -210,9 +224,12 @@ private Q_SLOTS:
     void badStoresAreOneClearLine_data() {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("wrong password") << "WRONG_PASSWORD" << "password authentication failed";
-        QTest::newRow("unreachable host") << "postgresql://studio@127.0.0.1:1/runs" << "refused";
-        QTest::newRow("unknown sweep") << "UNKNOWN_SWEEP" << "no sweep 42";
+        QTest::newRow("wrong password") << "WRONG_PASSWORD"
+                                        << "password authentication failed";
+        QTest::newRow("unreachable host") << "postgresql://studio@127.0.0.1:1/runs"
+                                          << "refused";
+        QTest::newRow("unknown sweep") << "UNKNOWN_SWEEP"
+                                       << "no sweep 42";
     }
     void badStoresAreOneClearLine() {
         REQUIRE_POSTGRES();
@@ -232,8 +249,8 @@ private Q_SLOTS:
     }
 
     void ashaCannotBeLeftToWorkers() {
-        const Run r = cli({"sweep", "--store", m_dir.filePath("asha.sqlite"), "--dataset", "shapes", "--model",
-                           "lenet", "--strategy", "asha", "--enqueue-only", "--space", R"({"lr": [0.001, 0.01]})"});
+        const Run r = cli({"sweep", "--store", m_dir.filePath("asha.sqlite"), "--dataset", "shapes", "--model", "lenet",
+                           "--strategy", "asha", "--enqueue-only", "--space", R"({"lr": [0.001, 0.01]})"});
         QCOMPARE(r.exitCode, 2);  // a usage mistake
         QVERIFY2(r.err.contains("asha") && r.err.contains("--enqueue-only"), qPrintable(r.err));
     }

@@ -108,8 +108,7 @@ int main(int argc, char** argv) {
                 std::int64_t step = 0;
                 for (int epoch = 1; epoch <= 20; ++epoch) {
                     RunProgress p;
-                    for (int b = 0; b < 844; ++b)
-                        p.batches.push_back({++step, epoch, 0.5 + 1.0 / step, 0.8, 0.001});
+                    for (int b = 0; b < 844; ++b) p.batches.push_back({++step, epoch, 0.5 + 1.0 / step, 0.8, 0.001});
                     p.epochs.push_back({epoch, 0.4, 0.85, 0.45, 0.84, 0.001, 7.5, 7200});
                     run.epochsDone = epoch;
                     run.steps = step;

@@ -185,7 +185,7 @@ private Q_SLOTS:
         QCOMPARE((*first)->id, *id);
         QVERIFY(*store->heartbeat(*id, "first"));
         QVERIFY(!store->claimRun(0, "second", 0.5)->has_value());  // the lease holds
-        QTest::qWait(800);                                          // no heartbeat for longer than the lease
+        QTest::qWait(800);                                         // no heartbeat for longer than the lease
         auto second = store->claimRun(0, "second", 30);
         QVERIFY(second.ok() && second->has_value());
         QCOMPARE((*second)->attempts, 2);
@@ -243,7 +243,8 @@ private Q_SLOTS:
             QVERIFY(gone.error().message().find("epoch-1.ckpt") != std::string::npos);
         }
         // With a shared folder, run folders live in it on every machine.
-        const std::string shared = (fs::path(m_dir.path().toStdString()) / ("shared" + std::to_string(++m_count))).string();
+        const std::string shared =
+            (fs::path(m_dir.path().toStdString()) / ("shared" + std::to_string(++m_count))).string();
         QVERIFY(store->setSharedFolder(shared).ok());
         QCOMPARE(store->runFolder(7), (fs::path(shared) / "run-7").string());
         QCOMPARE(*store->sharedFolder(), shared);
