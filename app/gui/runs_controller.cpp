@@ -266,7 +266,12 @@ void RunsController::showSweep() {
     std::vector<RunRecord> trials;
     for (const RunRecord& r : snap.runs)
         if (r.sweepId == sweep.id) trials.push_back(r);
-    const SweepViewData d = sweepViewData(sweep, trials, snap.curves);
+    SweepViewData d = sweepViewData(sweep, trials, snap.curves);
+    // Workers (other processes, other machines) train it: this window cannot stop it, so it
+    // says who does instead of offering a Stop that would do nothing.
+    const bool byWorkers = std::any_of(trials.begin(), trials.end(), [](const RunRecord& r) { return r.forWorkers; });
+    if (byWorkers && (d.summary.status == "running" || d.summary.status == "queued"))
+        d.summary.status += tr(" by workers");
     m_sweepView->setSummary(d.summary);
     if (m_shownSweep != sweep.id) {  // new axes clear the brushes: only for another sweep
         m_sweepView->setAxes(d.axes);

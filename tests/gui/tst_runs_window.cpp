@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QProcess>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -204,6 +205,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!runs->sweepView()->isEmptyStateShown(), 20000);
         QVERIFY2(runs->sweepView()->summaryText().startsWith("0 of 3 trials done"),
                  qPrintable(runs->sweepView()->summaryText()));
+        // The workers run it, not this window: no Stop button that would do nothing.
+        QPushButton* stop = nullptr;
+        for (QPushButton* b : runs->sweepView()->findChildren<QPushButton*>())
+            if (b->text() == "Stop sweep") stop = b;
+        QVERIFY(stop && !stop->isEnabled());
 
         QObject owner;
         std::vector<QProcess*> workers;
