@@ -4,11 +4,15 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/gui/main_window.h"
 #include "app/gui/startup_options.h"
 
 int main(int argc, char** argv) {
+    // A PostgreSQL store that went away is waited for 10 s here, not the workers' 2 minutes:
+    // closing the window waits for the store's reader, and must not hang on a dead server.
+    ::setenv("TRAINING_STUDIO_STORE_RETRY", "10", 0);  // 0: a value the user set wins
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Training Studio"));
     QApplication::setOrganizationName(QStringLiteral("Training Studio"));

@@ -37,10 +37,20 @@ public:
         for (;;) {
             try {
                 if (!m_conn) m_conn = std::make_unique<pqxx::connection>(m_url);
-                return f(*m_conn);
+                auto result = f(*m_conn);
+                m_gaveUp = false;
+                return result;
             } catch (const std::exception& e) {
                 const bool lost = connectionLost(e) || !m_conn || !m_conn->is_open();
-                if (!lost || Clock::now() - start > retryWindow()) return error(m_shown, what, e.what());
+                if (!lost) return error(m_shown, what, e.what());
+                // Once one operation has waited the whole window in vain, the next ones try
+                // once each until the server answers again: a reader making five queries
+                // waits one window, not five.
+                if (m_gaveUp || Clock::now() - start > retryWindow()) {
+                    m_gaveUp = true;
+                    m_conn.reset();
+                    return error(m_shown, what, e.what());
+                }
                 m_conn.reset();
                 std::this_thread::sleep_for(wait);
                 wait = std::min(wait * 2, std::chrono::milliseconds(5000));
@@ -60,6 +70,7 @@ private:
     std::string m_url;
     std::string m_shown;
     std::unique_ptr<pqxx::connection> m_conn;
+    bool m_gaveUp = false;  // the last operation waited out the retry window for a lost server
 };
 
 }  // namespace studio
