@@ -169,23 +169,18 @@ public:
 
     Result<std::int64_t> createRun(const RunRecord& r) override {
         return m_db->run("record a new run", [&](pqxx::connection& db) -> Result<std::int64_t> {
+            // A row with the columns only an insert sets, then every other column as updateRun
+            // writes it: one list of the run's columns, in one transaction.
             pqxx::work t(db);
             auto row = t.exec_params1(
-                std::string("INSERT INTO runs (name, color, status, options, model, spec, dataset, parent_run, "
-                            "parent_epoch, sweep_id, epochs_planned, epochs_done, steps, wall_seconds, cpu_seconds, "
-                            "samples_per_s, threads, peak_rss, best_epoch, best_val_accuracy, best_val_loss, final, "
-                            "best_model, error, host, pid, created_at, heartbeat_at, for_workers) VALUES "
-                            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,"
-                            "$25,$26,$27,") +
-                    kNow + ",$28) RETURNING id",
-                r.name, r.color, std::string(runStatusText(r.status)), r.options.dump(), r.model, r.spec.dump(),
-                r.dataset.dump(), static_cast<long long>(r.parentRun), r.parentEpoch, static_cast<long long>(r.sweepId),
-                r.epochsPlanned, r.epochsDone, static_cast<long long>(r.steps), num(r.wallSeconds), num(r.cpuSeconds),
-                num(r.samplesPerSecond), r.threads, static_cast<long long>(r.peakRssBytes), r.bestEpoch,
-                num(r.bestValAccuracy), num(r.bestValLoss), r.final.dump(), r.bestModelPath, r.error, r.host,
-                static_cast<long long>(r.pid), r.createdAt, r.forWorkers ? 1 : 0);
+                "INSERT INTO runs (name, color, status, options, model, spec, dataset, created_at, heartbeat_at, "
+                "for_workers) VALUES ('', '', 'queued', '{}', '', '{}', '{}', 0, 0, $1) RETURNING id",
+                r.forWorkers ? 1 : 0);
+            RunRecord stored = r;
+            stored.id = integer(row[0]);
+            updateRow(t, stored);
             t.commit();
-            return static_cast<std::int64_t>(integer(row[0]));
+            return static_cast<std::int64_t>(stored.id);
         });
     }
 
