@@ -4,19 +4,22 @@
 
 namespace studio {
 
-void AdamOptimizer::prepare(std::size_t paramCount) {
-    STUDIO_ASSERT(m_state.empty() || m_state.size() == paramCount, "AdamOptimizer: the parameter list changed");
-    m_state.resize(paramCount);
+void AdamOptimizer::prepare(const std::vector<Param*>& params) {
+    STUDIO_ASSERT(m_state.empty() || m_state.size() == params.size(), "AdamOptimizer: the parameter list changed");
+    m_state.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        Moments& s = m_state[i];
+        if (params[i]->trainable && s.m.empty()) {
+            s.m = Tensor(params[i]->value.shape());
+            s.v = Tensor(params[i]->value.shape());
+        }
+        STUDIO_ASSERT(s.m.empty() || s.m.size() == params[i]->value.size(), "AdamOptimizer: parameter shape changed");
+    }
 }
 
-void AdamOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) {
+void AdamOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t,
+                           std::size_t begin, std::size_t end) {
     Moments& s = m_state[index];
-    if (s.m.empty()) {
-        s.m = Tensor(param.value.shape());
-        s.v = Tensor(param.value.shape());
-    }
-    const std::size_t n = g.size();
-    STUDIO_ASSERT(s.m.size() == n, "AdamOptimizer: parameter shape changed");
     float* w = param.value.data();
     const float* gd = g.data();
     float* m = s.m.data();
@@ -25,7 +28,7 @@ void AdamOptimizer::update(std::size_t index, Param& param, const Tensor& g, flo
     const float decay = m_config.weightDecay;
     if (m_decoupled && decay > 0.0f && param.decay) {
         const float keep = 1.0f - lr * decay;  // θ ← θ·(1 − lr·λ), as torch's param.mul_(1 − lr·λ)
-        for (std::size_t e = 0; e < n; ++e) w[e] *= keep;
+        for (std::size_t e = begin; e < end; ++e) w[e] *= keep;
     }
 
     const double b1 = m_config.beta1, b2 = m_config.beta2;
@@ -36,7 +39,7 @@ void AdamOptimizer::update(std::size_t index, Param& param, const Tensor& g, flo
     const float beta1 = m_config.beta1, beta2 = m_config.beta2;
     const float oneMinusB1 = static_cast<float>(1.0 - b1), oneMinusB2 = static_cast<float>(1.0 - b2);
     const float eps = m_config.epsilon;
-    for (std::size_t e = 0; e < n; ++e) {
+    for (std::size_t e = begin; e < end; ++e) {
         m[e] = beta1 * m[e] + oneMinusB1 * gd[e];
         v[e] = beta2 * v[e] + oneMinusB2 * gd[e] * gd[e];
         const float denom = std::sqrt(v[e]) / bias2Sqrt + eps;

@@ -17,15 +17,16 @@ public:
     AdamOptimizer(OptimizerConfig config, bool decoupled) : Optimizer(std::move(config)), m_decoupled(decoupled) {}
 
 protected:
-    void prepare(std::size_t paramCount) override;
-    void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) override;
+    void prepare(const std::vector<Param*>& params) override;
+    void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t, std::size_t begin,
+                std::size_t end) override;
     std::vector<Tensor> buffers() const override;
     bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) override;
     bool decoupledDecay() const override { return m_decoupled; }
 
 private:
     struct Moments {
-        Tensor m, v;  // first and second moment; empty until the parameter's first update
+        Tensor m, v;  // first and second moment; empty until prepare() sees the parameter trainable
     };
     bool m_decoupled;
     std::vector<Moments> m_state;

@@ -1,5 +1,6 @@
 #include "engine/optim/optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <oneapi/tbb/blocked_range.h>
@@ -83,31 +84,38 @@ void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& gra
     STUDIO_ASSERT(params.size() == grads.size(), "Optimizer::step: params and grads are not aligned");
     ++m_steps;
     m_lastNorm = m_config.clipNorm > 0.0f ? clipGradientNorm(params, grads, m_config.clipNorm) : 0.0;
-    prepare(params.size());
+    prepare(params);
     const float decay = m_config.weightDecay;
     const bool l2 = decay > 0.0f && !decoupledDecay();
     const std::int64_t t = m_steps;
-    auto one = [&](std::size_t i) {
-        Param& p = *params[i];
-        if (!p.trainable) return;
-        Tensor& g = grads[i];
-        STUDIO_ASSERT(g.size() == p.value.size(), "Optimizer::step: gradient size differs from its parameter");
+    struct Chunk {
+        std::size_t param, begin, end;
+    };
+    std::vector<Chunk> chunks;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (!params[i]->trainable) continue;
+        STUDIO_ASSERT(grads[i].size() == params[i]->value.size(),
+                      "Optimizer::step: gradient size differs from its parameter");
+        const std::size_t n = grads[i].size();
+        for (std::size_t b = 0; b < n; b += kOptimizerChunk) chunks.push_back({i, b, std::min(n, b + kOptimizerChunk)});
+    }
+    auto one = [&](const Chunk& c) {
+        Param& p = *params[c.param];
+        Tensor& g = grads[c.param];
         if (l2 && p.decay) {
             // g ← g + λ·θ
             const float* w = p.value.data();
             float* gd = g.data();
-            for (std::size_t e = 0; e < g.size(); ++e) gd[e] += decay * w[e];
+            for (std::size_t e = c.begin; e < c.end; ++e) gd[e] += decay * w[e];
         }
-        update(i, p, g, lr, t);
+        update(c.param, p, g, lr, t, c.begin, c.end);
     };
-    std::size_t total = 0;
-    for (const Param* p : params) total += p->value.size();
-    if (total < 32768) {
-        for (std::size_t i = 0; i < params.size(); ++i) one(i);
+    if (chunks.size() < 2) {
+        for (const Chunk& c : chunks) one(c);
     } else {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, params.size(), 1),
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks.size(), 1),
                           [&](const tbb::blocked_range<std::size_t>& r) {
-                              for (std::size_t i = r.begin(); i < r.end(); ++i) one(i);
+                              for (std::size_t c = r.begin(); c < r.end(); ++c) one(chunks[c]);
                           });
     }
 }

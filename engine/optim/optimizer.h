@@ -1,6 +1,8 @@
 #pragma once
 // Optimizers update parameters from the batch-mean gradient, element by element in a fixed
-// order (parallel over parameter tensors: each element is written by exactly one task).
+// order: parallel over fixed chunks of kOptimizerChunk elements of each parameter tensor, so each
+// element is written by exactly one task and always by the same code path (vector body or tail),
+// whatever the thread count.
 //
 // One step, for every trainable parameter θ with gradient g (PyTorch's formulas):
 //   clipping     if clipNorm > 0: n = ‖g‖ over all trainable grads; if n > clipNorm:
@@ -20,6 +22,9 @@
 #include "engine/nn/layer.h"
 
 namespace studio {
+
+/// Elements per optimizer task: fixed, so the split never depends on the thread count.
+constexpr std::size_t kOptimizerChunk = 16384;
 
 struct OptimizerConfig {
     std::string kind = "adam";                            // sgd | momentum | nesterov | adam | adamw | rmsprop
@@ -56,7 +61,7 @@ public:
     /// trainable params are touched. grads hold dL/dθ of the batch mean and may be modified
     /// (weight decay, clipping). lr is this step's learning rate.
     /// Requires: the same parameter list (count and shapes) on every call.
-    /// Threads:  runs tbb::parallel_for over parameter tensors in the caller's arena.
+    /// Threads:  runs tbb::parallel_for over fixed element chunks in the caller's arena.
     void step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr);
 
     const OptimizerConfig& config() const { return m_config; }
@@ -74,12 +79,14 @@ public:
 protected:
     explicit Optimizer(OptimizerConfig config) : m_config(std::move(config)) {}
 
-    /// Called once per step before any update with the parameter count (size state vectors here;
-    /// allocate each parameter's buffers lazily in update()).
-    virtual void prepare(std::size_t paramCount) = 0;
-    /// Updates one trainable parameter. g already has clipping and L2 decay applied.
-    /// `t` is the 1-based step number. Must touch only state belonging to `index`.
-    virtual void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) = 0;
+    /// Called once per step, serially, before any update: size the state vectors and create the
+    /// buffers of every trainable parameter that has none yet.
+    virtual void prepare(const std::vector<Param*>& params) = 0;
+    /// Updates elements [begin, end) of one trainable parameter. g already has clipping and L2
+    /// decay applied. `t` is the 1-based step number. Must touch only those elements of the
+    /// parameter and its state; other chunks of the same parameter run concurrently.
+    virtual void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t,
+                        std::size_t begin, std::size_t end) = 0;
     virtual std::vector<Tensor> buffers() const = 0;
     /// Takes buffers as buffers() returns them; false when their count does not fit.
     virtual bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) = 0;

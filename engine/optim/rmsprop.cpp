@@ -4,23 +4,27 @@
 
 namespace studio {
 
-void RmsPropOptimizer::prepare(std::size_t paramCount) {
-    STUDIO_ASSERT(m_square.empty() || m_square.size() == paramCount, "RmsPropOptimizer: the parameter list changed");
-    m_square.resize(paramCount);
+void RmsPropOptimizer::prepare(const std::vector<Param*>& params) {
+    STUDIO_ASSERT(m_square.empty() || m_square.size() == params.size(),
+                  "RmsPropOptimizer: the parameter list changed");
+    m_square.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (params[i]->trainable && m_square[i].empty()) m_square[i] = Tensor(params[i]->value.shape());
+        STUDIO_ASSERT(m_square[i].empty() || m_square[i].size() == params[i]->value.size(),
+                      "RmsPropOptimizer: parameter shape changed");
+    }
 }
 
-void RmsPropOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t) {
+void RmsPropOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t,
+                              std::size_t begin, std::size_t end) {
     Tensor& sq = m_square[index];
-    if (sq.empty()) sq = Tensor(param.value.shape());
-    const std::size_t n = g.size();
-    STUDIO_ASSERT(sq.size() == n, "RmsPropOptimizer: parameter shape changed");
     float* w = param.value.data();
     const float* gd = g.data();
     float* v = sq.data();
     const float alpha = m_config.rmsAlpha;
     const float oneMinusAlpha = static_cast<float>(1.0 - static_cast<double>(m_config.rmsAlpha));
     const float eps = m_config.epsilon;
-    for (std::size_t e = 0; e < n; ++e) {
+    for (std::size_t e = begin; e < end; ++e) {
         v[e] = alpha * v[e] + oneMinusAlpha * gd[e] * gd[e];
         w[e] -= lr * (gd[e] / (std::sqrt(v[e]) + eps));
     }

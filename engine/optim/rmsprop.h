@@ -15,13 +15,14 @@ public:
     explicit RmsPropOptimizer(OptimizerConfig config) : Optimizer(std::move(config)) {}
 
 protected:
-    void prepare(std::size_t paramCount) override;
-    void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) override;
+    void prepare(const std::vector<Param*>& params) override;
+    void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t, std::size_t begin,
+                std::size_t end) override;
     std::vector<Tensor> buffers() const override;
     bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) override;
 
 private:
-    std::vector<Tensor> m_square;  // v per parameter; empty until its first update
+    std::vector<Tensor> m_square;  // v per parameter; empty until prepare() sees it trainable
 };
 
 }  // namespace studio

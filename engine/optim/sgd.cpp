@@ -2,35 +2,36 @@
 
 namespace studio {
 
-void SgdOptimizer::prepare(std::size_t paramCount) {
+void SgdOptimizer::prepare(const std::vector<Param*>& params) {
     if (m_mode == Mode::Plain) return;
-    STUDIO_ASSERT(m_velocity.empty() || m_velocity.size() == paramCount, "SgdOptimizer: the parameter list changed");
-    m_velocity.resize(paramCount);
+    STUDIO_ASSERT(m_velocity.empty() || m_velocity.size() == params.size(),
+                  "SgdOptimizer: the parameter list changed");
+    m_velocity.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        // First step: b = g (torch clones the gradient), which is μ·0 + g on a zero buffer.
+        if (params[i]->trainable && m_velocity[i].empty()) m_velocity[i] = Tensor(params[i]->value.shape());
+        STUDIO_ASSERT(m_velocity[i].empty() || m_velocity[i].size() == params[i]->value.size(),
+                      "SgdOptimizer: parameter shape changed");
+    }
 }
 
-void SgdOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t) {
+void SgdOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t,
+                          std::size_t begin, std::size_t end) {
     float* w = param.value.data();
     const float* gd = g.data();
-    const std::size_t n = g.size();
     if (m_mode == Mode::Plain) {
-        for (std::size_t e = 0; e < n; ++e) w[e] -= lr * gd[e];
+        for (std::size_t e = begin; e < end; ++e) w[e] -= lr * gd[e];
         return;
     }
-    Tensor& buf = m_velocity[index];
     const float mu = m_config.momentum;
-    if (buf.empty()) {
-        // First step: b = g (torch clones the gradient), which is μ·0 + g.
-        buf = Tensor(param.value.shape());
-        STUDIO_ASSERT(buf.size() == n, "SgdOptimizer: parameter shape changed");
-    }
-    float* b = buf.data();
+    float* b = m_velocity[index].data();
     if (m_mode == Mode::Momentum) {
-        for (std::size_t e = 0; e < n; ++e) {
+        for (std::size_t e = begin; e < end; ++e) {
             b[e] = mu * b[e] + gd[e];
             w[e] -= lr * b[e];
         }
     } else {
-        for (std::size_t e = 0; e < n; ++e) {
+        for (std::size_t e = begin; e < end; ++e) {
             b[e] = mu * b[e] + gd[e];
             w[e] -= lr * (gd[e] + mu * b[e]);
         }

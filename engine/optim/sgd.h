@@ -17,14 +17,15 @@ public:
     SgdOptimizer(OptimizerConfig config, Mode mode) : Optimizer(std::move(config)), m_mode(mode) {}
 
 protected:
-    void prepare(std::size_t paramCount) override;
-    void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t) override;
+    void prepare(const std::vector<Param*>& params) override;
+    void update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t t, std::size_t begin,
+                std::size_t end) override;
     std::vector<Tensor> buffers() const override;
     bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) override;
 
 private:
     Mode m_mode;
-    std::vector<Tensor> m_velocity;  // b per parameter; empty until its first update
+    std::vector<Tensor> m_velocity;  // b per parameter; empty until prepare() sees it trainable
 };
 
 }  // namespace studio
