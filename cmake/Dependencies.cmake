@@ -11,6 +11,17 @@ find_package(SQLiteCpp REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 
+# oneDNN (libdnnl-dev): the convolution kernels PyTorch's CPU build uses (engine/nn/dnnl_conv.h).
+# Its CMake config demands OpenCL for a GPU runtime we do not use, so the library is imported
+# directly. Debian builds it on OpenMP (libgomp), whose per-thread team size we set to one.
+find_path(DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp REQUIRED)
+find_library(DNNL_LIBRARY dnnl REQUIRED)
+add_library(DNNL::dnnl UNKNOWN IMPORTED)
+set_target_properties(DNNL::dnnl PROPERTIES
+  IMPORTED_LOCATION "${DNNL_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${DNNL_INCLUDE_DIR}"
+  INTERFACE_LINK_LIBRARIES gomp)
+
 # OpenCV: only the components we use. Debian's OpenCVConfig.cmake ships in libopencv-dev,
 # which drags in every module (highgui pulls Qt 5), so we import the four -dev packages'
 # libraries directly. videoio (webcam frames) depends on FFmpeg/GStreamer/V4L libraries but

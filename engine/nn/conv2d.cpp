@@ -1,11 +1,14 @@
 #include "engine/nn/conv2d.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include <Eigen/Core>
 
+#include "engine/nn/dnnl_conv.h"
 #include "engine/nn/spec_reader.h"
 
 namespace studio {
@@ -21,7 +24,56 @@ constexpr std::size_t kGroupBudget = 256 * 1024;
 
 std::string hw(int h, int w) { return std::to_string(h) + "×" + std::to_string(w); }
 
+Conv2D::Kernel kernelFromEnvironment() {
+    const char* v = std::getenv("TRAINING_STUDIO_CONV");
+    return v && std::string(v) == "im2col" ? Conv2D::Kernel::Im2col : Conv2D::Kernel::Auto;
+}
+
+std::atomic<Conv2D::Kernel>& kernelChoice() {
+    static std::atomic<Conv2D::Kernel> choice{kernelFromEnvironment()};
+    return choice;
+}
+
+// A workspace's oneDNN plans for one layer, by shard size: the full shards, a batch's last
+// partial shard, single images. A size oneDNN cannot serve is remembered as nullptr.
+struct ConvPlans final : KernelCache {
+    std::vector<std::unique_ptr<DnnlConv>> plans;
+    std::vector<int> sizes;
+};
+
+constexpr std::size_t kPlansKept = 4;
+
 }  // namespace
+
+void Conv2D::setKernel(Kernel kernel) {
+    kernelChoice() = kernel;
+}
+
+Conv2D::Kernel Conv2D::kernel() {
+    return kernelChoice();
+}
+
+DnnlConv* Conv2D::fastKernel(LayerScratch& scratch, int n) const {
+    if (kernelChoice() == Kernel::Im2col) return nullptr;
+    if (!scratch.cache) scratch.cache = std::make_unique<ConvPlans>();
+    auto* cache = dynamic_cast<ConvPlans*>(scratch.cache.get());
+    STUDIO_ASSERT(cache, "Conv2D: another layer's cache in its scratch");
+    for (std::size_t i = 0; i < cache->sizes.size(); ++i)
+        if (cache->sizes[i] == n) return cache->plans[i].get();
+    if (cache->sizes.size() == kPlansKept) {  // the oldest size goes
+        cache->sizes.erase(cache->sizes.begin());
+        cache->plans.erase(cache->plans.begin());
+    }
+    cache->sizes.push_back(n);
+    cache->plans.push_back(DnnlConv::create(m_geom, m_filters, m_bias, n));
+    return cache->plans.back().get();
+}
+
+std::string Conv2D::kernelName(int n) const {
+    LayerScratch scratch;
+    DnnlConv* fast = fastKernel(scratch, n);
+    return fast ? fast->kernelName() : "im2col";
+}
 
 Result<std::unique_ptr<Layer>> Conv2D::create(const nlohmann::json& options, const Shape& input, ParamStorage storage) {
     SpecReader r(options);
@@ -83,6 +135,10 @@ void Conv2D::forward(const Tensor& x, Tensor& y, LayerScratch& scratch, const Ru
     const int n = x.dim(0);
     STUDIO_ASSERT(x.sampleSize() == shapeSize(m_in), "Conv2D: input shape mismatch");
     y.resize({n, m_filters, m_geom.outHeight, m_geom.outWidth});
+    if (DnnlConv* fast = fastKernel(scratch, n)) {
+        fast->forward(x.data(), m_params[0].value.data(), m_bias ? m_params[1].value.data() : nullptr, y.data());
+        return;
+    }
     const int rows = m_geom.rows(), pixels = m_geom.outPixels(), f = m_filters;
     const int group = groupSize(n);
     if (scratch.tensors.size() < 2) scratch.tensors.resize(2);
@@ -123,6 +179,12 @@ void Conv2D::forward(const Tensor& x, Tensor& y, LayerScratch& scratch, const Ru
 void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, std::span<Tensor> grads,
                       LayerScratch& scratch, const RunContext&) const {
     const int n = x.dim(0);
+    if (DnnlConv* fast = fastKernel(scratch, n)) {
+        if (dx) dx->resize(x.shape());
+        fast->backward(x.data(), m_params[0].value.data(), dy.data(), dx ? dx->data() : nullptr, grads[0].data(),
+                       m_bias ? grads[1].data() : nullptr);
+        return;
+    }
     const int rows = m_geom.rows(), pixels = m_geom.outPixels(), f = m_filters;
     const int group = groupSize(n);
     if (scratch.tensors.size() < 4) scratch.tensors.resize(4);   // before taking references

@@ -4,13 +4,10 @@
 
 #include <Eigen/Core>
 
+#include "engine/core/sgemm.h"
 #include "engine/nn/spec_reader.h"
 
 namespace studio {
-
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using MatMap = Eigen::Map<RowMatrix, Eigen::Aligned64>;
-using ConstMatMap = Eigen::Map<const RowMatrix, Eigen::Unaligned>;
 
 Result<std::unique_ptr<Layer>> Dense::create(const nlohmann::json& options, const Shape& input, ParamStorage storage) {
     SpecReader r(options);
@@ -51,32 +48,35 @@ void Dense::forward(const Tensor& x, Tensor& y, LayerScratch&, const RunContext&
     const int n = x.dim(0);
     STUDIO_ASSERT(x.sampleSize() == static_cast<std::size_t>(m_inFeatures), "Dense: input width mismatch");
     y.resize({n, m_units});
-    ConstMatMap X(x.data(), n, m_inFeatures);
-    ConstMatMap W(m_params[0].value.data(), m_units, m_inFeatures);
-    MatMap Y(y.data(), n, m_units);
-    Y.noalias() = X * W.transpose();
+    // Y:(n, units) = X:(n, in) · Wᵀ, then + b on every row.
+    sgemm(false, true, n, m_units, m_inFeatures, 1.0f, x.data(), m_inFeatures, m_params[0].value.data(),
+          m_inFeatures, 0.0f, y.data(), m_units);
     if (m_bias) {
-        Eigen::Map<const Eigen::RowVectorXf> b(m_params[1].value.data(), m_units);
-        Y.rowwise() += b;
+        const float* b = m_params[1].value.data();
+        for (int r = 0; r < n; ++r) {
+            float* row = y.data() + static_cast<std::size_t>(r) * m_units;
+            for (int u = 0; u < m_units; ++u) row[u] += b[u];
+        }
     }
 }
 
 void Dense::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, std::span<Tensor> grads,
                      LayerScratch&, const RunContext&) const {
     const int n = x.dim(0);
-    ConstMatMap X(x.data(), n, m_inFeatures);
-    ConstMatMap dY(dy.data(), n, m_units);
-    MatMap dW(grads[0].data(), m_units, m_inFeatures);
-    dW.noalias() += dY.transpose() * X;
+    // dW:(units, in) += dYᵀ · X
+    sgemm(true, false, m_units, m_inFeatures, n, 1.0f, dy.data(), m_units, x.data(), m_inFeatures, 1.0f,
+          grads[0].data(), m_inFeatures);
     if (m_bias) {
+        using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        Eigen::Map<const RowMatrix> dY(dy.data(), n, m_units);
         Eigen::Map<Eigen::RowVectorXf> db(grads[1].data(), m_units);
         db.noalias() += dY.colwise().sum();
     }
     if (dx) {
         dx->resize(x.shape());
-        ConstMatMap W(m_params[0].value.data(), m_units, m_inFeatures);
-        MatMap dX(dx->data(), n, m_inFeatures);
-        dX.noalias() = dY * W;
+        // dX:(n, in) = dY · W
+        sgemm(false, false, n, m_inFeatures, m_units, 1.0f, dy.data(), m_units, m_params[0].value.data(),
+              m_inFeatures, 0.0f, dx->data(), m_inFeatures);
     }
 }
 

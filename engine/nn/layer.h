@@ -32,10 +32,17 @@ struct Param {
     bool decay = true;       // L2 / decoupled weight decay applies (weights yes, biases and BN no)
 };
 
+/// What a layer prepares once and reuses across calls (Conv2D: its oneDNN primitives).
+class KernelCache {
+public:
+    virtual ~KernelCache() = default;
+};
+
 /// Per-layer, per-shard memory that survives from forward to backward.
 struct LayerScratch {
     std::vector<Tensor> tensors;
     std::vector<std::int32_t> indices;
+    std::unique_ptr<KernelCache> cache;  // one workspace's own: never shared between threads
 };
 
 /// What a forward/backward call needs to know besides the data.

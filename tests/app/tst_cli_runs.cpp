@@ -21,8 +21,9 @@
 
 namespace {
 
+// cnn, not lenet: with oneDNN a lenet epoch on 3000 shapes is over before a kill can land in it.
 const QStringList kTrain = {"train", "--dataset", "shapes", "--samples", "3000", "--model",
-                            "lenet", "--epochs",  "4",      "--seed",    "5"};
+                            "cnn", "--epochs",  "4",      "--seed",    "5"};
 
 }  // namespace
 

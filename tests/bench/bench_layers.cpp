@@ -1,17 +1,26 @@
-// bench_layers: forward + backward time of each layer of the `cnn` preset on a shard of 32
-// 28×28 images, single thread, with GFLOP/s per layer (forward flops × 3 for training: the
-// forward product, dW and dx; the first conv has no dx, so × 2). Times are thread CPU time.
-// Then the whole model (Model::forward + backward through a Workspace, no loss or optimizer).
-//   bench_layers [shard=32] [seconds per layer=0.5] [model]     ("model": only the whole-model run)
+// bench_layers: forward + backward time of each layer of a preset on one shard, single thread,
+// with GFLOP/s per layer (forward flops × 3 for training: the forward product, dW and dx; the
+// first layer has no dx, so × 2) and that rate as a percentage of single-thread sgemm measured
+// in the same run (Eigen's and oneDNN's sgemm at 1024³; the faster one is the reference).
+// Times are thread CPU time, medians of repeated calls. Then the whole model through a Workspace.
+//   bench_layers [--model mlp,lenet,cnn] [--shard 32] [--seconds 0.5] [--conv auto|im2col]
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <oneapi/dnnl/dnnl.h>
+
+#include "engine/core/rng.h"
+#include "engine/nn/conv2d.h"
 #include "engine/nn/layer_registry.h"
 #include "engine/nn/model.h"
 #include "engine/nn/model_spec.h"
@@ -33,7 +42,7 @@ double threadSeconds() {
 // Median thread-CPU time of repeated calls of f.
 template <typename F>
 double timeIt(F&& f, double budget) {
-    f();  // warm-up: allocations, caches
+    f();  // warm-up: allocations, caches, JIT
     std::vector<double> samples;
     const auto start = Clock::now();
     while (secondsSince(start) < budget || samples.size() < 5) {
@@ -45,34 +54,46 @@ double timeIt(F&& f, double budget) {
     return samples[samples.size() / 2];
 }
 
-}  // namespace
+struct Sgemm {
+    double eigen = 0, dnnl = 0;
+    double best() const { return std::max(eigen, dnnl); }
+};
 
-int main(int argc, char** argv) {
-    const int shard = argc > 1 ? std::max(1, std::atoi(argv[1])) : 32;
-    const double budget = argc > 2 ? std::atof(argv[2]) : 0.5;
-    auto spec = presetSpec("cnn", {1, 28, 28}, 10);
+// Single-thread sgemm GFLOP/s at n³, by Eigen and by oneDNN.
+Sgemm measureSgemm(int n, double budget) {
+    using Mat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Mat a = Mat::Random(n, n), b = Mat::Random(n, n), c(n, n);
+    const double flops = 2.0 * n * n * n;
+    Sgemm s;
+    s.eigen = flops / timeIt([&] { c.noalias() = a * b; }, budget) / 1e9;
+    s.dnnl = flops / timeIt([&] {
+                 dnnl_sgemm('N', 'N', n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+             }, budget) / 1e9;
+    return s;
+}
+
+void benchModel(const std::string& name, int shard, double budget, const Sgemm& sgemm) {
+    const bool image = name != "mlp";
+    auto spec = presetSpec(name, image ? Shape{1, 28, 28} : Shape{784}, 10);
     if (!spec.ok()) {
         std::fprintf(stderr, "%s\n", spec.error().what().c_str());
-        return 1;
+        std::exit(1);
     }
     auto model = Model::build(*spec);
     if (!model.ok()) {
         std::fprintf(stderr, "%s\n", model.error().what().c_str());
-        return 1;
+        std::exit(1);
     }
     model->initialize(7);
-
     Rng rng(11);
-    Tensor x({shard, 1, 28, 28});
+    Tensor x(image ? Shape{shard, 1, 28, 28} : Shape{shard, 784});
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform(-1.0f, 1.0f);
-
     RunContext ctx;
     ctx.training = true;
-    const bool modelOnly = argc > 3 && std::string(argv[3]) == "model";
-    if (!modelOnly) {
-    std::printf("cnn preset, shard %d, 1 thread\n", shard);
-    std::printf("%-3s %-10s %-14s %10s %10s %10s %9s %9s\n", "#", "layer", "output", "fwd ms", "bwd ms", "total ms",
-                "fwd GF/s", "f+b GF/s");
+
+    std::printf("\n%s preset, shard %d, 1 thread\n", name.c_str(), shard);
+    std::printf("%-3s %-10s %-12s %-18s %9s %9s %9s %9s %9s %8s\n", "#", "layer", "output", "kernel", "fwd ms",
+                "bwd ms", "fwd GF/s", "f+b GF/s", "of sgemm", "");
     double totalMs = 0.0, totalFlops = 0.0;
     Tensor in = x;
     for (int i = 0; i < model->layerCount(); ++i) {
@@ -94,14 +115,21 @@ int main(int argc, char** argv) {
         const double flopsAll = matmul ? flopsFwd * (needDx ? 3.0 : 2.0) : flopsFwd;
         totalMs += (fwd + bwd) * 1e3;
         totalFlops += flopsAll;
-        std::printf("%-3d %-10s %-14s %10.3f %10.3f %10.3f %9.1f %9.1f\n", i + 1, layer.kind().c_str(),
-                    shapeToString(layer.outputShape()).c_str(), fwd * 1e3, bwd * 1e3, (fwd + bwd) * 1e3,
-                    flopsFwd / fwd / 1e9, flopsAll / (fwd + bwd) / 1e9);
+        std::string kernel = layer.kind() == "conv2d" ? dynamic_cast<const Conv2D&>(layer).kernelName(shard)
+                             : layer.kind() == "dense" ? "onednn sgemm"
+                                                        : "";
+        const double rate = flopsAll / (fwd + bwd) / 1e9;
+        char percent[32] = "";
+        if (matmul) std::snprintf(percent, sizeof percent, "%8.0f%%", 100.0 * rate / sgemm.best());
+        std::printf("%-3d %-10s %-12s %-18s %9.3f %9.3f %9.1f %9.1f %9s %8s\n", i + 1, layer.kind().c_str(),
+                    shapeToString(layer.outputShape()).c_str(), kernel.c_str(), fwd * 1e3, bwd * 1e3,
+                    flopsFwd / fwd / 1e9, rate, percent,
+                    matmul && rate < 0.75 * sgemm.best() ? "< 75%" : "");
         in = y;
     }
-    std::printf("total %.3f ms per shard of %d: %.0f samples/s per core (layers only, no loss/optimizer), %.1f GFLOP/s\n",
-                totalMs, shard, shard / (totalMs / 1e3), totalFlops / (totalMs / 1e3) / 1e9);
-    }
+    std::printf("layers: %.3f ms per shard = %.0f samples/s per core, %.1f GFLOP/s (%.0f%% of sgemm)\n", totalMs,
+                shard / (totalMs / 1e3), totalFlops / (totalMs / 1e3) / 1e9,
+                100.0 * totalFlops / (totalMs / 1e3) / 1e9 / sgemm.best());
 
     Workspace ws(*model);
     ws.input() = x;
@@ -110,8 +138,34 @@ int main(int argc, char** argv) {
     const double step = timeIt([&] {
         model->forward(ws, ctx);
         model->backward(ws, dOut, ctx);
-    }, modelOnly ? 4.0 * budget : budget);
-    std::printf("whole model forward+backward: %.3f ms per shard of %d = %.0f samples/s per core\n", step * 1e3, shard,
+    }, 2.0 * budget);
+    std::printf("whole model forward+backward: %.3f ms per shard = %.0f samples/s per core\n", step * 1e3,
                 shard / step);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string models = "mlp,lenet,cnn";
+    int shard = 32;
+    double budget = 0.5;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i], value = argv[i + 1];
+        if (key == "--model") models = value;
+        else if (key == "--shard") shard = std::max(1, std::atoi(value.c_str()));
+        else if (key == "--seconds") budget = std::atof(value.c_str());
+        else if (key == "--conv") Conv2D::setKernel(value == "im2col" ? Conv2D::Kernel::Im2col : Conv2D::Kernel::Auto);
+        else {
+            std::fprintf(stderr, "usage: bench_layers [--model mlp,lenet,cnn] [--shard 32] [--seconds 0.5] "
+                                 "[--conv auto|im2col]\n");
+            return 2;
+        }
+    }
+    omp_set_num_threads(1);  // oneDNN's sgemm on this thread only, as the layers run
+    const Sgemm sgemm = measureSgemm(1024, 2.0 * budget);
+    std::printf("sgemm 1024³, 1 thread: Eigen %.1f GFLOP/s, oneDNN %.1f GFLOP/s (reference: %.1f)\n", sgemm.eigen,
+                sgemm.dnnl, sgemm.best());
+    std::stringstream list(models);
+    for (std::string name; std::getline(list, name, ',');) benchModel(name, shard, budget, sgemm);
     return 0;
 }

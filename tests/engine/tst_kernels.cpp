@@ -2,9 +2,11 @@
 #include <QtTest>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "engine/core/im2col.h"
+#include "engine/nn/conv2d.h"
 #include "engine/nn/layer_registry.h"
 
 using namespace studio;
@@ -58,19 +60,35 @@ void KernelTest::conv_data() {
     QTest::addColumn<int>("stride");
     QTest::addColumn<int>("padding");
     QTest::addColumn<bool>("bias");
-    QTest::newRow("1ch 3x3 pad1") << 4 << 1 << 8 << 8 << 5 << 3 << 1 << 1 << true;
-    QTest::newRow("3ch 3x3 no pad non-square") << 3 << 3 << 7 << 10 << 4 << 3 << 1 << 0 << true;
-    QTest::newRow("3ch 5x5 pad2 stride2") << 5 << 3 << 11 << 9 << 6 << 5 << 2 << 2 << true;
-    QTest::newRow("3ch 5x5 pad2 same non-square") << 2 << 3 << 6 << 9 << 4 << 5 << 1 << 2 << true;
-    QTest::newRow("3ch 3x3 pad1 tiny 2x3") << 2 << 3 << 2 << 3 << 2 << 3 << 1 << 1 << true;
-    QTest::newRow("1ch 3x3 stride2 no pad") << 3 << 1 << 9 << 6 << 2 << 3 << 2 << 0 << false;
-    QTest::newRow("2ch 1x1") << 3 << 2 << 5 << 4 << 3 << 1 << 1 << 0 << true;
-    QTest::newRow("1x1 stride2") << 2 << 3 << 6 << 7 << 2 << 1 << 2 << 0 << true;
-    QTest::newRow("4x4 stride3 pad1") << 2 << 2 << 10 << 13 << 3 << 4 << 3 << 1 << true;
-    // Large enough that each im2col group is one sample (the in-place path) and the shard does
-    // not divide into the multi-sample groups of the smaller rows (a remainder group).
-    QTest::newRow("32ch 28x28 one-sample groups") << 3 << 32 << 28 << 28 << 8 << 3 << 1 << 1 << true;
-    QTest::newRow("remainder group") << 37 << 3 << 20 << 20 << 4 << 3 << 1 << 1 << true;
+    QTest::addColumn<QString>("kernelPath");
+    // Every geometry through both kernels: oneDNN's ("auto" where it has a JIT kernel) and
+    // the im2col path it falls back to.
+    struct Row {
+        const char* name;
+        int n, c, h, w, filters, kernel, stride, padding;
+        bool bias;
+    };
+    const Row rows[] = {
+        {"1ch 3x3 pad1", 4, 1, 8, 8, 5, 3, 1, 1, true},
+        {"3ch 3x3 no pad non-square", 3, 3, 7, 10, 4, 3, 1, 0, true},
+        {"3ch 5x5 pad2 stride2", 5, 3, 11, 9, 6, 5, 2, 2, true},
+        {"3ch 5x5 pad2 same non-square", 2, 3, 6, 9, 4, 5, 1, 2, true},
+        {"3ch 3x3 pad1 tiny 2x3", 2, 3, 2, 3, 2, 3, 1, 1, true},
+        {"1ch 3x3 stride2 no pad", 3, 1, 9, 6, 2, 3, 2, 0, false},
+        {"2ch 1x1", 3, 2, 5, 4, 3, 1, 1, 0, true},
+        {"1x1 stride2", 2, 3, 6, 7, 2, 1, 2, 0, true},
+        {"4x4 stride3 pad1", 2, 2, 10, 13, 3, 4, 3, 1, true},
+        // Large enough that each im2col group is one sample (the in-place path) and the shard does
+        // not divide into the multi-sample groups of the smaller rows (a remainder group).
+        {"32ch 28x28 one-sample groups", 3, 32, 28, 28, 8, 3, 1, 1, true},
+        {"remainder group", 37, 3, 20, 20, 4, 3, 1, 1, true},
+        // The first layer of the cnn preset: one channel in, a shard of 32 (oneDNN's direct kernel).
+        {"cnn conv1 shard", 32, 1, 28, 28, 32, 3, 1, 1, true},
+    };
+    for (const char* path : {"auto", "im2col"})
+        for (const Row& r : rows)
+            QTest::newRow(qPrintable(QString("%1 / %2").arg(r.name, path)))
+                << r.n << r.c << r.h << r.w << r.filters << r.kernel << r.stride << r.padding << r.bias << QString(path);
 }
 
 void KernelTest::conv() {
@@ -83,6 +101,11 @@ void KernelTest::conv() {
     QFETCH(int, stride);
     QFETCH(int, padding);
     QFETCH(bool, bias);
+    QFETCH(QString, kernelPath);
+    Conv2D::setKernel(kernelPath == "im2col" ? Conv2D::Kernel::Im2col : Conv2D::Kernel::Auto);
+    struct Restore {
+        ~Restore() { Conv2D::setKernel(Conv2D::Kernel::Auto); }
+    } restore;
     auto layer = make("conv2d", {{"filters", filters}, {"kernel", kernel}, {"stride", stride}, {"padding", padding},
                                  {"bias", bias}}, {c, h, w});
     const int oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1;
@@ -137,6 +160,11 @@ void KernelTest::conv() {
                             }
                     yRef[o] = s;
                 }
+    const std::string used = dynamic_cast<const Conv2D&>(*layer).kernelName(n);
+    if (kernelPath == "im2col") QCOMPARE(used, std::string("im2col"));
+    // On a CPU with AVX2 the fast path must really run (a silent fallback would pass the rest).
+    if (kernelPath == "auto" && __builtin_cpu_supports("avx2") && c * filters >= 32)
+        QVERIFY2(used != "im2col", "oneDNN offered no kernel for this shape");
     expectClose(y, yRef, 2e-6, "y", &yMag);
     expectClose(grads[0], dwRef, 2e-6, "dW", &dwMag);
     if (bias) expectClose(grads[1], dbRef, 2e-6, "db", &dbMag);
