@@ -2,14 +2,19 @@
 // store, one line per epoch, optionally a final JSON line and a saved model file; or resumes a
 // recorded run (--resume RUN_ID).
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "app/cli/arguments.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/option_flags.h"
 #include "app/cli/run_report.h"
+#include "engine/nn/model_spec.h"
 #include "engine/store/experiment.h"
+#include "engine/train/option_schema.h"
+#include "engine/train/preset_options.h"
 
 namespace studio::cli {
 
@@ -25,8 +30,26 @@ with the weights it would have had without the interruption.
 Required:
   --dataset NAME|PATH         shapes, spirals, circles, xor, gauss, fashion-mnist, or a path
                               (IDX file or folder, CIFAR-10 batches, image folder root/<class>/<image>)
-  --model PRESET|FILE         mlp, lenet, cnn, cnn-bn, or a JSON model spec
+  --model PRESET|FILE         mlp, lenet, cnn, cnn-bn, or a JSON model spec; a preset brings
+                              the training options it is tuned with (below), which flags override
 )";
+
+// "  cnn-bn   --epochs 4 --lr 0.003 --schedule cosine ..." for each preset.
+std::string presetOptionsHelp() {
+    std::string out = "\nTuned options of the presets (used where no flag gives the option):\n";
+    for (const auto& preset : presetNames()) {
+        std::string line = "  " + preset;
+        line.resize(std::max<std::size_t>(line.size() + 1, 10), ' ');
+        const auto tuned = presetTrainingOptions(preset);
+        for (auto it = tuned.begin(); it != tuned.end(); ++it) {
+            const OptionInfo* o = findOption(it.key());
+            line += " " + (o ? o->flag() : it.key()) + " " +
+                    (it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+        }
+        out += line + "\n";
+    }
+    return out;
+}
 
 const char* kHelpTail = R"(
 Runs:
@@ -57,6 +80,7 @@ int trainCommand(const Args& args) {
     if (a.flag("--help")) {
         std::fputs(kHelpHead, stdout);
         std::fputs(optionsHelp().c_str(), stdout);
+        std::fputs(presetOptionsHelp().c_str(), stdout);
         std::fputs(kHelpTail, stdout);
         return 0;
     }

@@ -10,6 +10,7 @@
 #include "engine/optim/lr_schedule.h"
 #include "engine/optim/optimizer.h"
 #include "engine/train/option_schema.h"
+#include "engine/train/preset_options.h"
 
 namespace studio::app {
 
@@ -205,6 +206,12 @@ QVariantMap defaultSettings() {
     for (const auto& f : trainingFields()) m.insert(f.key, f.defaultValue);
     for (const auto& f : dataFields()) m.insert(f.key, f.defaultValue);
     return m;
+}
+
+QVariantMap withPresetSettings(QVariantMap settings, const QString& preset) {
+    const nlohmann::json tuned = presetTrainingOptions(toStdString(preset));
+    for (auto it = tuned.begin(); it != tuned.end(); ++it) settings.insert(toQString(it.key()), toVariant(it.value()));
+    return settings;
 }
 
 nlohmann::json optionsFrom(const QVariantMap& settings) {

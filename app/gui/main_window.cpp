@@ -421,12 +421,13 @@ void MainWindow::connectRuns() {
 void MainWindow::setPreset(const QString& preset) {
     Project next = m_project;
     next.preset = preset;
+    next.settings = withPresetSettings(next.settings, preset);  // its tuned epochs, rate, schedule
     if (m_bundle) {
         auto spec = presetSpec(toStdString(preset), m_bundle->pool.sampleShape(), m_bundle->pool.classCount());
         if (!spec) return showError(errorText(spec.error()));
         next.spec = spec->toJson();
     }
-    editProject(next, tr("Use the %1 preset").arg(preset));
+    editProject(next, tr("Use the %1 preset and its tuned training options").arg(preset));
 }
 
 ModelSpec MainWindow::currentSpec() const {

@@ -99,7 +99,7 @@ Result<Project> Project::load(const QString& path) {
 
 Project defaultProject() {
     Project p;
-    p.settings = defaultSettings();
+    p.settings = withPresetSettings(defaultSettings(), p.preset);
     return p;
 }
 

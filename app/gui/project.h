@@ -33,7 +33,7 @@ struct Project {
     static Result<Project> load(const QString& path);
 };
 
-/// The default project: `shapes`, the lenet preset, default settings.
+/// The default project: `shapes`, the lenet preset, default settings with lenet's tuned options.
 Project defaultProject();
 
 }  // namespace studio::app

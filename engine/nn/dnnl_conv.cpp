@@ -129,6 +129,9 @@ DnnlConv::DnnlConv(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 DnnlConv::~DnnlConv() = default;
 
 std::unique_ptr<DnnlConv> DnnlConv::create(const ConvGeometry& g, int filters, bool bias, int samples) {
+    // Creating memory zero-pads it in an OpenMP loop: without this, the first plan a thread made
+    // started a team of every core, whose threads then spun and took a core from the GUI.
+    useOneOpenMpThreadHere();
     try {
         auto p = std::make_unique<Impl>();
         p->geom = g;

@@ -80,7 +80,8 @@ Result<std::unique_ptr<Optimizer>> Optimizer::create(const OptimizerConfig& conf
     return opt;
 }
 
-void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr) {
+void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr,
+                     StepObserver* observer) {
     STUDIO_ASSERT(params.size() == grads.size(), "Optimizer::step: params and grads are not aligned");
     ++m_steps;
     m_lastNorm = m_config.clipNorm > 0.0f ? clipGradientNorm(params, grads, m_config.clipNorm) : 0.0;
@@ -108,7 +109,9 @@ void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& gra
             float* gd = g.data();
             for (std::size_t e = c.begin; e < c.end; ++e) gd[e] += decay * w[e];
         }
+        if (observer) observer->beforeUpdate(c.param, c.begin, c.end);
         update(c.param, p, g, lr, t, c.begin, c.end);
+        if (observer) observer->afterUpdate(c.param, c.begin, c.end);
     };
     if (chunks.size() < 2) {
         for (const Chunk& c : chunks) one(c);

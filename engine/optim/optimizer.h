@@ -51,6 +51,18 @@ struct OptimizerState {
     std::vector<Tensor> buffers;
 };
 
+/// Watches Optimizer::step chunk by chunk, on the thread that updates the chunk: TrainingRun keeps
+/// each chunk's old weights and checks the new ones while they are in cache, instead of two more
+/// passes over every weight per step.
+class StepObserver {
+public:
+    virtual void beforeUpdate(std::size_t param, std::size_t begin, std::size_t end) = 0;
+    virtual void afterUpdate(std::size_t param, std::size_t begin, std::size_t end) = 0;
+
+protected:
+    ~StepObserver() = default;
+};
+
 class Optimizer {
 public:
     virtual ~Optimizer() = default;
@@ -62,7 +74,9 @@ public:
     /// (weight decay, clipping). lr is this step's learning rate.
     /// Requires: the same parameter list (count and shapes) on every call.
     /// Threads:  runs tbb::parallel_for over fixed element chunks in the caller's arena.
-    void step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr);
+    /// observer (optional) sees every chunk of every trainable parameter before and after its update.
+    void step(const std::vector<Param*>& params, std::vector<Tensor>& grads, float lr,
+              StepObserver* observer = nullptr);
 
     const OptimizerConfig& config() const { return m_config; }
     /// A live edit (learning rate lives in the schedule; momentum, clipping and decay here).

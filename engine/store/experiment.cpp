@@ -10,6 +10,7 @@
 #include "engine/io/model_file.h"
 #include "engine/store/run_recorder.h"
 #include "engine/train/option_schema.h"
+#include "engine/train/preset_options.h"
 
 namespace studio {
 
@@ -103,7 +104,9 @@ json datasetIdentity(const DatasetBundle& data, const std::string& nameOrPath) {
 }
 
 Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const DatasetLoader& load) {
-    auto options = normalizeOptions(request.options);
+    // A preset's tuned options fill in what was not given (a spec file or the studio's own
+    // architecture has none: request.spec is set, or the name is no preset).
+    auto options = normalizeOptions(request.spec ? request.options : withPresetOptions(request.model, request.options));
     if (!options) return options.error();
     auto config = trainConfigFromOptions(*options);
     if (!config) return config.error();

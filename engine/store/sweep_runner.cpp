@@ -10,6 +10,7 @@
 
 #include "engine/core/parallel.h"
 #include "engine/train/option_schema.h"
+#include "engine/train/preset_options.h"
 
 namespace studio {
 
@@ -111,10 +112,14 @@ Result<SweepOutcome> runSweep(const SweepRequest& req, const DatasetLoader& plai
         return Error::invalid("An asha sweep cannot be left to workers: it ranks each whole rung in one process.",
                               "Use --strategy grid or random with --enqueue-only, or run asha without it.");
 
-    auto base = normalizeOptions(req.baseOptions);
-    if (!base) return base.error();
-    const int epochs = req.epochs > 0 ? req.epochs : (*base)["epochs"].get<int>();
-    (*base)["epochs"] = epochs;
+    // The base options as given: each trial's preset fills in the rest (prepareNewRun), as for
+    // a single run of that preset. Normalized here only to check them and to read the epochs.
+    const json given = withPresetOptions(req.spec ? "" : req.model, req.baseOptions);
+    auto checked = normalizeOptions(given);
+    if (!checked) return checked.error();
+    const int epochs = req.epochs > 0 ? req.epochs : (*checked)["epochs"].get<int>();
+    json base = req.baseOptions.is_object() ? req.baseOptions : json::object();
+    base["epochs"] = epochs;
 
     // The trials' points.
     std::vector<json> points;
@@ -168,7 +173,7 @@ Result<SweepOutcome> runSweep(const SweepRequest& req, const DatasetLoader& plai
         run.dataset = req.dataset;
         run.model = points[i].value("model", req.model);
         if (!points[i].contains("model")) run.spec = req.spec;
-        run.options = *base;
+        run.options = base;
         for (auto it = points[i].begin(); it != points[i].end(); ++it)
             if (it.key() != "model") run.options[it.key()] = it.value();
         run.options["threads"] = threadsPerRun;

@@ -1,6 +1,7 @@
 #include "engine/train/training_run.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -33,6 +34,24 @@ bool allFinite(const float* p, std::size_t n) {
     }
     return worst == 0;
 }
+
+// Keeps each optimizer chunk's weights before its update and checks the updated ones for NaN/Inf
+// while they are still in cache; the run restores every weight when any chunk went bad.
+class BackupAndCheck final : public StepObserver {
+public:
+    BackupAndCheck(const std::vector<Param*>& params, std::vector<Tensor>& backup) : m_params(params), m_backup(backup) {}
+    void beforeUpdate(std::size_t p, std::size_t begin, std::size_t end) override {
+        std::memcpy(m_backup[p].data() + begin, m_params[p]->value.data() + begin, (end - begin) * sizeof(float));
+    }
+    void afterUpdate(std::size_t p, std::size_t begin, std::size_t end) override {
+        if (!allFinite(m_params[p]->value.data() + begin, end - begin)) bad.store(true);
+    }
+    std::atomic<bool> bad{false};  // a flag, not a float sum: the outcome never depends on timing
+
+private:
+    const std::vector<Param*>& m_params;
+    std::vector<Tensor>& m_backup;
+};
 
 std::string formatNumber(double v) {
     char buf[64];
@@ -333,10 +352,18 @@ TrainingRun::StepResult TrainingRun::step(std::span<const int> batch, int epoch,
         return StepResult::Failed;
     }
 
-    copyParams(m_backup);
-    m_pool->execute([&] { m_optimizer->step(m_params, m_summed, lr); });
+    // The optimizer's chunks keep their old weights and check the new ones (BackupAndCheck); the
+    // statistics (BatchNorm running mean/var) are not the optimizer's, so they are kept here.
+    BackupAndCheck guard(m_params, m_backup);
+    for (std::size_t p = 0; p < m_params.size(); ++p)
+        if (!m_params[p]->trainable)
+            std::memcpy(m_backup[p].data(), m_params[p]->value.data(), m_backup[p].size() * sizeof(float));
+    m_pool->execute([&] { m_optimizer->step(m_params, m_summed, lr, &guard); });
     m_model.updateStatistics(m_summed, shards);
-    if (!paramsFinite()) {
+    bool finite = !guard.bad.load();
+    for (const Param* p : m_params)
+        if (!p->trainable) finite = finite && allFinite(p->value.data(), p->value.size());
+    if (!finite) {
         restoreParams(m_backup);
         fail(numericalError("The weights became NaN or infinite", epoch, batchInEpoch, lr));
         return StepResult::Failed;
@@ -471,26 +498,10 @@ CheckpointPtr TrainingRun::makeCheckpoint(int epoch, const Model* best, int best
     return c;
 }
 
-void TrainingRun::copyParams(std::vector<Tensor>& to) const {
-    m_pool->forEach(static_cast<int>(m_chunks.size()), [&](int c) {
-        const Chunk& chunk = m_chunks[static_cast<std::size_t>(c)];
-        std::memcpy(to[chunk.param].data() + chunk.begin, m_params[chunk.param]->value.data() + chunk.begin,
-                    (chunk.end - chunk.begin) * sizeof(float));
-    });
-}
-
 void TrainingRun::restoreParams(const std::vector<Tensor>& from) {
     for (std::size_t p = 0; p < m_params.size(); ++p)
         std::memcpy(m_params[p]->value.data(), from[p].data(), from[p].size() * sizeof(float));
 }
 
-bool TrainingRun::paramsFinite() {
-    m_pool->forEach(static_cast<int>(m_chunks.size()), [&](int c) {
-        const Chunk& chunk = m_chunks[static_cast<std::size_t>(c)];
-        m_chunkBad[static_cast<std::size_t>(c)] =
-            !allFinite(m_params[chunk.param]->value.data() + chunk.begin, chunk.end - chunk.begin);
-    });
-    return std::find(m_chunkBad.begin(), m_chunkBad.end(), 1) == m_chunkBad.end();
-}
 
 }  // namespace studio

@@ -58,9 +58,7 @@ private:
     Status restoreWeights(const std::vector<Tensor>& weights);
     CheckpointPtr makeCheckpoint(int epoch, const Model* best, int bestEpoch, double bestValue, int sinceImprovement,
                                  const EpochMetrics& bestMetrics, double trainSeconds) const;
-    void copyParams(std::vector<Tensor>& to) const;
     void restoreParams(const std::vector<Tensor>& from);
-    bool paramsFinite();
 
     TrainingSetup m_setup;
     Model m_model;

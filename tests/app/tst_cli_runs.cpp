@@ -127,7 +127,7 @@ private Q_SLOTS:
             if (r["epochs"].toInt() == 0 || resumed == 2) continue;
             const Run again = cli({"train", "--resume", QString::number(r["run_id"].toInteger()), "--store",
                                    store("many.sqlite"), "--json"});
-            QCOMPARE(again.exitCode, 0);
+            QVERIFY2(again.exitCode == 0, qPrintable(again.err));
             QCOMPARE(again.lastJson()["epochs"].toInt(), 12);
             QCOMPARE(again.lastJson()["weights_sha256"].toString(), straight.lastJson()["weights_sha256"].toString());
             ++resumed;

@@ -5,7 +5,9 @@
 
 #include <set>
 
+#include "engine/nn/model_spec.h"
 #include "engine/train/option_schema.h"
+#include "engine/train/preset_options.h"
 #include "engine/train/search_space.h"
 
 using namespace studio;
@@ -14,6 +16,22 @@ using nlohmann::json;
 class TestOptionSchema : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void presetsBringValidOptionsThatFlagsOverride() {
+        for (const auto& preset : presetNames()) {
+            const auto tuned = presetTrainingOptions(preset);
+            QVERIFY2(!tuned.empty(), preset.c_str());
+            auto normalized = normalizeOptions(tuned);
+            QVERIFY2(normalized.ok(), preset.c_str());
+            QVERIFY(trainConfigFromOptions(*normalized).ok());
+        }
+        QCOMPARE(presetTrainingOptions("my_spec.json"), nlohmann::json::object());
+        const auto tuned = presetTrainingOptions("cnn-bn");
+        const auto merged = withPresetOptions("cnn-bn", {{"epochs", 2}, {"seed", 9}});
+        QCOMPARE(merged["epochs"].get<int>(), 2);                  // a given option wins
+        QCOMPARE(merged["seed"].get<int>(), 9);
+        QCOMPARE(merged["lr"], tuned["lr"]);                       // the rest are the preset's
+        QVERIFY(merged["lr"] != defaultOptions()["lr"]);
+    }
     void keysAreUniqueAndFlagsFollowKeys() {
         std::set<std::string> keys, flags;
         for (const OptionInfo& o : optionSchema()) {

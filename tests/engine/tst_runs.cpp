@@ -15,6 +15,8 @@
 #include "engine/store/experiment.h"
 #include "engine/store/run_recorder.h"
 #include "engine/store/sweep_runner.h"
+#include "engine/train/option_schema.h"
+#include "engine/train/preset_options.h"
 
 using namespace studio;
 using nlohmann::json;
@@ -82,7 +84,8 @@ private Q_SLOTS:
         const RunRecord& r = runs->front();
         QCOMPARE(r.epochsDone, 2);
         QCOMPARE(r.options["samples"].get<int>(), 1200);
-        QCOMPARE(r.options["lr"].get<double>(), 0.001);  // defaults filled in from the schema
+        QCOMPARE(r.options["lr"], presetTrainingOptions("lenet")["lr"]);  // the preset's tuned options filled in…
+        QCOMPARE(r.options["momentum"], defaultOptions()["momentum"]);     // …and the schema's defaults
         QCOMPARE(r.dataset["samples"].get<int>(), 1200);
         QCOMPARE(r.dataset["hash"].get<std::string>().size(), std::size_t(64));
         QVERIFY(r.final["test_accuracy"].is_number());
@@ -207,7 +210,7 @@ private Q_SLOTS:
 
     void forkRecordsItsParentAndStartsWhereItWas() {
         const std::string store = path("fork.sqlite");
-        const auto parent = trainNew(store, smallRun({{"epochs", 3}}));
+        const auto parent = trainNew(store, smallRun({{"epochs", 3}, {"schedule", "constant"}}));
         auto s = openRunStore(store);
         auto fork =
             prepareFork(**s, parent.record.id, 2, json{{"lr", 0.0003}, {"epochs", 4}}, "", plainDatasetLoader());

@@ -31,6 +31,7 @@
 #include "app/gui/training_setup.h"
 #include "engine/data/image_io.h"
 #include "engine/io/model_file.h"
+#include "engine/train/preset_options.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/class_count_chart.h"
 #include "widgets/drop_area.h"
@@ -144,6 +145,17 @@ void MainWindowTest::opensOnShapesWithPresetReady() {
     QVERIFY(w.startBlockedReason().isEmpty());
     QVERIFY(w.trainingControls()->startButton()->isEnabled());
     QVERIFY(w.schedulePreview()->pointCount() > 1);
+    // The studio opens with lenet's tuned options in the form; choosing another preset brings its own,
+    // as one undoable step.
+    const nlohmann::json lenet = presetTrainingOptions("lenet"), mlp = presetTrainingOptions("mlp");
+    for (const auto& [key, value] : lenet.items())
+        QCOMPARE(w.hyperparameterForm()->value(QString::fromStdString(key)), toVariant(value));
+    choosePreset(w, "mlp");
+    for (const auto& [key, value] : mlp.items())
+        QCOMPARE(w.hyperparameterForm()->value(QString::fromStdString(key)), toVariant(value));
+    QCOMPARE(w.undoStack()->undoText(), QString("Use the mlp preset and its tuned training options"));
+    w.undoStack()->undo();
+    QCOMPARE(w.hyperparameterForm()->value("lr"), toVariant(presetTrainingOptions("lenet")["lr"]));
 }
 
 void MainWindowTest::trainsLiveAndShowsTheEnginesAccuracy() {
@@ -282,7 +294,7 @@ void MainWindowTest::undoRedoRestoresEdits() {
     w.undoStack()->undo();
     QCOMPARE(w.hyperparameterForm()->value("optimizer").toString(), QString("adam"));
     w.undoStack()->undo();
-    QCOMPARE(w.hyperparameterForm()->value("lr").toDouble(), 0.001);
+    QCOMPARE(w.hyperparameterForm()->value("lr").toDouble(), presetTrainingOptions("lenet")["lr"].get<double>());
     QCOMPARE(w.project(), defaultProject());
     w.undoStack()->redo();
     w.undoStack()->redo();

@@ -140,7 +140,7 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         quickSetup(w);
-        setField(w.hyperparameterForm(), "lr", 0.003);
+        setField(w.hyperparameterForm(), "lr", 0.005);  // the previous run has the preset's rate
         w.startTraining();
         QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTimeout);
         RunsController* runs = w.runsController();
