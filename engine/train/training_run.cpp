@@ -244,10 +244,13 @@ void TrainingRun::run() {
                                            {"train_accuracy", metrics.trainAccuracy},
                                            {"val_loss", metrics.validationLoss},
                                            {"val_accuracy", metrics.validationAccuracy}}));
-        m_queue.push(metrics);
+        // The checkpoint goes to the recorder before the epoch's metrics: a recorder that flushed
+        // the metrics alone would leave a store with epoch k recorded and no checkpoint to resume
+        // it from, if the process were killed in between (seen with kill -9 in tst_cli_runs).
         if (m_setup.onCheckpoint)
             m_setup.onCheckpoint(makeCheckpoint(epoch + 1, best ? &*best : nullptr, bestEpoch, bestValue,
                                                 sinceImprovement, bestMetrics, trainSeconds));
+        m_queue.push(metrics);
         if (cfg.earlyStopping.patience > 0 && sinceImprovement >= cfg.earlyStopping.patience &&
             epoch + 1 < cfg.epochs) {
             reason = Finished::Reason::EarlyStopped;
