@@ -4,6 +4,7 @@
 #   scripts/setup.sh test     install what is needed, build, run the whole test suite (CTest)
 #   scripts/setup.sh sanitize the same suite built with AddressSanitizer and UBSan (build-sanitize/);
 #                             STUDIO_SANITIZE_GUI=OFF limits it to the engine and command-line tests
+#   scripts/setup.sh fuzz SECONDS  install clang and libFuzzer too, run scripts/fuzz.sh SECONDS
 # Works as root or through sudo. Installs only missing Debian packages; builds incrementally.
 set -euo pipefail
 
@@ -23,7 +24,8 @@ case "$mode" in
   studio) packages+=(xauth) ;;
   test|sanitize) packages+=(postgresql) ;;  # the PostgreSQL run store's tests start a server of their own
   bench) packages+=(python3-torch libopenblas0-pthread) ;;  # without an optimized BLAS Debian's torch uses the reference one
-  *) echo "usage: scripts/setup.sh studio|test|sanitize|bench [arguments for the studio or ctest]" >&2; exit 2 ;;
+  fuzz) packages+=(clang libfuzzer-14-dev) ;;  # the harnesses build into build-fuzz/ (scripts/fuzz.sh)
+  *) echo "usage: scripts/setup.sh studio|test|sanitize|bench|fuzz [arguments for the studio, ctest or fuzz.sh]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -37,6 +39,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+[ "$mode" != fuzz ] || exec "$here/scripts/fuzz.sh" "$@"
 
 configure=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
 if [ "$mode" = sanitize ]; then

@@ -279,6 +279,26 @@ private Q_SLOTS:
         QVERIFY(contains(loaded.error().message(), images));
     }
 
+    // 16 bytes that promise 60000 images of 128×128 (983 MB, under the 1 GiB cap) were allocated
+    // and zero-filled in full before the first pixel was read.
+    void idxPromiseWithoutDataCostsNoMemory() {
+        QTemporaryDir dir;
+        const std::string images = dir.filePath("short-images-idx3-ubyte").toStdString();
+        Bytes head;
+        be32(head, 0x803), be32(head, 60000), be32(head, 128), be32(head, 128);
+        head.resize(head.size() + 100, 3);
+        writeFile(images, head);
+        Bytes lb;
+        be32(lb, 0x801), be32(lb, 60000);
+        writeFile(dir.filePath("short-labels-idx1-ubyte").toStdString(), lb);
+        const long before = peakRssKiB();
+        auto loaded = loadIdx(images);
+        QVERIFY(!loaded.ok());
+        QVERIFY2(contains(loaded.error().message(), "truncated"), loaded.error().message().c_str());
+        QVERIFY2(contains(loaded.error().message(), "only 100 bytes follow"), loaded.error().message().c_str());
+        QVERIFY(peakRssKiB() - before < 32 * 1024);
+    }
+
     // A 4.6 GB sparse file of 3073-byte records died in std::bad_alloc.
     void hugeSparseCifarBatchIsRefused() {
         QTemporaryDir dir;
