@@ -123,6 +123,16 @@ void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& gra
     }
 }
 
+void Optimizer::ensureBuffers(std::vector<Tensor>& buffers, const std::vector<Param*>& params) {
+    STUDIO_ASSERT(buffers.empty() || buffers.size() == params.size(), "Optimizer: the parameter list changed");
+    buffers.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (params[i]->trainable && buffers[i].empty()) buffers[i] = Tensor(params[i]->value.shape());
+        STUDIO_ASSERT(buffers[i].empty() || buffers[i].size() == params[i]->value.size(),
+                      "Optimizer: a parameter's shape changed");
+    }
+}
+
 double gradientNorm(const std::vector<Param*>& params, const std::vector<Tensor>& grads) {
     STUDIO_ASSERT(params.size() == grads.size(), "gradientNorm: params and grads are not aligned");
     double sum = 0.0;

@@ -104,6 +104,9 @@ protected:
     virtual std::vector<Tensor> buffers() const = 0;
     /// Takes buffers as buffers() returns them; false when their count does not fit.
     virtual bool setBuffers(std::vector<Tensor> buffers, std::size_t paramCount) = 0;
+    /// For prepare(): one buffer per parameter, shaped like it and zero, created for every
+    /// trainable parameter that has none yet; asserts the list and shapes did not change.
+    static void ensureBuffers(std::vector<Tensor>& buffers, const std::vector<Param*>& params);
     /// True when decay is decoupled (AdamW): the base class then does not add λ·θ to g.
     virtual bool decoupledDecay() const { return false; }
 

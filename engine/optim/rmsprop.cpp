@@ -5,14 +5,7 @@
 namespace studio {
 
 void RmsPropOptimizer::prepare(const std::vector<Param*>& params) {
-    STUDIO_ASSERT(m_square.empty() || m_square.size() == params.size(),
-                  "RmsPropOptimizer: the parameter list changed");
-    m_square.resize(params.size());
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        if (params[i]->trainable && m_square[i].empty()) m_square[i] = Tensor(params[i]->value.shape());
-        STUDIO_ASSERT(m_square[i].empty() || m_square[i].size() == params[i]->value.size(),
-                      "RmsPropOptimizer: parameter shape changed");
-    }
+    ensureBuffers(m_square, params);
 }
 
 void RmsPropOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t,

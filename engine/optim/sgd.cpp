@@ -3,16 +3,8 @@
 namespace studio {
 
 void SgdOptimizer::prepare(const std::vector<Param*>& params) {
-    if (m_mode == Mode::Plain) return;
-    STUDIO_ASSERT(m_velocity.empty() || m_velocity.size() == params.size(),
-                  "SgdOptimizer: the parameter list changed");
-    m_velocity.resize(params.size());
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        // First step: b = g (torch clones the gradient), which is μ·0 + g on a zero buffer.
-        if (params[i]->trainable && m_velocity[i].empty()) m_velocity[i] = Tensor(params[i]->value.shape());
-        STUDIO_ASSERT(m_velocity[i].empty() || m_velocity[i].size() == params[i]->value.size(),
-                      "SgdOptimizer: parameter shape changed");
-    }
+    // First step: b = g (torch clones the gradient), which is μ·0 + g on a zero buffer.
+    if (m_mode != Mode::Plain) ensureBuffers(m_velocity, params);
 }
 
 void SgdOptimizer::update(std::size_t index, Param& param, const Tensor& g, float lr, std::int64_t,
