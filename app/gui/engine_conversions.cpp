@@ -7,6 +7,7 @@
 #include <QSaveFile>
 
 #include "engine/nn/layer_registry.h"
+#include "engine/nn/model_spec.h"
 #include "engine/optim/lr_schedule.h"
 #include "engine/optim/optimizer.h"
 #include "engine/train/option_schema.h"
@@ -209,6 +210,14 @@ QVariantMap defaultSettings() {
 }
 
 QVariantMap withPresetSettings(QVariantMap settings, const QString& preset) {
+    // What another preset tuned goes back to the default first (lenet's batch 32 must not stay
+    // when mlp is chosen), so the form trains a preset exactly as the CLI does.
+    const nlohmann::json defaults = defaultOptions();
+    for (const auto& name : presetNames()) {
+        const nlohmann::json other = presetTrainingOptions(name);
+        for (auto it = other.begin(); it != other.end(); ++it)
+            settings.insert(toQString(it.key()), toVariant(defaults.at(it.key())));
+    }
     const nlohmann::json tuned = presetTrainingOptions(toStdString(preset));
     for (auto it = tuned.begin(); it != tuned.end(); ++it) settings.insert(toQString(it.key()), toVariant(it.value()));
     return settings;

@@ -47,7 +47,8 @@ QList<widgets::FieldSpec> trainingFields();
 QList<widgets::FieldSpec> dataFields();
 /// Every field's default value, keyed as above.
 QVariantMap defaultSettings();
-/// settings with the preset's tuned training options (preset_options.h) written over them.
+/// settings with the preset's tuned training options (preset_options.h) written over them, and
+/// the options only other presets tune back at their defaults: the CLI's training of that preset.
 QVariantMap withPresetSettings(QVariantMap settings, const QString& preset);
 
 /// TrainConfig from the settings of both forms (missing keys keep the engine's defaults).

@@ -719,12 +719,12 @@ void MainWindow::applyStartup(const StartupOptions& options) {
     if (!options.project.isEmpty() && !openProject(options.project)) return;
     Project next = m_project;
     if (!options.dataset.isEmpty()) next.dataset = options.dataset;
-    if (options.epochs) next.settings["epochs"] = *options.epochs;
     if (!options.model.isEmpty()) {
         const bool preset =
             presetNames().end() != std::find(presetNames().begin(), presetNames().end(), toStdString(options.model));
         if (preset) {
             next.preset = options.model;
+            next.settings = withPresetSettings(next.settings, options.model);  // as the CLI trains it
         } else {
             auto spec = ModelSpec::fromFile(toStdString(options.model));
             if (!spec) return showError(errorText(spec.error()));
@@ -732,6 +732,7 @@ void MainWindow::applyStartup(const StartupOptions& options) {
             next.spec = spec->toJson();
         }
     }
+    if (options.epochs) next.settings["epochs"] = *options.epochs;  // over the preset's
     if (next != m_project) {
         applyProject(next);
         m_undo->clear();

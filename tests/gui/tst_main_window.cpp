@@ -31,6 +31,7 @@
 #include "app/gui/training_setup.h"
 #include "engine/data/image_io.h"
 #include "engine/io/model_file.h"
+#include "engine/train/option_schema.h"
 #include "engine/train/preset_options.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/class_count_chart.h"
@@ -153,6 +154,8 @@ void MainWindowTest::opensOnShapesWithPresetReady() {
     choosePreset(w, "mlp");
     for (const auto& [key, value] : mlp.items())
         QCOMPARE(w.hyperparameterForm()->value(QString::fromStdString(key)), toVariant(value));
+    // lenet's batch of 32 is not mlp's: the form trains mlp as the CLI does, with the default.
+    QCOMPARE(w.hyperparameterForm()->value("batch_size").toInt(), defaultOptions()["batch_size"].get<int>());
     QCOMPARE(w.undoStack()->undoText(), QString("Use the mlp preset and its tuned training options"));
     w.undoStack()->undo();
     QCOMPARE(w.hyperparameterForm()->value("lr"), toVariant(presetTrainingOptions("lenet")["lr"]));
@@ -514,7 +517,10 @@ void MainWindowTest::startupOptions() {
         {"training-studio", "--dataset", "spirals", "--model", "mlp", "--epochs", "2", "--start"}, &error, &help));
     QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
     QCOMPARE(w.project().dataset, QString("spirals"));
-    QCOMPARE(w.trainingController()->epochs().size(), std::size_t(2));
+    QCOMPARE(w.trainingController()->epochs().size(), std::size_t(2));  // --epochs over the preset's 10
+    QCOMPARE(w.project().settings.value("lr").toDouble(),                   // the rest as the CLI trains mlp
+             presetTrainingOptions("mlp")["lr"].get<double>());
+    QCOMPARE(w.project().settings.value("batch_size").toInt(), defaultOptions()["batch_size"].get<int>());
 }
 
 void MainWindowTest::loadErrorClearsWhenALaterLoadWorks() {
