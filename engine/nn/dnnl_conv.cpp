@@ -66,7 +66,7 @@ void rethrow(const dnnl::error& e) {
 
 struct DnnlConv::Impl {
     ConvGeometry geom;
-    int filters = 0, samples = 0;
+    int filters = 0;
     bool bias = false;
     dnnl::engine eng{dnnl::engine::kind::cpu, 0};
     dnnl::stream strm{eng};
@@ -136,7 +136,6 @@ std::unique_ptr<DnnlConv> DnnlConv::create(const ConvGeometry& g, int filters, b
         auto p = std::make_unique<Impl>();
         p->geom = g;
         p->filters = filters;
-        p->samples = samples;
         p->bias = bias;
         const int k = g.kernel, s = g.stride, pad = g.padding;
         p->src = {samples, g.channels, g.height, g.width};
@@ -164,10 +163,6 @@ std::unique_ptr<DnnlConv> DnnlConv::create(const ConvGeometry& g, int filters, b
     } catch (const dnnl::error&) {
         return nullptr;  // no kernel for this shape here: the im2col path serves it
     }
-}
-
-int DnnlConv::samples() const {
-    return m_impl->samples;
 }
 
 const char* DnnlConv::kernelName() const {

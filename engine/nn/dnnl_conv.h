@@ -25,7 +25,6 @@ public:
     static std::unique_ptr<DnnlConv> create(const ConvGeometry& g, int filters, bool bias, int samples);
     ~DnnlConv();
 
-    int samples() const;
     /// y:(N,F,OH,OW) = conv(x:(N,C,H,W), w) + b (b may be null when the layer has no bias).
     void forward(const float* x, const float* w, const float* b, float* y);
     /// dW += ∂L/∂W, db += ∂L/∂b (db null without bias), dx = ∂L/∂x (overwritten; null: not needed).
