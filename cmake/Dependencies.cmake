@@ -27,13 +27,20 @@ set_target_properties(DNNL::dnnl PROPERTIES
 # libraries directly. videoio (webcam frames) depends on FFmpeg/GStreamer/V4L libraries but
 # not on highgui or Qt (checked with apt-get install -s --no-install-recommends).
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
-foreach(component core imgproc imgcodecs videoio)
+# dnn (libopencv-dnn-dev, which pulls no Qt either) is the second runtime every ONNX export is
+# checked against, and it runs frozen ONNX backbones in front of a head the engine trains.
+foreach(component core imgproc imgcodecs videoio dnn)
   find_library(OPENCV_${component}_LIBRARY opencv_${component} REQUIRED)
   add_library(OpenCV::${component} UNKNOWN IMPORTED)
   set_target_properties(OpenCV::${component} PROPERTIES
     IMPORTED_LOCATION "${OPENCV_${component}_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${OPENCV_INCLUDE_DIR}")
 endforeach()
+
+# ONNX (libonnx-dev): the protobuf classes and checker behind every export (engine/deploy).
+# Its config needs protobuf's imported target, which Debian's protobuf CMake config provides.
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)
 
 if(STUDIO_BUILD_GUI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Charts Svg Test Concurrent)
