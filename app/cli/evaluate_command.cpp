@@ -124,7 +124,7 @@ int evaluateCommand(const Args& args) {
 
     ThreadPool pool(static_cast<int>(*threads));
     const int topK = std::min(5, snapshot->model.outputSize());
-    EvaluationReport report = evaluate(snapshot->model, snapshot->preprocessing, data, indices, pool, topK);
+    EvaluationReport report = evaluate(*snapshot, data, indices, pool, topK);
     const std::string where = official ? "official test set" : "test split (seed " + std::to_string(config.seed) + ")";
 
     if (a.flag("--json")) {

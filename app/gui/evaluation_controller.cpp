@@ -91,7 +91,7 @@ void EvaluationController::evaluate(SnapshotPtr model, std::shared_ptr<const Dat
     m_pool.start([self, job, model, t = std::move(*target)]() mutable {
         ThreadPool pool(1);  // one core for evaluation; training keeps the others
         const int topK = std::min(5, model->model.outputSize());
-        EvaluationReport report = studio::evaluate(model->model, model->preprocessing, *t.data, t.indices, pool, topK);
+        EvaluationReport report = studio::evaluate(*model, *t.data, t.indices, pool, topK);
         const int epoch = model->epoch;
         QMetaObject::invokeMethod(
             self,

@@ -226,7 +226,7 @@ void InferenceController::run(int cardId) {
                     } else {
                         r.modelView = toQImage(*view);
                         r.modelViewCaption = inputCaption(model->preprocessing);
-                        const Prediction p = predictPrepared(model->model, *x, topK);
+                        const Prediction p = predictPrepared(*model, *x, topK);
                         r.top = topList(p, model->classNames);
                         r.microseconds = p.microseconds;
                         r.predicted = true;
@@ -394,7 +394,7 @@ void InferenceController::grabFrame() {
             image = thumbnailOf(*frame);
             if (model)
                 if (auto x = prepareImage(model->preprocessing, *frame))
-                    top = topList(predictPrepared(model->model, *x, topK), model->classNames);
+                    top = topList(predictPrepared(*model, *x, topK), model->classNames);
         }
         QMetaObject::invokeMethod(
             self,

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/infer/snapshot_forward.h"
 #include "engine/infer/workspace_cache.h"
 
 namespace studio {
@@ -23,7 +24,7 @@ Result<Prediction> predictDecoded(const ModelSnapshot& snapshot, Result<DecodedI
     if (!image.ok()) return image.error();
     auto x = prepareImage(snapshot.preprocessing, *image);
     if (!x.ok()) return x.error();
-    return predictPrepared(snapshot.model, *x, topK);
+    return predictPrepared(snapshot, *x, topK);
 }
 
 }  // namespace
@@ -102,6 +103,17 @@ Prediction predictPrepared(const Model& model, const Tensor& x, int topK) {
     return out;
 }
 
+Prediction predictPrepared(const ModelSnapshot& snapshot, const Tensor& x, int topK) {
+    STUDIO_ASSERT(x.rank() >= 1 && x.dim(0) == 1, "predictPrepared: x must be (1, input...)");
+    const auto start = Clock::now();
+    thread_local Tensor logits;  // a batch-1 prediction allocates nothing after the first call
+    snapshotLogits(snapshot, x, logits);
+    Prediction out;
+    fillPrediction(logits.data(), snapshotClasses(snapshot), topK, out);
+    out.microseconds = microsecondsSince(start);
+    return out;
+}
+
 Result<Prediction> predictFile(const ModelSnapshot& snapshot, const std::string& path, int topK) {
     return predictDecoded(snapshot, readImageFile(path), topK);
 }
@@ -112,26 +124,23 @@ Result<Prediction> predictBytes(const ModelSnapshot& snapshot, const std::vector
 }
 
 std::vector<Prediction> predictBatch(const ModelSnapshot& snapshot, const Tensor& inputs, int topK, ThreadPool* pool) {
-    const Model& model = snapshot.model;
-    const std::size_t per = shapeSize(model.inputShape());
+    const Shape& input = snapshot.preprocessing.inputShape;
+    const std::size_t per = shapeSize(input);
     STUDIO_ASSERT(inputs.rank() >= 1 && inputs.sampleSize() == per, "predictBatch: inputs do not match the model");
     const int n = inputs.dim(0);
     std::vector<Prediction> out(static_cast<std::size_t>(n));
     const int chunks = (n + kBatchChunk - 1) / kBatchChunk;
+    const int classes = snapshotClasses(snapshot);
     auto runChunk = [&](int c) {
         const auto start = Clock::now();
         const int first = c * kBatchChunk, count = std::min(kBatchChunk, n - first);
-        Workspace& ws = threadWorkspace(model);
         Shape shape{count};
-        shape.insert(shape.end(), model.inputShape().begin(), model.inputShape().end());
-        ws.input().resize(shape);
-        std::memcpy(ws.input().data(), inputs.sample(first), static_cast<std::size_t>(count) * per * sizeof(float));
-        RunContext ctx;
-        ctx.training = false;
-        model.forward(ws, ctx);
-        const int classes = model.outputSize();
+        shape.insert(shape.end(), input.begin(), input.end());
+        Tensor x(shape), logits;
+        std::memcpy(x.data(), inputs.sample(first), static_cast<std::size_t>(count) * per * sizeof(float));
+        snapshotLogits(snapshot, x, logits);
         for (int i = 0; i < count; ++i)
-            fillPrediction(ws.output().sample(i), classes, topK, out[static_cast<std::size_t>(first + i)]);
+            fillPrediction(logits.sample(i), classes, topK, out[static_cast<std::size_t>(first + i)]);
         const double each = microsecondsSince(start) / count;
         for (int i = 0; i < count; ++i) out[static_cast<std::size_t>(first + i)].microseconds = each;
     };

@@ -38,6 +38,8 @@ Result<Prediction> predictBytes(const ModelSnapshot& snapshot, const std::vector
 /// One prepared input x:(1, input...). Uses the calling thread's cached workspace: no allocation
 /// after the first call but the returned vectors.
 Prediction predictPrepared(const Model& model, const Tensor& x, int topK);
+/// The same for a whole snapshot, any variant (snapshotLogits): what Try it and the CLI use.
+Prediction predictPrepared(const ModelSnapshot& snapshot, const Tensor& x, int topK);
 
 /// inputs:(N, input...), already normalized → one Prediction per row. Rows are split into
 /// fixed chunks of 32, so the results do not depend on the pool's thread count. pool may be

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "engine/data/data_loader.h"
+#include "engine/infer/snapshot_forward.h"
 #include "engine/infer/workspace_cache.h"
 
 namespace studio {
@@ -80,11 +81,12 @@ void summarize(EvaluationReport& report, int classes) {
     report.macroF1 = present ? f1Sum / present : 0.0;
 }
 
-EvaluationReport evaluate(const Model& model, const Preprocessing& preprocessing, const Dataset& data,
-                          const std::vector<int>& indices, ThreadPool& pool, int topK) {
-    STUDIO_ASSERT(preprocessing.inputShape == data.sampleShape() && data.sampleShape() == model.inputShape(),
-                  "evaluate: the model, preprocessing and dataset disagree on the input shape");
-    const int classes = model.outputSize();
+namespace {
+
+// The shared loop: `logitsOf(part, labels)` assembles the chunk's samples and returns their logits.
+template <typename LogitsOf>
+EvaluationReport evaluateWith(int classes, const Dataset& data, const std::vector<int>& indices, ThreadPool& pool,
+                              int topK, LogitsOf logitsOf) {
     EvaluationReport report;
     report.topK = topK;
     report.classNames = data.classNames();
@@ -94,22 +96,48 @@ EvaluationReport evaluate(const Model& model, const Preprocessing& preprocessing
     pool.forEach(chunks, [&](int c) {
         const int first = c * kChunk, count = std::min(kChunk, n - first);
         const std::span<const int> part(indices.data() + first, static_cast<std::size_t>(count));
-        Workspace& ws = threadWorkspace(model);
         std::vector<std::int32_t> labels;
-        assembleBatch(data, part, preprocessing, nullptr, 0, 0, ws.input(), labels);
-        RunContext ctx;
-        ctx.training = false;
-        model.forward(ws, ctx);
+        const Tensor& logits = logitsOf(part, labels);
         for (int i = 0; i < count; ++i) {
             const int label = labels[static_cast<std::size_t>(i)];
             STUDIO_ASSERT(label >= 0 && label < classes, "evaluate: a label is outside the model's outputs");
-            SampleRecord r = score(ws.output().sample(i), classes, label, topK);
+            SampleRecord r = score(logits.sample(i), classes, label, topK);
             r.index = part[static_cast<std::size_t>(i)];
             report.records[static_cast<std::size_t>(first + i)] = r;
         }
     });
     summarize(report, classes);
     return report;
+}
+
+}  // namespace
+
+EvaluationReport evaluate(const Model& model, const Preprocessing& preprocessing, const Dataset& data,
+                          const std::vector<int>& indices, ThreadPool& pool, int topK) {
+    STUDIO_ASSERT(preprocessing.inputShape == data.sampleShape() && data.sampleShape() == model.inputShape(),
+                  "evaluate: the model, preprocessing and dataset disagree on the input shape");
+    return evaluateWith(model.outputSize(), data, indices, pool, topK,
+                        [&](std::span<const int> part, std::vector<std::int32_t>& labels) -> const Tensor& {
+                            Workspace& ws = threadWorkspace(model);
+                            assembleBatch(data, part, preprocessing, nullptr, 0, 0, ws.input(), labels);
+                            RunContext ctx;
+                            ctx.training = false;
+                            model.forward(ws, ctx);
+                            return ws.output();
+                        });
+}
+
+EvaluationReport evaluate(const ModelSnapshot& snapshot, const Dataset& data, const std::vector<int>& indices,
+                          ThreadPool& pool, int topK) {
+    STUDIO_ASSERT(snapshot.preprocessing.inputShape == data.sampleShape(),
+                  "evaluate: the snapshot's preprocessing and the dataset disagree on the input shape");
+    return evaluateWith(snapshotClasses(snapshot), data, indices, pool, topK,
+                        [&](std::span<const int> part, std::vector<std::int32_t>& labels) -> const Tensor& {
+                            thread_local Tensor x, logits;
+                            assembleBatch(data, part, snapshot.preprocessing, nullptr, 0, 0, x, labels);
+                            snapshotLogits(snapshot, x, logits);
+                            return logits;
+                        });
 }
 
 nlohmann::json EvaluationReport::toJson() const {

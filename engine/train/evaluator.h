@@ -13,6 +13,7 @@
 #include "engine/core/parallel.h"
 #include "engine/data/dataset.h"
 #include "engine/data/preprocessing.h"
+#include "engine/infer/snapshot.h"
 #include "engine/nn/model.h"
 
 namespace studio {
@@ -53,6 +54,11 @@ struct EvaluationReport {
 /// Threads: chunks of 64 samples in parallel on `pool`; each writes only its own samples' records.
 EvaluationReport evaluate(const Model& model, const Preprocessing& preprocessing, const Dataset& data,
                           const std::vector<int>& indices, ThreadPool& pool, int topK = 5);
+
+/// The same for a whole snapshot, any variant (float, INT8, with a backbone), through
+/// snapshotLogits. Requires: snapshot.preprocessing.inputShape == data.sampleShape().
+EvaluationReport evaluate(const ModelSnapshot& snapshot, const Dataset& data, const std::vector<int>& indices,
+                          ThreadPool& pool, int topK = 5);
 
 /// Fills every metric from report.records (in record order) for `classes` classes.
 void summarize(EvaluationReport& report, int classes);
