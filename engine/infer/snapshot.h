@@ -14,6 +14,8 @@
 
 namespace studio {
 
+class Backbone;  // engine/deploy/backbone.h
+
 struct ModelSnapshot {
     Model model;
     Preprocessing preprocessing;
@@ -22,6 +24,10 @@ struct ModelSnapshot {
     nlohmann::json trainConfig = nlohmann::json::object();   // TrainConfig::toJson()
     nlohmann::json metrics = nlohmann::json::object();       // final/epoch metrics
     int epoch = 0;                                           // epochs trained when taken
+    /// A frozen ONNX backbone in front of `model` (null: none). With one, `model` is the HEAD,
+    /// whose input is the backbone's normalized feature vector, and `preprocessing` is still the
+    /// image's (what the backbone's input expects); snapshotLogits runs both.
+    std::shared_ptr<const Backbone> backbone;
 };
 
 using SnapshotPtr = std::shared_ptr<const ModelSnapshot>;
