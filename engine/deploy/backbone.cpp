@@ -79,6 +79,27 @@ cv::Mat runNet(cv::dnn::Net& net, const Tensor& x, const std::string& layer) {
     return net.forward(layer);
 }
 
+// The OpenCV layer a user's name means: OpenCV's own name ("onnx_node!Relu_7"), the ONNX node's
+// name ("Relu_7") or the name of the tensor a node writes ("relu7_out"). "" when none.
+std::string resolveLayer(const std::vector<BackboneLayer>& layers, const std::vector<std::uint8_t>& onnx,
+                         const std::string& wanted) {
+    auto has = [&](const std::string& name) {
+        return std::any_of(layers.begin(), layers.end(), [&](const auto& l) { return l.name == name; });
+    };
+    if (has(wanted)) return wanted;
+    if (has("onnx_node!" + wanted)) return "onnx_node!" + wanted;
+    onnx::ModelProto model;
+    if (!model.ParseFromArray(onnx.data(), static_cast<int>(onnx.size()))) return {};
+    for (const auto& node : model.graph().node())
+        for (int o = 0; o < node.output_size(); ++o)
+            if (node.output(o) == wanted) {
+                if (!node.name().empty() && has("onnx_node!" + node.name())) return "onnx_node!" + node.name();
+                const std::string byOutput = "onnx_node_output_" + std::to_string(o) + "!" + wanted;
+                if (has(byOutput)) return byOutput;
+            }
+    return {};
+}
+
 }  // namespace
 
 struct Backbone::NetPool {
@@ -210,13 +231,13 @@ Result<BackbonePtr> Backbone::fromBytes(std::vector<std::uint8_t> onnx, const st
         }
     auto layers = listLayers(onnx, label, inputShape);
     if (!layers) return layers.error();
-    const std::string chosen = featureLayer.empty() ? suggestedFeatureLayer(*layers) : featureLayer;
-    const auto found = std::find_if(layers->begin(), layers->end(), [&](const auto& l) { return l.name == chosen; });
-    if (found == layers->end()) {
+    const std::string chosen =
+        featureLayer.empty() ? suggestedFeatureLayer(*layers) : resolveLayer(*layers, onnx, featureLayer);
+    if (chosen.empty()) {
         std::string names;
         const std::size_t from = layers->size() > 8 ? layers->size() - 8 : 0;
         for (std::size_t i = from; i < layers->size(); ++i) names += (names.empty() ? "" : ", ") + (*layers)[i].name;
-        return Error::notFound("The backbone '" + label + "' has no layer '" + chosen + "'.",
+        return Error::notFound("The backbone '" + label + "' has no layer '" + featureLayer + "'.",
                                "Choose one of its layers with --feature-layer (list them with training-studio-cli "
                                "backbone-layers); the last ones are: " + names + ".");
     }

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 
 #include "engine/infer/predictor.h"
+#include "engine/infer/snapshot_forward.h"
 #include "engine/infer/workspace_cache.h"
 
 namespace studio {
@@ -69,14 +71,38 @@ double forwardTarget(const Model& model, const Tensor& x, int target) {
     return targetProbability(ws.output().data(), model.outputSize(), target);
 }
 
+// p(target) at x:(1, input...) through the whole snapshot (a backbone first, then the head).
+double snapshotTarget(const ModelSnapshot& snapshot, const Tensor& x, int target) {
+    thread_local Tensor logits;
+    snapshotLogits(snapshot, x, logits);
+    return targetProbability(logits.data(), snapshotClasses(snapshot), target);
+}
+
+// The occlusion patch and stride for an H×W input, or the Error for the ones given.
+Result<std::pair<int, int>> occlusionGeometry(const SaliencyOptions& options, int height, int width) {
+    const int side = std::min(height, width);
+    const int patch = options.patch > 0 ? options.patch : std::max(1, static_cast<int>(std::lround(side / 7.0)));
+    const int stride = options.stride != 0 ? options.stride : std::max(1, patch / 2);
+    if (patch > side)
+        return Error::invalid("An occlusion patch of " + std::to_string(patch) + " pixels does not fit the " +
+                                  std::to_string(height) + "×" + std::to_string(width) + " input.",
+                              "Use a patch of at most " + std::to_string(side) + " pixels, or 0 for the default.");
+    if (stride < 1 || stride > patch)
+        return Error::invalid("The occlusion stride must be from 1 to the patch size (" + std::to_string(patch) +
+                                  " pixels), not " + std::to_string(stride) + ": wider steps skip pixels.",
+                              "Use 0 for the default (half the patch).");
+    return std::make_pair(patch, stride);
+}
+
 // x:(1, C, H, W) → (H, W): per pixel, max(0, mean of p_base − p_occluded over the patches covering it).
-std::vector<double> occlusionDrops(const Model& model, const Tensor& x, int target, int patch, int stride,
-                                   ThreadPool* pool) {
+// probability(x') is p(target) at x'; it runs concurrently on the pool's threads.
+std::vector<double> occlusionDrops(const std::function<double(const Tensor&)>& probability, const Tensor& x,
+                                   int patch, int stride, ThreadPool* pool) {
     const int channels = x.dim(1), height = x.dim(2), width = x.dim(3);
     const std::vector<int> ys = patchStarts(height, patch, stride), xs = patchStarts(width, patch, stride);
     const int across = static_cast<int>(xs.size());
     const int patches = static_cast<int>(ys.size()) * across;
-    const double base = forwardTarget(model, x, target);
+    const double base = probability(x);
     std::vector<double> drop(static_cast<std::size_t>(patches));  // task c writes only its own patches
     auto runChunk = [&](int c) {
         Tensor occluded(x.shape());
@@ -89,7 +115,7 @@ std::vector<double> occlusionDrops(const Model& model, const Tensor& x, int targ
                     float* row = occluded.data() + (static_cast<std::size_t>(ch) * height + y) * width + x0;
                     std::fill(row, row + patch, 0.0f);  // 0 = the channel mean after normalization
                 }
-            drop[static_cast<std::size_t>(i)] = base - forwardTarget(model, occluded, target);
+            drop[static_cast<std::size_t>(i)] = base - probability(occluded);
         }
     };
     const int chunks = (patches + kPatchChunk - 1) / kPatchChunk;
@@ -249,28 +275,50 @@ Result<SaliencyMap> computeSaliency(const Model& model, const Tensor& x, const S
         if (!g.ok()) return g.error();
         map.values = normalizedByMax(gradientMagnitude(*g));
     } else {
-        const int side = std::min(height, width);
-        const int patch = options.patch > 0 ? options.patch : std::max(1, static_cast<int>(std::lround(side / 7.0)));
-        const int stride = options.stride != 0 ? options.stride : std::max(1, patch / 2);
-        if (patch > side)
-            return Error::invalid("An occlusion patch of " + std::to_string(patch) + " pixels does not fit the " +
-                                      std::to_string(height) + "×" + std::to_string(width) + " input.",
-                                  "Use a patch of at most " + std::to_string(side) + " pixels, or 0 for the default.");
-        if (stride < 1 || stride > patch)
-            return Error::invalid("The occlusion stride must be from 1 to the patch size (" + std::to_string(patch) +
-                                      " pixels), not " + std::to_string(stride) + ": wider steps skip pixels.",
-                                  "Use 0 for the default (half the patch).");
-        map.values = normalizedByMax(occlusionDrops(model, x, map.targetClass, patch, stride, pool));
+        auto geometry = occlusionGeometry(options, height, width);
+        if (!geometry) return geometry.error();
+        const int target = map.targetClass;
+        map.values = normalizedByMax(occlusionDrops([&](const Tensor& t) { return forwardTarget(model, t, target); },
+                                                    x, geometry->first, geometry->second, pool));
     }
+    map.microseconds = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+    return map;
+}
+
+Result<SaliencyMap> snapshotOcclusion(const ModelSnapshot& snapshot, const Tensor& x, const SaliencyOptions& options,
+                                      ThreadPool* pool) {
+    const auto start = Clock::now();
+    const Shape& input = snapshot.preprocessing.inputShape;
+    if (input.size() != 3 || !snapshot.preprocessing.isImage) return notAnImageModel(input);
+    STUDIO_ASSERT(x.rank() == 4 && x.dim(0) == 1 && x.sampleSize() == shapeSize(input),
+                  "snapshotOcclusion: x must be (1, C, H, W) of the snapshot's input");
+    const int classes = snapshotClasses(snapshot), height = input[1], width = input[2];
+    const Prediction base = predictPrepared(snapshot, x, 1);
+    SaliencyMap map;
+    map.method = SaliencyMethod::Occlusion;
+    map.height = height;
+    map.width = width;
+    map.predictedClass = base.top.empty() ? 0 : base.top[0].first;
+    map.targetClass = options.targetClass < 0 ? map.predictedClass : options.targetClass;
+    if (map.targetClass >= classes) return classOutOfRange(map.targetClass, classes);
+    map.probability = base.probabilities[static_cast<std::size_t>(map.targetClass)];
+    auto geometry = occlusionGeometry(options, height, width);
+    if (!geometry) return geometry.error();
+    const int target = map.targetClass;
+    map.values = normalizedByMax(occlusionDrops([&](const Tensor& t) { return snapshotTarget(snapshot, t, target); },
+                                                x, geometry->first, geometry->second, pool));
     map.microseconds = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
     return map;
 }
 
 Result<SaliencyMap> imageSaliency(const ModelSnapshot& snapshot, const DecodedImage& image,
                                   const SaliencyOptions& options, ThreadPool* pool) {
-    if (snapshot.model.inputShape().size() != 3) return notAnImageModel(snapshot.model.inputShape());
+    if (!snapshot.preprocessing.isImage || snapshot.preprocessing.inputShape.size() != 3)
+        return notAnImageModel(snapshot.preprocessing.inputShape);
     auto x = prepareImage(snapshot.preprocessing, image);
     if (!x.ok()) return x.error();
+    // Gradients cannot pass back through OpenCV DNN: a backbone's snapshot is always occluded.
+    if (snapshot.backbone) return snapshotOcclusion(snapshot, *x, options, pool);
     return computeSaliency(snapshot.model, *x, options, pool);
 }
 

@@ -56,7 +56,15 @@ struct SaliencyMap {
 Result<SaliencyMap> computeSaliency(const Model& model, const Tensor& x, const SaliencyOptions& options,
                                     ThreadPool* pool = nullptr);
 
-/// prepareImage with the snapshot's preprocessing, then computeSaliency. Errors as both.
+/// Occlusion through the whole snapshot (snapshotLogits: a backbone, INT8, …), batch-1 passes
+/// as predictPrepared(snapshot, …); options.method is ignored. x:(1, C, H, W) prepared.
+/// Errors: as computeSaliency.
+Result<SaliencyMap> snapshotOcclusion(const ModelSnapshot& snapshot, const Tensor& x, const SaliencyOptions& options,
+                                      ThreadPool* pool = nullptr);
+
+/// prepareImage with the snapshot's preprocessing, then computeSaliency. A snapshot with a
+/// backbone falls back to occlusion (snapshotOcclusion; map.method says so): gradients cannot
+/// pass through OpenCV DNN. Errors as both.
 Result<SaliencyMap> imageSaliency(const ModelSnapshot& snapshot, const DecodedImage& image,
                                   const SaliencyOptions& options, ThreadPool* pool = nullptr);
 
