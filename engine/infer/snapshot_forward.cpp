@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "engine/core/assert.h"
+#include "engine/deploy/backbone.h"
 #include "engine/infer/workspace_cache.h"
 
 namespace studio {
@@ -21,9 +22,19 @@ void floatLogits(const Model& model, const Tensor& x, Tensor& logits) {
     logits = ws.output();
 }
 
+// A frozen backbone first: x:(N, C, H, W) → OpenCV DNN → normalized features:(N, F) → the head.
+// The backbone was validated on this input shape when it loaded, so a failure here is a bug.
+void backboneLogits(const ModelSnapshot& snapshot, const Tensor& x, Tensor& logits) {
+    thread_local Tensor features;
+    const Status status = snapshot.backbone->headInput(x, features);
+    STUDIO_ASSERT(status.ok(), status.ok() ? "" : status.error().what().c_str());
+    floatLogits(snapshot.model, features, logits);
+}
+
 }  // namespace
 
 void snapshotLogits(const ModelSnapshot& snapshot, const Tensor& x, Tensor& logits) {
+    if (snapshot.backbone) return backboneLogits(snapshot, x, logits);
     floatLogits(snapshot.model, x, logits);
 }
 
