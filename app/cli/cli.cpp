@@ -27,6 +27,7 @@ Commands:
   worker     --store URL [--sweep ID] [--threads N] [--lease S]         train queued sweep trials (any machine)
   runs       list|show|compare|export|delete|folder                   the runs kept in the run store
   bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch
+  bench-infer --model FILE [--batch 1,8,32,256] [--threads 1,2] [--json]  inference latency and throughput
   help       this text; `training-studio-cli COMMAND --help` for a command's options
 
 Examples:
@@ -40,6 +41,7 @@ int runCommand(const std::string& command, const Args& rest) {
     if (command == "evaluate") return evaluateCommand(rest);
     if (command == "datasets") return datasetsCommand(rest);
     if (command == "bench") return benchCommand(rest);
+    if (command == "bench-infer") return benchInferCommand(rest);
     if (command == "fork") return forkCommand(rest);
     if (command == "runs") return runsCommand(rest);
     if (command == "sweep") return sweepCommand(rest);

@@ -14,6 +14,7 @@ int predictCommand(const Args& args);
 int evaluateCommand(const Args& args);
 int datasetsCommand(const Args& args);
 int benchCommand(const Args& args);
+int benchInferCommand(const Args& args);
 int forkCommand(const Args& args);
 int runsCommand(const Args& args);
 int sweepCommand(const Args& args);
