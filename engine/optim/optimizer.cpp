@@ -39,6 +39,11 @@ Result<OptimizerConfig> readConfig(const nlohmann::json& j) {
     return c;
 }
 
+// v[e] ← 0 where mask[e] is 0, for e in [begin, end): a select, so ±Inf or NaN cannot leak through.
+void maskEntries(float* v, const float* mask, std::size_t begin, std::size_t end) {
+    for (std::size_t e = begin; e < end; ++e) v[e] = mask[e] != 0.0f ? v[e] : 0.0f;
+}
+
 }  // namespace
 
 nlohmann::json OptimizerConfig::toJson() const {
@@ -84,6 +89,10 @@ void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& gra
                      StepObserver* observer) {
     STUDIO_ASSERT(params.size() == grads.size(), "Optimizer::step: params and grads are not aligned");
     ++m_steps;
+    const bool masked = !m_masks.empty();
+    if (masked && m_config.clipNorm > 0.0f)  // pruned weights have no gradient, so none in the norm
+        for (std::size_t i = 0; i < params.size(); ++i)
+            if (!m_masks[i].empty()) maskEntries(grads[i].data(), m_masks[i].data(), 0, grads[i].size());
     m_lastNorm = m_config.clipNorm > 0.0f ? clipGradientNorm(params, grads, m_config.clipNorm) : 0.0;
     prepare(params);
     const float decay = m_config.weightDecay;
@@ -103,6 +112,8 @@ void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& gra
     auto one = [&](const Chunk& c) {
         Param& p = *params[c.param];
         Tensor& g = grads[c.param];
+        const float* mask = masked && !m_masks[c.param].empty() ? m_masks[c.param].data() : nullptr;
+        if (mask) maskEntries(g.data(), mask, c.begin, c.end);
         if (l2 && p.decay) {
             // g ← g + λ·θ
             const float* w = p.value.data();
@@ -111,6 +122,7 @@ void Optimizer::step(const std::vector<Param*>& params, std::vector<Tensor>& gra
         }
         if (observer) observer->beforeUpdate(c.param, c.begin, c.end);
         update(c.param, p, g, lr, t, c.begin, c.end);
+        if (mask) maskEntries(p.value.data(), mask, c.begin, c.end);
         if (observer) observer->afterUpdate(c.param, c.begin, c.end);
     };
     if (chunks.size() < 2) {
@@ -156,6 +168,27 @@ double clipGradientNorm(const std::vector<Param*>& params, std::vector<Tensor>& 
         }
     }
     return norm;
+}
+
+Status Optimizer::setMasks(std::vector<Tensor> masks, const std::vector<Param*>& params) {
+    const std::string hint = "Prune the model these parameters belong to, or train without masks.";
+    if (!masks.empty() && masks.size() != params.size())
+        return Error::invalid("The pruning masks cover " + std::to_string(masks.size()) + " parameter tensors but the model has " +
+                                  std::to_string(params.size()) + ".",
+                              hint);
+    for (std::size_t i = 0; i < masks.size(); ++i) {
+        if (masks[i].empty()) continue;
+        if (masks[i].size() != params[i]->value.size() || !params[i]->trainable)
+            return Error::invalid("The pruning mask of parameter tensor " + std::to_string(i + 1) + " (" + params[i]->name +
+                                      ") does not fit it: " + shapeToString(masks[i].shape()) + " against " +
+                                      shapeToString(params[i]->value.shape()) +
+                                      (params[i]->trainable ? "." : ", and it is a statistic, which is never pruned."),
+                                  hint);
+    }
+    for (std::size_t i = 0; i < masks.size(); ++i)
+        if (!masks[i].empty()) maskEntries(params[i]->value.data(), masks[i].data(), 0, masks[i].size());
+    m_masks = std::move(masks);
+    return Status::success();
 }
 
 void Optimizer::setConfig(const OptimizerConfig& config) {

@@ -89,6 +89,13 @@ public:
     std::int64_t steps() const { return m_steps; }
     /// Global gradient norm before clipping, measured by the last step (0 when clipping is off).
     double lastGradientNorm() const { return m_lastNorm; }
+    /// Pruning masks (engine/deploy/pruning.h), aligned with params: 1 keeps an entry, 0 prunes
+    /// it; an empty tensor (or an empty list) masks nothing. From now on every step zeroes the
+    /// gradient of a pruned entry before clipping, decay and the update, and sets the entry to
+    /// exactly 0.0f after its update, so pruned weights stay zero with every kind. The masked
+    /// entries of `params` are set to 0.0f now. Unmasked steps are unchanged, bit for bit.
+    /// Error when the masks do not fit `params` or mask a statistic.
+    Status setMasks(std::vector<Tensor> masks, const std::vector<Param*>& params);
 
 protected:
     explicit Optimizer(OptimizerConfig config) : m_config(std::move(config)) {}
@@ -115,6 +122,7 @@ protected:
 private:
     std::int64_t m_steps = 0;
     double m_lastNorm = 0.0;
+    std::vector<Tensor> m_masks;  // see setMasks; empty: no pruning
 };
 
 /// Global L2 norm over the trainable gradients (fixed order, double accumulation).

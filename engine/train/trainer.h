@@ -33,6 +33,9 @@ struct TrainingSetup {
     DataSplit split;                             // indices into data->pool (test: see DataSplit)
     ModelSpec spec;                              // built and initialized from config.seed …
     std::optional<Model> initialModel;           // … unless this is set: fine-tune these weights
+    /// Pruning masks aligned with the model's params (engine/deploy/pruning.h; empty: none):
+    /// the masked weights are zeroed at the start and stay exactly 0 (Optimizer::setMasks).
+    std::vector<Tensor> masks;
     std::optional<Preprocessing> preprocessing;  // default: fitted on split.train
     TrainConfig config;
     /// Go on from this checkpoint (its weights, optimizer state, step, best epoch and the config

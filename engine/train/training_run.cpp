@@ -146,6 +146,7 @@ void TrainingRun::run() {
             }
         }
     }
+    if (auto s = m_optimizer->setMasks(m_setup.masks, m_params); !s) return fail(s.error());
     std::size_t nextReplay = 0;
     while (nextReplay < m_setup.replayEdits.size() && m_setup.replayEdits[nextReplay].step < m_step) ++nextReplay;
 
