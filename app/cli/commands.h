@@ -19,5 +19,6 @@ int forkCommand(const Args& args);
 int runsCommand(const Args& args);
 int sweepCommand(const Args& args);
 int workerCommand(const Args& args);
+int pruneCommand(const Args& args);
 
 }  // namespace studio::cli
