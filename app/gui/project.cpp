@@ -35,7 +35,7 @@ nlohmann::json Project::toJson() const {
     j["version"] = kProjectVersion;
     j["dataset"] = toStdString(dataset);
     j["preset"] = toStdString(preset);
-    j["spec"] = spec;
+    if (!spec.is_null()) j["spec"] = spec;  // a preset's project has none
     j["settings"] = app::toJson(settings);
     return j;
 }
@@ -50,7 +50,7 @@ Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& so
     Project p = defaultProject();
     if (j.contains("dataset") && j["dataset"].is_string()) p.dataset = toQString(j["dataset"].get<std::string>());
     if (j.contains("preset") && j["preset"].is_string()) p.preset = toQString(j["preset"].get<std::string>());
-    if (j.contains("spec")) {
+    if (j.contains("spec") && !j["spec"].is_null()) {  // null: written so before this was fixed
         auto spec = ModelSpec::fromJson(j["spec"], source + " (spec)");
         if (!spec) return spec.error();
         p.spec = spec->toJson();
