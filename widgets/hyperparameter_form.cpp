@@ -5,11 +5,16 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -78,7 +83,7 @@ void HyperparameterForm::setFields(const QList<FieldSpec>& fields) {
         f.editor->setStatusTip(spec.tooltip.isEmpty() ? spec.label : spec.tooltip);
         f.editor->setObjectName(spec.key);
         f.editor->setAccessibleName(spec.label);
-        if (spec.type != FieldSpec::Boolean) acceptWheelOnlyWhenFocused(f.editor);
+        if (spec.type != FieldSpec::Boolean && spec.type != FieldSpec::Path) acceptWheelOnlyWhenFocused(f.editor);
         if (spec.type == FieldSpec::Boolean) {
             static_cast<QCheckBox*>(f.editor)->setText(spec.label);
             formFor(spec.group)->addRow(f.editor);
@@ -142,6 +147,33 @@ QWidget* HyperparameterForm::createEditor(const FieldSpec& spec) {
             connect(check, &QCheckBox::toggled, this, [this, key] { commit(key); });
             return check;
         }
+        case FieldSpec::Path: {
+            // Typed (committed when editing ends), picked with "…", or cleared with the clear button.
+            auto* box = new QWidget;
+            auto* row = new QHBoxLayout(box);
+            row->setContentsMargins(0, 0, 0, 0);
+            auto* edit = new QLineEdit;
+            edit->setPlaceholderText(tr("none"));
+            edit->setClearButtonEnabled(true);
+            edit->setAccessibleName(spec.label);
+            auto* browse = new QToolButton;
+            browse->setText(QStringLiteral("…"));
+            browse->setToolTip(tr("Choose a file"));
+            row->addWidget(edit, 1);
+            row->addWidget(browse);
+            connect(edit, &QLineEdit::editingFinished, this, [this, key] { commit(key); });
+            connect(edit, &QLineEdit::textChanged, this, [this, key](const QString& text) {
+                if (text.isEmpty()) commit(key);
+            });
+            connect(browse, &QToolButton::clicked, this, [this, key, edit, label = spec.label, filter = spec.fileFilter] {
+                const QString start = edit->text().isEmpty() ? QString() : QFileInfo(edit->text()).absolutePath();
+                const QString chosen = QFileDialog::getOpenFileName(this, label, start, filter);
+                if (chosen.isEmpty()) return;
+                edit->setText(chosen);
+                commit(key);
+            });
+            return box;
+        }
     }
     return nullptr;
 }
@@ -162,6 +194,7 @@ QVariant HyperparameterForm::currentValue(const Field& f) const {
         case FieldSpec::Number: return static_cast<QDoubleSpinBox*>(f.editor)->value();
         case FieldSpec::Choice: return static_cast<QComboBox*>(f.editor)->currentText();
         case FieldSpec::Boolean: return static_cast<QCheckBox*>(f.editor)->isChecked();
+        case FieldSpec::Path: return f.editor->findChild<QLineEdit*>()->text();
     }
     return {};
 }
@@ -179,6 +212,12 @@ void HyperparameterForm::showValue(Field& f, const QVariant& v) {
             break;
         }
         case FieldSpec::Boolean: static_cast<QCheckBox*>(f.editor)->setChecked(v.toBool()); break;
+        case FieldSpec::Path: {
+            auto* edit = f.editor->findChild<QLineEdit*>();
+            const QSignalBlocker editBlocker(edit);  // the clear-to-commit hook must not fire
+            edit->setText(v.toString());
+            break;
+        }
     }
 }
 

@@ -17,7 +17,7 @@ class QLabel;
 namespace studio::widgets {
 
 struct FieldSpec {
-    enum Type { Integer, Number, Choice, Boolean };
+    enum Type { Integer, Number, Choice, Boolean, Path };  // Path: a file name as text, "" = none
     QString key;    // the name the app uses, e.g. "learning_rate"
     QString label;  // what the user reads, e.g. "Learning rate"
     QString group;  // section title, e.g. "Optimizer"
@@ -30,6 +30,7 @@ struct FieldSpec {
     QVariant defaultValue;
     QStringList choices;  // for Choice; the value is the chosen string
     QString tooltip;
+    QString fileFilter;  // for Path: the file dialog's filter, e.g. "Models (*.tsmodel)"
 };
 
 class HyperparameterForm : public QWidget {
@@ -52,7 +53,8 @@ public:
     /// What the user reads for `key` ("Validation" for "val_split"), e.g. in "Change Validation";
     /// `key` itself when unknown.
     QString label(const QString& key) const;
-    /// The editor of `key` (QSpinBox, ScientificSpinBox, QComboBox or QCheckBox), nullptr if unknown.
+    /// The editor of `key` (QSpinBox, ScientificSpinBox, QComboBox, QCheckBox, or for a Path a
+    /// QWidget holding a QLineEdit and a browse QToolButton), nullptr if unknown.
     QWidget* editor(const QString& key) const;
 
     /// How long arrow clicks may pause and still count as one gesture (default 400 ms).

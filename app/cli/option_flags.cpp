@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "engine/data/augment.h"
 #include "engine/train/option_schema.h"
@@ -14,7 +15,7 @@ namespace {
 
 std::string valueText(const OptionInfo& o, const json& v) {
     if (v.is_null()) return "the model's own";
-    if (v.is_string()) return v.get<std::string>();
+    if (v.is_string()) return v.get<std::string>().empty() ? "none" : v.get<std::string>();
     if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
     char buf[64];
     std::snprintf(buf, sizeof buf, o.type == OptionInfo::Type::Integer ? "%.0f" : "%g", v.get<double>());
@@ -29,6 +30,8 @@ std::string metavar(const OptionInfo& o) {
             return "X";
         case OptionInfo::Type::Boolean:
             return "true|false";
+        case OptionInfo::Type::Path:
+            return "FILE";
         case OptionInfo::Type::Choice: {
             std::string s;
             for (const auto& c : o.choices) s += (s.empty() ? "" : "|") + c;
@@ -59,7 +62,7 @@ std::string wrapped(const std::string& text, std::size_t indent, std::size_t wid
 }  // namespace
 
 std::set<std::string> optionFlags() {
-    std::set<std::string> flags{"--augment"};
+    std::set<std::string> flags{"--augment", "--teacher"};
     for (const OptionInfo& o : optionSchema()) flags.insert(o.flag());
     return flags;
 }
@@ -78,10 +81,17 @@ Result<json> optionsFromArguments(const Arguments& a) {
         given["aug_noise"] = aug->noise;
     }
     for (const OptionInfo& o : optionSchema()) {
-        const auto text = a.value(o.flag());
+        auto text = a.value(o.flag());
+        if (o.key == "distill_teacher" && !text) text = a.value("--teacher");
         if (!text) continue;
         auto value = parseOptionText(o, *text);
         if (!value) return value.error();
+        // Recorded absolute, so a resume or fork from another folder finds the same file.
+        if (o.type == OptionInfo::Type::Path && !text->empty()) {
+            std::error_code ec;
+            const auto absolute = std::filesystem::absolute(*text, ec);
+            if (!ec) *value = absolute.lexically_normal().string();
+        }
         if (auto s = checkOption(o, *value); !s) {
             // The schema names the option by key; on the command line it is the flag.
             std::string message = s.error().message();
@@ -113,7 +123,8 @@ std::string optionsHelp() {
     }
     out +=
         "  --augment LIST              short form of the aug-* options: e.g. shift,flip,rotate=10,brightness,\n"
-        "                              contrast,noise (none by default)\n";
+        "                              contrast,noise (none by default)\n"
+        "  --teacher FILE              short form of --distill-teacher\n";
     return out;
 }
 

@@ -162,7 +162,9 @@ FieldSpec fieldFor(const OptionInfo& o) {
     f.type = o.type == OptionInfo::Type::Integer  ? FieldSpec::Integer
              : o.type == OptionInfo::Type::Number ? FieldSpec::Number
              : o.type == OptionInfo::Type::Choice ? FieldSpec::Choice
+             : o.type == OptionInfo::Type::Path   ? FieldSpec::Path
                                                   : FieldSpec::Boolean;
+    f.fileFilter = QObject::tr(o.fileFilter.c_str());
     f.min = o.min;
     f.max = o.type == OptionInfo::Type::Integer ? std::min(o.max, 2147483647.0) : o.max;
     f.step = o.step;
@@ -255,6 +257,7 @@ QMap<QString, bool> fieldsThatApply(const TrainConfig& config) {
         applies.insert(toQString(o.key), on);
     }
     applies["early_metric"] = applies["min_delta"] = config.earlyStopping.patience > 0;
+    applies["distill_temperature"] = applies["distill_alpha"] = !config.distillation.teacher.empty();
     return applies;
 }
 

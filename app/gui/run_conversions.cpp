@@ -159,7 +159,7 @@ SweepViewData sweepViewData(const SweepRecord& sweep, const std::vector<RunRecor
         const OptionInfo* o = optionFor(key);
         axis.label = o ? QObject::tr(o->label.c_str()) : QObject::tr("Model");
         axis.logScale = o && o->logScale;
-        axis.categorical = !o || o->type == OptionInfo::Type::Choice || o->type == OptionInfo::Type::Boolean;
+        axis.categorical = !o || !o->isNumeric();
         if (axis.categorical) {
             std::set<std::string> seen;
             for (const RunRecord& r : trials) {

@@ -64,6 +64,16 @@ OptionInfo boolean(std::string key, std::string label, std::string group, S scop
     return opt(std::move(key), std::move(label), std::move(group), T::Boolean, scope, def, std::move(help));
 }
 
+OptionInfo path(std::string key, std::string label, std::string group, S scope, std::string filter,
+                std::string help) {
+    OptionInfo o = opt(std::move(key), std::move(label), std::move(group), T::Path, scope, "", std::move(help));
+    o.fileFilter = std::move(filter);
+    return o;
+}
+
+// A path is text a person typed or picked; anything longer is not a file name.
+constexpr std::size_t kMaxPathOption = 4096;
+
 template <typename F>
 OptionInfo with(OptionInfo o, F&& change) {
     change(o);
@@ -72,7 +82,8 @@ OptionInfo with(OptionInfo o, F&& change) {
 
 std::vector<OptionInfo> makeSchema() {
     const std::string run = "Run", optim = "Optimizer", sched = "Learning-rate schedule", reg = "Regularization",
-                      stop = "Early stopping", split = "Split", prep = "Preprocessing", aug = "Augmentation";
+                      stop = "Early stopping", split = "Split", prep = "Preprocessing", aug = "Augmentation",
+                      distill = "Distillation";
     return {
         integer("epochs", "Epochs", run, S::Training, 1, 100000, 10,
                 "How many times training walks through the whole training split."),
@@ -152,6 +163,18 @@ std::vector<OptionInfo> makeSchema() {
                     "own rate).",
                     0.05, 2),
              [](OptionInfo& o) { o.concerns = {"dropout"}; }),
+        with(path("distill_teacher", "Teacher model", distill, S::Training, "Models (*.tsmodel)",
+                  "A saved model whose softened predictions this model also learns from (knowledge distillation); "
+                  "empty trains on the labels alone."),
+             [](OptionInfo& o) { o.aliases = {"teacher"}; }),
+        number("distill_temperature", "Temperature T", distill, S::Training, 0.01, 100.0, 4.0,
+               "Distillation: both models' logits are divided by T before the softmax, so a higher T passes on "
+               "more of how the teacher ranks the wrong classes.",
+               0.5, 2),
+        number("distill_alpha", "Soft-loss weight α", distill, S::Training, 0.0, 1.0, 0.5,
+               "Distillation: the share of the loss that follows the teacher (the rest follows the labels); 0 "
+               "ignores the teacher.",
+               0.05, 2),
         with(integer("patience", "Patience (epochs)", stop, S::Training, 0, 100000, 0,
                      "Stops after this many epochs without a better validation score (0 never stops early)."),
              [](OptionInfo& o) { o.liveEditable = true; }),
@@ -240,6 +263,11 @@ Status checkOption(const OptionInfo& o, const json& v) {
                 return optionError(o, "is '" + v.get<std::string>() + "' but must be one of " + list);
             return Status::success();
         }
+        case T::Path:
+            if (!v.is_string()) return optionError(o, "must be a file path (text)");
+            if (v.get<std::string>().size() > kMaxPathOption)
+                return optionError(o, "is longer than " + std::to_string(kMaxPathOption) + " characters");
+            return Status::success();
         case T::Integer:
         case T::Number: {
             if (v.is_null() && o.fallback.is_null()) return Status::success();  // "the model's own"
@@ -264,6 +292,7 @@ Result<json> parseOptionText(const OptionInfo& o, const std::string& text) {
             if (text == "false" || text == "0" || text == "no" || text == "off") return json(false);
             return optionError(o, "is '" + text + "' but must be true or false");
         case T::Choice:
+        case T::Path:
             return json(text);
         case T::Integer: {
             errno = 0;
@@ -354,6 +383,9 @@ Result<TrainConfig> trainConfigFromOptions(const json& given) {
     c.augment.brightness = f("aug_brightness");
     c.augment.contrast = f("aug_contrast");
     c.augment.noise = f("aug_noise");
+    c.distillation.teacher = o["distill_teacher"].get<std::string>();
+    c.distillation.temperature = f("distill_temperature");
+    c.distillation.alpha = f("distill_alpha");
     if (c.schedule.warmupEpochs >= c.epochs)
         return Error::invalid("Option 'warmup_epochs' (" + std::to_string(c.schedule.warmupEpochs) +
                                   ") must be smaller than 'epochs' (" + std::to_string(c.epochs) + ").",

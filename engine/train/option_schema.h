@@ -26,7 +26,8 @@
 namespace studio {
 
 struct OptionInfo {
-    enum class Type { Integer, Number, Boolean, Choice };
+    /// Path: a file name as text ("" = none), e.g. the distillation teacher's model file.
+    enum class Type { Integer, Number, Boolean, Choice, Path };
     /// What the option shapes: the training loop, the data (split, preprocessing, augmentation),
     /// the model (layer options), or only how it runs (speed, storage: never the result).
     enum class Scope { Training, Data, Model, Runtime };
@@ -46,6 +47,7 @@ struct OptionInfo {
     std::vector<std::string> aliases;   // older keys accepted on input
     double step = 0;                    // form hint: spin-box step (0 = by decimals)
     int decimals = 3;                   // form hint
+    std::string fileFilter;             // Path: the file dialog's filter, e.g. "Models (*.tsmodel)"
 
     std::string flag() const;  // "--val-split"
     bool isNumeric() const { return type == Type::Integer || type == Type::Number; }

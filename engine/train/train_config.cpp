@@ -55,6 +55,10 @@ json EarlyStopping::toJson() const {
     return {{"metric", metric}, {"patience", patience}, {"minDelta", minDelta}};
 }
 
+json DistillationConfig::toJson() const {
+    return {{"teacher", teacher}, {"temperature", temperature}, {"alpha", alpha}};
+}
+
 json TrainConfig::toJson() const {
     return {{"epochs", epochs},
             {"batchSize", batchSize},
@@ -67,14 +71,16 @@ json TrainConfig::toJson() const {
             {"threads", threads},
             {"augment", augment.toJson()},
             {"validationFraction", validationFraction},
-            {"testFraction", testFraction}};
+            {"testFraction", testFraction},
+            {"distillation", distillation.toJson()}};
 }
 
 Result<TrainConfig> TrainConfig::fromJson(const json& j) {
     if (!j.is_object()) return Error::invalid("The training configuration must be a JSON object.", kFix);
     STUDIO_TRY(rejectUnknown(j,
                              {"epochs", "batchSize", "shardSize", "optimizer", "schedule", "labelSmoothing",
-                              "earlyStopping", "seed", "threads", "augment", "validationFraction", "testFraction"},
+                              "earlyStopping", "seed", "threads", "augment", "validationFraction", "testFraction",
+                              "distillation"},
                              "training"));
     TrainConfig c;
     STUDIO_TRY(readField(j, "epochs", c.epochs));
@@ -109,6 +115,15 @@ Result<TrainConfig> TrainConfig::fromJson(const json& j) {
         STUDIO_TRY(readField(e, "patience", c.earlyStopping.patience));
         STUDIO_TRY(readField(e, "minDelta", c.earlyStopping.minDelta));
     }
+    if (j.contains("distillation")) {
+        const json& d = j["distillation"];
+        if (!d.is_object())
+            return optionError("distillation", "must be an object {\"teacher\", \"temperature\", \"alpha\"}");
+        STUDIO_TRY(rejectUnknown(d, {"teacher", "temperature", "alpha"}, "distillation"));
+        STUDIO_TRY(readField(d, "teacher", c.distillation.teacher));
+        STUDIO_TRY(readField(d, "temperature", c.distillation.temperature));
+        STUDIO_TRY(readField(d, "alpha", c.distillation.alpha));
+    }
     STUDIO_TRY(c.validate());
     return c;
 }
@@ -136,6 +151,8 @@ Status TrainConfig::validate() const {
                            "is '" + earlyStopping.metric + "' but must be val_loss or val_accuracy");
     STUDIO_TRY(range("earlyStopping.patience", earlyStopping.patience, 0, 100000));
     STUDIO_TRY(range("earlyStopping.minDelta", earlyStopping.minDelta, 0.0, 1e6));
+    STUDIO_TRY(range("distillation.temperature", distillation.temperature, 0.01, 100.0));
+    STUDIO_TRY(range("distillation.alpha", distillation.alpha, 0.0, 1.0));
     if (!(schedule.baseLr > 0.0f) || !std::isfinite(schedule.baseLr))
         return optionError("learning rate", "must be a positive number, e.g. 0.001");
     // The optimizer and schedule carry their own checks; run them here too so a bad config is

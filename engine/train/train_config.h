@@ -22,6 +22,17 @@ struct EarlyStopping {
     nlohmann::json toJson() const;
 };
 
+/// Knowledge distillation: the loss also follows a saved teacher model's softened predictions
+/// (engine/loss/distillation_loss.h). No teacher, or α = 0, is plain training, bit for bit.
+struct DistillationConfig {
+    std::string teacher;       // path of a .tsmodel; empty = no distillation
+    float temperature = 4.0f;  // T > 0: softmax(logits/T) for both models
+    float alpha = 0.5f;        // weight of the soft (teacher) term, in [0, 1]
+
+    bool active() const { return !teacher.empty() && alpha > 0.0f; }
+    nlohmann::json toJson() const;
+};
+
 struct TrainConfig {
     int epochs = 10;
     int batchSize = 64;
@@ -37,6 +48,7 @@ struct TrainConfig {
     AugmentConfig augment;
     double validationFraction = 0.1;
     double testFraction = 0.1;  // only when the dataset has no official test set
+    DistillationConfig distillation;
 
     /// Every field; keys as above ("batchSize", "earlyStopping": {"metric", ...}).
     nlohmann::json toJson() const;

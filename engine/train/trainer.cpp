@@ -1,5 +1,6 @@
 #include "engine/train/trainer.h"
 
+#include "engine/train/distillation_teacher.h"
 #include "engine/train/option_schema.h"
 #include "engine/train/training_run.h"
 
@@ -41,6 +42,26 @@ Status checkAgainstData(const Model& model, const Dataset& pool) {
     return Status::success();
 }
 
+// A distilled run's teacher, loaded here so a missing or unfit file is refused before anything
+// starts. A resumed run distils as its checkpoint's config says.
+Status prepareTeacher(TrainingSetup& setup) {
+    DistillationConfig distillation = setup.config.distillation;
+    if (setup.resume) {
+        auto resumed = TrainConfig::fromJson(setup.resume->config);
+        if (!resumed) return resumed.error();
+        distillation = resumed->distillation;
+    }
+    if (!distillation.active()) {
+        setup.teacher.reset();
+        return Status::success();
+    }
+    if (setup.teacher) return Status::success();
+    auto teacher = loadDistillationTeacher(distillation.teacher, setup.data->pool);
+    if (!teacher) return teacher.error();
+    setup.teacher = std::move(*teacher);
+    return Status::success();
+}
+
 }  // namespace
 
 Trainer::~Trainer() {
@@ -65,6 +86,7 @@ Status Trainer::start(TrainingSetup setup) {
         model->initialize(setup.config.seed);
     }
     STUDIO_TRY(checkAgainstData(*model, setup.data->pool));
+    STUDIO_TRY(prepareTeacher(setup));
 
     m_control.reset();
     publish(nullptr);

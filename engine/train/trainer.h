@@ -49,6 +49,9 @@ struct TrainingSetup {
     std::function<void(CheckpointPtr)> onCheckpoint;
     /// Edits to re-apply at their recorded steps (replaying or resuming a run that was edited).
     std::vector<OptionChanged> replayEdits;
+    /// The distillation teacher (config.distillation.teacher). Trainer::start loads and checks it
+    /// when the config asks for one and this is null; unused when distillation is off.
+    SnapshotPtr teacher;
 };
 
 /// What a finished run leaves: the final event, every epoch's numbers and the best model.

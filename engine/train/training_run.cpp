@@ -77,6 +77,8 @@ void TrainingRun::allocate(int maxShards) {
     m_labels.assign(static_cast<std::size_t>(maxShards), {});
     m_dlogits.assign(static_cast<std::size_t>(maxShards), Tensor());
     m_shardLoss.assign(static_cast<std::size_t>(maxShards), LossSum{});
+    m_teacherInput.assign(static_cast<std::size_t>(maxShards), Tensor());
+    m_teacherLogits.assign(static_cast<std::size_t>(maxShards), Tensor());
     m_summed.clear();
     m_backup.clear();
     m_chunks.clear();
@@ -105,6 +107,12 @@ void TrainingRun::run() {
         resumed->threads = m_setup.config.threads;
         resumed->epochs = m_setup.config.epochs;
         m_setup.config = *resumed;
+    }
+    if (cfg.distillation.active()) {  // α = 0 leaves the teacher out: plain training, bit for bit
+        if (!m_setup.teacher)
+            return fail(Error::invalid("The distillation teacher '" + cfg.distillation.teacher + "' was not loaded.",
+                                       "Start the run through Trainer::start, which loads it."));
+        m_teacher.emplace(m_setup.teacher, m_prep);
     }
     auto optimizer = Optimizer::create(cfg.optimizer);
     if (!optimizer) return fail(optimizer.error());
@@ -320,8 +328,16 @@ TrainingRun::StepResult TrainingRun::step(std::span<const int> batch, int epoch,
         ctx.seed = cfg.seed;
         ctx.step = static_cast<std::uint64_t>(m_step);
         ctx.sampleOffset = begin;
+        if (m_teacher) m_teacher->logits(ws.input(), m_teacherInput[us], m_teacherLogits[us]);
         m_model.forward(ws, ctx);
-        m_shardLoss[us] = softmaxCrossEntropy(ws.output(), m_labels[us], cfg.labelSmoothing, gradScale, &m_dlogits[us]);
+        if (m_teacher) {
+            const DistillationParams params{cfg.distillation.temperature, cfg.distillation.alpha, cfg.labelSmoothing};
+            m_shardLoss[us] =
+                distillationLoss(ws.output(), m_teacherLogits[us], m_labels[us], params, gradScale, &m_dlogits[us]);
+        } else {
+            m_shardLoss[us] =
+                softmaxCrossEntropy(ws.output(), m_labels[us], cfg.labelSmoothing, gradScale, &m_dlogits[us]);
+        }
         ws.zeroGrads();
         m_model.backward(ws, m_dlogits[us], ctx);
     });

@@ -4,8 +4,9 @@
 //
 // One step (ARCHITECTURE.md "Threads"):
 //   batch = order[b·B, (b+1)·B)  → shards of config.shardSize samples (never from the thread count)
-//   forEach shard s (parallel):  own Workspace → assembleBatch → forward → softmax CE
-//                                (gradScale 1/|batch|) → zeroGrads → backward
+//   forEach shard s (parallel):  own Workspace → assembleBatch → [teacher logits on the same
+//                                input, when distilling] → forward → softmax CE, or the
+//                                distillation loss (gradScale 1/|batch|) → zeroGrads → backward
 //   forEach gradient chunk (parallel over elements): Σ_s grads_s in shard order 0..S-1
 //   finite? → optimizer step → BatchNorm statistics → weights still finite?
 // Nothing is summed across threads in an order that depends on scheduling, so the weights are
@@ -19,8 +20,10 @@
 #include <vector>
 
 #include "engine/core/parallel.h"
+#include "engine/loss/distillation_loss.h"
 #include "engine/loss/softmax_cross_entropy.h"
 #include "engine/optim/optimizer.h"
+#include "engine/train/distillation_teacher.h"
 #include "engine/train/flush_denormals.h"
 #include "engine/train/trainer.h"
 
@@ -75,6 +78,9 @@ private:
     std::vector<std::vector<std::int32_t>> m_labels;
     std::vector<Tensor> m_dlogits;
     std::vector<LossSum> m_shardLoss;
+    std::optional<DistillationTeacher> m_teacher;  // when the config distils (teacher, α > 0)
+    std::vector<Tensor> m_teacherInput;            // per shard: the input in the teacher's normalization
+    std::vector<Tensor> m_teacherLogits;           // per shard
     std::vector<Tensor> m_summed;  // shard-order sum, aligned with m_params
     std::vector<Tensor> m_backup;  // weights before the step being applied
     std::vector<Chunk> m_chunks;

@@ -74,6 +74,8 @@ private Q_SLOTS:
                 given[o.key] = o.choices.back() == o.fallback ? o.choices.front() : o.choices.back();
             else if (o.type == OptionInfo::Type::Integer)
                 given[o.key] = o.fallback.get<long long>() + 1;
+            else if (o.type == OptionInfo::Type::Path)
+                given[o.key] = "teacher.tsmodel";
             else
                 given[o.key] = (o.min + o.max) / 3;
             if (o.key == "epochs") given[o.key] = 5;

@@ -11,6 +11,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace studio::widgets;
@@ -19,17 +20,17 @@ namespace {
 
 QList<FieldSpec> trainingFields() {
     FieldSpec epochs{"epochs", "Epochs", "Schedule", FieldSpec::Integer, 1, 100, 1, 0, false, 10, {},
-                     "How many passes over the training set."};
+                     "How many passes over the training set.", {}};
     FieldSpec batch{"batch_size", "Batch size", "Schedule", FieldSpec::Integer, 1, 4096, 16, 0, false, 64, {},
-                    "Samples per optimizer step."};
+                    "Samples per optimizer step.", {}};
     FieldSpec lr{"learning_rate", "Learning rate", "Optimizer", FieldSpec::Number, 1e-6, 1.0, 0.001, 6, true, 1e-3,
-                 {}, "Step size of the optimizer."};
+                 {}, "Step size of the optimizer.", {}};
     FieldSpec momentum{"momentum", "Momentum", "Optimizer", FieldSpec::Number, 0.0, 0.999, 0.01, 3, false, 0.9, {},
-                       "Fraction of the previous update kept."};
+                       "Fraction of the previous update kept.", {}};
     FieldSpec optimizer{"optimizer", "Optimizer", "Optimizer", FieldSpec::Choice, 0, 0, 0, 0, false, "adam",
-                        {"sgd", "adam", "adamw", "rmsprop"}, "How gradients become weight updates."};
+                        {"sgd", "adam", "adamw", "rmsprop"}, "How gradients become weight updates.", {}};
     FieldSpec augment{"augment", "Augment images", "Data", FieldSpec::Boolean, 0, 0, 0, 0, false, false, {},
-                      "Random shifts and flips while training."};
+                      "Random shifts and flips while training.", {}};
     return {epochs, batch, lr, momentum, optimizer, augment};
 }
 
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void fieldCanBeDisabled();
     void labelNamesTheField();
     void wheelScrollsPastUnfocusedEditors();
+    void pathFieldIsTextWithOneSignalPerEdit();
 };
 
 void HyperparameterFormTest::buildsGroupsWithDefaults() {
@@ -317,6 +319,38 @@ void HyperparameterFormTest::labelNamesTheField() {
     QCOMPARE(form.label("learning_rate"), QString("Learning rate"));
     QCOMPARE(form.label("augment"), QString("Augment images"));
     QCOMPARE(form.label("unknown"), QString("unknown"));
+}
+
+void HyperparameterFormTest::pathFieldIsTextWithOneSignalPerEdit() {
+    FieldSpec teacher{"teacher", "Teacher model", "Distillation", FieldSpec::Path, 0, 0, 0, 0, false, QString(), {},
+                      "A saved model to learn from.", "Models (*.tsmodel)"};
+    HyperparameterForm form;
+    form.setFields({teacher});
+    QCOMPARE(form.value("teacher").toString(), QString());
+    QWidget* editor = form.editor("teacher");
+    QVERIFY(editor);
+    QVERIFY(editor->toolTip().contains("A saved model"));
+    auto* edit = editor->findChild<QLineEdit*>();
+    QVERIFY(edit);
+    QVERIFY(editor->findChild<QToolButton*>());  // "…" opens a file dialog
+    QSignalSpy spy(&form, &HyperparameterForm::valueEdited);
+    form.setValues({{"teacher", "/models/a.tsmodel"}});
+    QCOMPARE(edit->text(), QString("/models/a.tsmodel"));
+    QCOMPARE(spy.count(), 0);
+    // Typing is one edit, committed when editing ends.
+    edit->setText("/models/b.tsmodel");
+    QCOMPARE(spy.count(), 0);
+    Q_EMIT edit->editingFinished();
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(1).toString(), QString("/models/a.tsmodel"));
+    QCOMPARE(spy.at(0).at(2).toString(), QString("/models/b.tsmodel"));
+    QCOMPARE(form.values().value("teacher").toString(), QString("/models/b.tsmodel"));
+    // Clearing (the clear button) turns it off at once.
+    edit->clear();
+    QCOMPARE(spy.count(), 2);
+    QCOMPARE(spy.at(1).at(2).toString(), QString());
+    Q_EMIT edit->editingFinished();
+    QCOMPARE(spy.count(), 2);  // nothing changed since
 }
 
 QTEST_MAIN(HyperparameterFormTest)
