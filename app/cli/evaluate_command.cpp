@@ -33,9 +33,10 @@ Options:
 )";
 
 Status checkCompatible(const ModelSnapshot& snapshot, const Dataset& data, const std::string& modelPath) {
-    if (snapshot.model.inputShape() != data.sampleShape() || snapshot.preprocessing.inputShape != data.sampleShape())
+    // The preprocessing's shape is what the whole model takes (with a backbone, the head reads features).
+    if (snapshot.preprocessing.inputShape != data.sampleShape())
         return Error::invalid(
-            "Model '" + modelPath + "' takes inputs of " + shapeToString(snapshot.model.inputShape()) +
+            "Model '" + modelPath + "' takes inputs of " + shapeToString(snapshot.preprocessing.inputShape) +
                 " but dataset '" + data.name() + "' has samples of " + shapeToString(data.sampleShape()) + ".",
             "Evaluate on the kind of data the model was trained on (for image folders, --image-size).");
     if (snapshot.model.outputSize() != data.classCount())

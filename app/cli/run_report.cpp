@@ -49,7 +49,8 @@ Status checkSaveTarget(const std::string& path) {
     return Status::success();
 }
 
-int trainAndReport(const std::string& storePath, PreparedRun run, const Arguments& a) {
+int trainAndReport(const std::string& storePath, PreparedRun run, const Arguments& a,
+                   const std::function<SnapshotPtr(const ModelSnapshot&)>& toSave) {
     const auto savePath = a.value("--save");
     const std::int64_t runId = run.record.id;
     const std::string modelName = run.record.model;
@@ -87,7 +88,8 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
     std::printf("Test accuracy %s (loss %s, %d samples) with the weights of epoch %d; %.1f s in all\n",
                 fixed(f.testAccuracy, 4).c_str(), fixed(f.testLoss, 4).c_str(), f.testSize, f.bestEpoch, f.seconds);
     if (savePath) {
-        if (auto saved = saveModelFile(*savePath, *result->outcome.snapshot); !saved) return reportError(saved.error());
+        const SnapshotPtr snapshot = toSave ? toSave(*result->outcome.snapshot) : result->outcome.snapshot;
+        if (auto saved = saveModelFile(*savePath, *snapshot); !saved) return reportError(saved.error());
         std::printf("Saved the model to %s\n", savePath->c_str());
     }
     std::fflush(stdout);

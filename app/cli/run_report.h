@@ -2,6 +2,7 @@
 // Training a prepared run from the command line: per-epoch lines while it trains, the summary,
 // the saved model and the final JSON line. Shared by train, train --resume and fork.
 
+#include <functional>
 #include <string>
 
 #include "app/cli/arguments.h"
@@ -15,6 +16,8 @@ DatasetLoader reportingLoader();
 /// --save FILE is checked before training: the folder must exist and be writable.
 Status checkSaveTarget(const std::string& path);
 /// Trains, prints, saves (--save), prints the JSON line (--json); returns the exit code.
-int trainAndReport(const std::string& storePath, PreparedRun run, const Arguments& args);
+/// `toSave` (optional) turns the trained snapshot into the one saved (a head → head + backbone).
+int trainAndReport(const std::string& storePath, PreparedRun run, const Arguments& args,
+                   const std::function<SnapshotPtr(const ModelSnapshot&)>& toSave = {});
 
 }  // namespace studio::cli

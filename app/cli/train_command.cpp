@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/cli/arguments.h"
+#include "app/cli/backbone_commands.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/option_flags.h"
@@ -65,6 +66,18 @@ Output:
                               (path TAB reason); stderr shows the count and the first five
   --json                      finish with one line of JSON: run_id, test_accuracy, val_accuracy,
                               train_samples_per_s, epochs, seconds, params, weights_sha256, ...
+
+Frozen backbone (transfer learning): --model is then the head (mlp or a spec of dense,
+dropout, batchnorm and activation layers), trained on the backbone's features, which are
+computed once per image; --save writes one file with the backbone inside.
+  --backbone FILE.onnx        an ONNX network OpenCV DNN runs (e.g. a model exported with
+                              `export`, or a MobileNetV2 from the ONNX model zoo); the data must
+                              have its input size (--image-size, --channels for image folders)
+  --feature-layer NAME        the layer whose output is the features (default: the last
+                              pooling output; list them with `backbone-layers`)
+  --backbone-mean M,M,M       the network's input normalization on [0,1] pixels, per channel
+  --backbone-std S,S,S        (ImageNet networks: 0.485,0.456,0.406 and 0.229,0.224,0.225;
+                              default none: a Training Studio export normalizes inside)
 )";
 
 }  // namespace
@@ -73,6 +86,7 @@ int trainCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = optionFlags();
     spec.valued.insert({"--dataset", "--model", "--save", "--store", "--name", "--resume", "--skipped"});
+    spec.valued.insert(std::begin(kBackboneTrainFlags), std::end(kBackboneTrainFlags));
     spec.flags = {"--json"};
     auto parsed = Arguments::parse(args, spec, "train");
     if (!parsed) return reportError(parsed.error());
@@ -123,6 +137,7 @@ int trainCommand(const Args& args) {
     request.dataset = *datasetName;
     request.model = *modelName;
     request.options = *given;
+    if (a.has("--backbone")) return trainWithBackbone(a, storePath, std::move(*store), request);
     auto prepared = prepareNewRun(**store, request, reportingLoader());
     if (!prepared) return reportError(prepared.error());
     store->reset();

@@ -24,8 +24,10 @@ Result<EvaluationTarget> evaluationTarget(const ModelSnapshot& model, std::share
     t.bundle = std::move(bundle);
     const bool official = t.bundle->test.has_value();
     t.data = official ? &*t.bundle->test : &t.bundle->pool;
-    if (model.model.inputShape() != t.data->sampleShape() || model.model.outputSize() != t.data->classCount())
-        return Error::invalid("The model takes " + shapeToString(model.model.inputShape()) + " inputs in " +
+    // The preprocessing's shape is what the whole model takes (with a backbone, the head reads features).
+    const Shape& input = model.preprocessing.inputShape;
+    if (input != t.data->sampleShape() || model.model.outputSize() != t.data->classCount())
+        return Error::invalid("The model takes " + shapeToString(input) + " inputs in " +
                                   std::to_string(model.model.outputSize()) + " classes, but dataset '" +
                                   t.data->name() + "' has " + shapeToString(t.data->sampleShape()) + " samples in " +
                                   std::to_string(t.data->classCount()) + " classes.",

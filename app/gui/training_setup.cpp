@@ -61,6 +61,11 @@ Result<Correction> makeCorrection(const std::shared_ptr<const DatasetBundle>& da
                                   const QString& datasetRoot, const QString& resize) {
     if (!data || data->pool.storage() != Dataset::Storage::Pixels8)
         return Error::invalid("Corrections need an image dataset.", "Load the dataset the model was trained on.");
+    if (model.backbone)
+        return Error::unsupported("Correct… does not fine-tune a model with a frozen backbone yet (its head learns "
+                                  "from the backbone's features, not from pixels).",
+                                  "Add the image to its class folder and train the head again: "
+                                  "training-studio-cli train --backbone FILE.onnx ….");
     const Dataset& pool = data->pool;
     if (model.model.inputShape() != pool.sampleShape() || model.model.outputSize() != pool.classCount())
         return Error::invalid("The model does not fit the dataset shown (" + pool.name() + ").",

@@ -37,7 +37,7 @@ std::string openCvReason(const cv::Exception& e) {
 }
 
 Error cannotLoad(const std::string& label, const std::string& reason) {
-    return Error::invalid("OpenCV DNN cannot load the backbone '" + label + "': " + reason + ".", kOpenCvHint);
+    return Error::corrupt("OpenCV DNN cannot load the backbone '" + label + "': " + reason + ".", kOpenCvHint);
 }
 
 // OpenCV logs every ONNX node it imports at INFO and warns about what it ignores; the studio
@@ -116,6 +116,9 @@ Result<Shape> Backbone::declaredInputShape(const std::vector<std::uint8_t>& onnx
         !model.ParseFromArray(onnx.data(), static_cast<int>(onnx.size())))
         return cannotLoad(label, "it is not an ONNX model (the protobuf does not parse)");
     const onnx::GraphProto& graph = model.graph();
+    // Protobuf parses many byte strings as something: an ONNX model has an opset and nodes.
+    if (model.opset_import_size() == 0 || graph.node_size() == 0)
+        return cannotLoad(label, "it is not an ONNX model (it has no opset or no graph nodes)");
     std::unordered_set<std::string> constants;
     for (const auto& init : graph.initializer()) constants.insert(init.name());
     const onnx::ValueInfoProto* input = nullptr;

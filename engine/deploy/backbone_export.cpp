@@ -107,12 +107,18 @@ Result<std::vector<std::uint8_t>> exportBackboneOnnx(const ModelSnapshot& s) {
             if (input == oldInput) input = normalized;
     for (int k = backboneNodes; k < nodes.size(); ++k)
         for (int j = k; j > k - backboneNodes; --j) nodes.SwapElements(j, j - 1);
-    const std::string flat = graph.uniqueName("backbone_features");
-    auto& flatten = graph.addNode("Flatten", {*feature}, {flat});
-    OnnxGraph::setAttribute(flatten, "axis", std::int64_t{1});
+    // The features as (N, F, 1, 1), normalized per "channel": OpenCV 4.6 runs a (1, C, 1, 1)
+    // broadcast Sub/Mul on any batch, but refuses a (1, F) one on (N, F) for N > 1.
     const int features = backbone.featureSize();
-    const std::string headInput = appendNormalization(graph, backbone.featureNormalization(), flat);
-    auto logits = appendModelLayers(graph, s.model, headInput, Shape{features});
+    const std::vector<std::int64_t> columnShape = {-1, features, 1, 1};
+    const std::string shape = graph.addInt64Initializer("backbone_features.shape", {4}, columnShape);
+    const std::string column = graph.uniqueName("backbone_features");
+    graph.addNode("Reshape", {*feature, shape}, {column});
+    Preprocessing perFeature = backbone.featureNormalization();
+    perFeature.inputShape = {features, 1, 1};
+    perFeature.isImage = true;
+    const std::string headInput = appendNormalization(graph, perFeature, column);
+    auto logits = appendModelLayers(graph, s.model, headInput, Shape{features, 1, 1});
     if (!logits) return logits.error();
     const std::string probs = appendSoftmax(graph, *logits, kOnnxOutputName);
     graph.addOutput(probs, {s.model.outputSize()});

@@ -6,7 +6,7 @@
 //   pixels:(N, C, H, W) float32 in [0, 1]
 //     → the snapshot's image normalization (Sub/Mul; none for a Training Studio backbone)
 //     → the backbone's nodes that the feature tensor depends on (the rest is dropped)
-//     → Flatten(axis 1) → the feature normalization → the head's layers → Softmax
+//     → Reshape to (N, F, 1, 1) → the feature normalization → the head's layers → Softmax
 //     → probabilities:(N, classes)
 //
 // The backbone keeps its opset (its nodes are not rewritten); the head's ops mean the same at
