@@ -27,6 +27,7 @@ Commands:
   worker     --store URL [--sweep ID] [--threads N] [--lease S]         train queued sweep trials (any machine)
   runs       list|show|compare|export|delete|folder                   the runs kept in the run store
   prune      --model FILE --sparsity S [--structured] --fine-tune-epochs E --out FILE   a pruned, fine-tuned model
+  quantize   --model FILE --calibration N [--calibration-method minmax|percentile] --out FILE   an INT8 model
   export     --model FILE --onnx OUT.onnx [--dataset D] [--json]      ONNX, verified against OpenCV DNN
   bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch
   bench-infer --model FILE [--batch 1,8,32,256] [--threads 1,2] [--json]  inference latency and throughput
@@ -49,6 +50,7 @@ int runCommand(const std::string& command, const Args& rest) {
     if (command == "sweep") return sweepCommand(rest);
     if (command == "worker") return workerCommand(rest);
     if (command == "prune") return pruneCommand(rest);
+    if (command == "quantize") return quantizeCommand(rest);
     if (command == "export") return exportCommand(rest);
     return reportError(
         Error::invalid("Unknown command '" + command + "'.",

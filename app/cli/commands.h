@@ -20,6 +20,7 @@ int runsCommand(const Args& args);
 int sweepCommand(const Args& args);
 int workerCommand(const Args& args);
 int pruneCommand(const Args& args);
+int quantizeCommand(const Args& args);
 int exportCommand(const Args& args);
 
 }  // namespace studio::cli

@@ -14,7 +14,8 @@
 
 namespace studio {
 
-class Backbone;  // engine/deploy/backbone.h
+class Backbone;        // engine/deploy/backbone.h
+class QuantizedModel;  // engine/deploy/quantized_model.h
 
 struct ModelSnapshot {
     Model model;
@@ -28,6 +29,10 @@ struct ModelSnapshot {
     /// whose input is the backbone's normalized feature vector, and `preprocessing` is still the
     /// image's (what the backbone's input expects); snapshotLogits runs both.
     std::shared_ptr<const Backbone> backbone;
+    /// The INT8 variant (null: a float model). With one, `model` holds the BatchNorm-folded
+    /// architecture with the dequantized weights (for the float-only paths, e.g. saliency), and
+    /// snapshotLogits runs the integer kernels instead.
+    std::shared_ptr<const QuantizedModel> quantized = nullptr;
 };
 
 using SnapshotPtr = std::shared_ptr<const ModelSnapshot>;

@@ -4,6 +4,7 @@
 
 #include "engine/core/assert.h"
 #include "engine/deploy/backbone.h"
+#include "engine/deploy/quantized_model.h"
 #include "engine/infer/workspace_cache.h"
 
 namespace studio {
@@ -35,6 +36,7 @@ void backboneLogits(const ModelSnapshot& snapshot, const Tensor& x, Tensor& logi
 
 void snapshotLogits(const ModelSnapshot& snapshot, const Tensor& x, Tensor& logits) {
     if (snapshot.backbone) return backboneLogits(snapshot, x, logits);
+    if (snapshot.quantized) return snapshot.quantized->forward(x, logits);  // the integer kernels
     floatLogits(snapshot.model, x, logits);
 }
 

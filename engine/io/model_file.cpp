@@ -14,6 +14,7 @@
 
 #include "engine/core/sha256.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/model_file_int8.h"
 
 namespace studio {
 
@@ -111,20 +112,22 @@ std::optional<std::int64_t> boundedInteger(const json& j, std::int64_t hi) {
     return v;
 }
 
-Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* data, std::uint64_t floatCount,
-                                           const Problems& bad) {
+// payloadBytes: the tensors' bytes (float32 4, int8 1 per value), zero-padded to whole floats.
+Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* data, std::uint64_t payloadBytes,
+                                           std::uint32_t version, const Problems& bad) {
     static const std::vector<std::string> keys = {"classNames",    "datasetName", "epoch",         "format",
                                                   "formatVersion", "metrics",     "preprocessing", "spec",
                                                   "tensors",       "trainConfig", "weightsSha256"};
     if (!h.is_object()) return bad.header("it is not a JSON object");
     for (const auto& [key, value] : h.items()) {
         (void)value;
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) return bad.header("unknown field '" + key + "'");
+        if (std::find(keys.begin(), keys.end(), key) == keys.end() && key != "quantization")
+            return bad.header("unknown field '" + key + "'");
     }
     for (const auto& key : keys)
         if (!h.contains(key)) return bad.header("the field '" + key + "' is missing");
     if (h["format"] != kFormatName) return bad.header("'format' is not \"" + std::string(kFormatName) + "\"");
-    if (h["formatVersion"] != kModelFormatVersion) return bad.header("'formatVersion' differs from the file's version");
+    if (h["formatVersion"] != version) return bad.header("'formatVersion' differs from the file's version");
     for (const char* key : {"spec", "preprocessing", "trainConfig", "metrics"})
         if (!h[key].is_object()) return bad.header(std::string("'") + key + "' must be an object");
     if (!h["datasetName"].is_string()) return bad.header("'datasetName' must be text");
@@ -140,11 +143,12 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
     if (table.size() > kMaxTensors) return bad.header("'tensors' lists " + std::to_string(table.size()) + " tensors");
     std::vector<Shape> shapes;
     std::vector<std::string> names;
-    std::uint64_t declared = 0;
+    std::vector<TensorDtype> dtypes;
+    std::uint64_t declared = 0, declaredBytes = 0;
     for (std::size_t i = 0; i < table.size(); ++i) {
         const json& t = table[i];
         const std::string where = "tensor " + std::to_string(i + 1);
-        if (!t.is_object() || t.size() != 3 || !t.contains("name") || !t.contains("shape") || !t.contains("count"))
+        if (!t.is_object() || !t.contains("name") || !t.contains("shape") || !t.contains("count"))
             return bad.header(where + " must be {\"name\", \"shape\", \"count\"}");
         if (!t["name"].is_string()) return bad.header(where + ": 'name' must be text");
         if (!t["shape"].is_array() || t["shape"].empty() || t["shape"].size() > 4)
@@ -155,20 +159,24 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
             const auto v = boundedInteger(d, std::numeric_limits<int>::max());
             if (!v || *v == 0) return bad.header(where + ": 'shape' sizes must be whole numbers ≥ 1");
             product *= static_cast<std::uint64_t>(*v);
-            if (product > floatCount) return bad.header(where + " is larger than the weights the file holds");
+            if (product > payloadBytes) return bad.header(where + " is larger than the weights the file holds");
             shape.push_back(static_cast<int>(*v));
         }
         const auto count = boundedInteger(t["count"], std::numeric_limits<std::int64_t>::max());
         if (!count || static_cast<std::uint64_t>(*count) != product)
             return bad.header(where + ": 'count' does not match its shape");
+        auto dtype = readTensorDtype(t, version, shape, where);
+        if (!dtype) return bad.header(dtype.error().message());
         declared += product;
-        if (declared > floatCount) return bad.header("the tensors hold more weights than the file");
+        declaredBytes += product * dtype->elementBytes();
+        if (declaredBytes > payloadBytes) return bad.header("the tensors hold more weights than the file");
         shapes.push_back(std::move(shape));
         names.push_back(t["name"].get<std::string>());
+        dtypes.push_back(std::move(*dtype));
     }
-    if (declared != floatCount)
-        return bad.corrupt("holds " + std::to_string(floatCount) + " weights but its header lists " +
-                           std::to_string(declared));
+    if ((declaredBytes + 3) / 4 * 4 != payloadBytes)
+        return bad.corrupt("holds " + std::to_string(payloadBytes) + " bytes of weights but its header lists " +
+                           std::to_string(declaredBytes));
 
     auto spec = ModelSpec::fromJson(h["spec"], "model file '" + bad.label + "'");
     if (!spec.ok()) return bad.header(spec.error().message());
@@ -176,8 +184,8 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
     // 200 M weights is refused here, not after building an 800 MB model.
     const SpecReport report = analyzeSpec(*spec);
     if (!report.ok()) return bad.header("its architecture is not valid: " + report.problemText());
-    if (static_cast<std::uint64_t>(report.totalStoredValues) != floatCount)
-        return bad.corrupt("holds " + std::to_string(floatCount) + " weights but its architecture needs " +
+    if (static_cast<std::uint64_t>(report.totalStoredValues) != declared)
+        return bad.corrupt("holds " + std::to_string(declared) + " weights but its architecture needs " +
                            std::to_string(report.totalStoredValues));
     auto model = Model::build(*spec);
     if (!model.ok()) return bad.header("its architecture is not valid: " + model.error().message());
@@ -209,10 +217,44 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
         classNames.push_back(c.get<std::string>());
     }
 
-    // Weights: little-endian float32, all finite.
+    // INT8 layers: an int8 tensor is a Dense/Conv2D weight, and the quantization header gives
+    // exactly those layers their input quantization.
+    auto inputs = readQuantizationHeader(h, version, model->layerCount());
+    if (!inputs) return bad.header(inputs.error().message());
+    std::vector<QuantizedLayer> quantized;
+    std::vector<int> layerOf;  // per param
+    for (int l = 0; l < model->layerCount(); ++l)
+        for (std::size_t k = 0; k < model->layer(l).params().size(); ++k) layerOf.push_back(l);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const int l = layerOf[i];
+        const bool hasInput = (*inputs)[static_cast<std::size_t>(l)].has_value();
+        const bool isWeight = i == 0 || layerOf[i - 1] != l;
+        if (dtypes[i].int8 && (!isWeight || !hasInput))
+            return bad.header("tensor '" + names[i] + "' is int8 but " +
+                              (isWeight ? "'quantization' gives its layer no input scale" : "only weights may be int8"));
+        if (isWeight && hasInput && !dtypes[i].int8)
+            return bad.header("'quantization' lists layer " + std::to_string(l + 1) + " but its weight is not int8");
+    }
+
+    // Weights: little-endian float32, all finite; int8 weights as one byte each, −127 to 127.
     std::size_t offset = 0;
     for (std::size_t i = 0; i < params.size(); ++i) {
         Tensor& v = params[i]->value;
+        if (dtypes[i].int8) {
+            QuantizedLayer q;
+            q.layerIndex = layerOf[i];
+            q.input = *(*inputs)[static_cast<std::size_t>(q.layerIndex)];
+            q.values.resize(v.size());
+            std::memcpy(q.values.data(), data + offset, v.size());
+            offset += v.size();
+            for (std::size_t e = 0; e < v.size(); ++e)
+                if (q.values[e] == -128)
+                    return bad.corrupt("holds the int8 weight −128 in '" + names[i] + "' (element " +
+                                       std::to_string(e) + "); int8 weights are −127 to 127");
+            q.scales = std::move(dtypes[i].scales);
+            quantized.push_back(std::move(q));
+            continue;
+        }
         for (std::size_t e = 0; e < v.size(); ++e, offset += 4) {
             const float x = std::bit_cast<float>(getU32(data + offset));
             if (!std::isfinite(x))
@@ -223,13 +265,22 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
             v[e] = x;
         }
     }
+    // The float model holds the dequantized weights: what the checksum covers.
+    QuantizedModel::dequantizeInto(*model, quantized);
     if (weightsSha256(*model) != sha.get<std::string>())
         return bad.corrupt("has weights whose SHA-256 differs from the one in its header");
 
-    return ModelSnapshot{std::move(*model),       std::move(*preprocessing),
-                         std::move(classNames),   h["datasetName"].get<std::string>(),
-                         h["trainConfig"],        h["metrics"],
-                         static_cast<int>(*epoch)};
+    ModelSnapshot snapshot{std::move(*model),     std::move(*preprocessing),
+                           std::move(classNames), h["datasetName"].get<std::string>(),
+                           h["trainConfig"],      h["metrics"],
+                           static_cast<int>(*epoch),   nullptr,
+                           nullptr};
+    if (!quantized.empty()) {
+        auto q = QuantizedModel::create(snapshot.model, std::move(quantized), bad.label);
+        if (!q) return q.error();
+        snapshot.quantized = std::move(*q);
+    }
+    return snapshot;
 }
 
 }  // namespace
@@ -270,9 +321,24 @@ std::vector<std::uint8_t> serializeModel(const ModelSnapshot& s) {
     json tensors = json::array();
     const auto names = parameterNames(s.model);
     const auto params = s.model.params();
-    for (std::size_t i = 0; i < params.size(); ++i)
-        tensors.push_back(
-            {{"name", names[i]}, {"shape", params[i]->value.shape()}, {"count", params[i]->value.size()}});
+    // An INT8 model stores its Dense/Conv2D weights as int8 (the first param of a quantized layer).
+    std::vector<const QuantizedLayer*> int8Of(params.size(), nullptr);
+    Model dequantized = s.model;
+    if (s.quantized) {
+        QuantizedModel::dequantizeInto(dequantized, s.quantized->layers());
+        std::size_t first = 0;
+        std::size_t next = 0;
+        const auto& layers = s.quantized->layers();
+        for (int l = 0; l < s.model.layerCount(); ++l) {
+            if (next < layers.size() && layers[next].layerIndex == l) int8Of[first] = &layers[next++];
+            first += s.model.layer(l).params().size();
+        }
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        json entry = {{"name", names[i]}, {"shape", params[i]->value.shape()}, {"count", params[i]->value.size()}};
+        if (int8Of[i]) writeTensorDtype(entry, *int8Of[i]);
+        tensors.push_back(std::move(entry));
+    }
     const json header = {{"format", kFormatName},
                          {"formatVersion", kModelFormatVersion},
                          {"spec", s.model.spec().toJson()},
@@ -282,12 +348,23 @@ std::vector<std::uint8_t> serializeModel(const ModelSnapshot& s) {
                          {"trainConfig", s.trainConfig.is_object() ? s.trainConfig : json::object()},
                          {"metrics", s.metrics.is_object() ? s.metrics : json::object()},
                          {"epoch", s.epoch},
-                         {"weightsSha256", weightsSha256(s.model)},
+                         {"weightsSha256", weightsSha256(dequantized)},
                          {"tensors", tensors}};
+    json full = header;
+    if (s.quantized) full["quantization"] = quantizationHeader(*s.quantized);
     // Invalid UTF-8 in a name becomes U+FFFD instead of throwing.
-    const std::string text = header.dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string text = full.dump(-1, ' ', false, json::error_handler_t::replace);
     std::vector<std::uint8_t> payload;
-    forEachWeightByte(s.model, [&](const std::uint8_t* p, std::size_t n) { payload.insert(payload.end(), p, p + n); });
+    std::size_t param = 0;
+    forEachWeightByte(s.model, [&](const std::uint8_t* p, std::size_t n) {
+        if (const QuantizedLayer* q = int8Of[param++]) {
+            const auto* bytes = reinterpret_cast<const std::uint8_t*>(q->values.data());
+            payload.insert(payload.end(), bytes, bytes + q->values.size());
+        } else {
+            payload.insert(payload.end(), p, p + n);
+        }
+    });
+    payload.resize((payload.size() + 3) / 4 * 4, 0);  // int8 tensors: pad to whole floats
     return frameModelFile(kModelFormatVersion, text, payload);
 }
 
@@ -332,7 +409,7 @@ Result<ModelSnapshot> deserializeModel(const std::vector<std::uint8_t>& bytes, c
         }
         const json header = json::parse(begin, begin + headerBytes, nullptr, /*allow_exceptions=*/false);
         if (header.is_discarded()) return bad.header("it is not valid JSON");
-        return readHeaderAndWeights(header, bytes.data() + kPrefixBytes + headerBytes, dataBytes / 4, bad);
+        return readHeaderAndWeights(header, bytes.data() + kPrefixBytes + headerBytes, dataBytes, version, bad);
     } catch (const std::bad_alloc&) {
         return bad.corrupt("describes a model too large for this computer's memory", "Check the file's origin.");
     } catch (const std::exception& e) {

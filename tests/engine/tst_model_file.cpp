@@ -182,7 +182,7 @@ private Q_SLOTS:
         QVERIFY(serializeModel(makeSnapshot(tinySpec(), 6)) != a);
         QCOMPARE(std::string(a.begin(), a.begin() + 8), std::string("TSMODEL\0", 8));
         const Parts p = split(a);
-        QCOMPARE(p.version, 1u);
+        QCOMPARE(p.version, kModelFormatVersion);
         QCOMPARE(p.header["tensors"][0]["name"].get<std::string>(), std::string("layer1.conv2d.weight"));
         QVERIFY(p.header["tensors"][0]["shape"] == json({2, 1, 3, 3}));
         QCOMPARE(p.header["weightsSha256"].get<std::string>().size(), std::size_t(64));
@@ -288,11 +288,11 @@ private Q_SLOTS:
 
     void rejectsNewerVersion() {
         Parts p = split(serializeModel(makeSnapshot(tinySpec(), 1)));
-        p.version = 2;
+        p.version = 3;
         auto r = deserializeModel(join(p), "future.tsmodel");
         QVERIFY(!r.ok());
         QCOMPARE(r.error().message(), std::string("Model file 'future.tsmodel' was written by a newer Training Studio "
-                                                  "(format 2); this version reads format 1."));
+                                                  "(format 3); this version reads format 2."));
         QCOMPARE(r.error().hint(), std::string("Update Training Studio."));
         p.version = 0;
         expectRejected(join(p), "version 0", "version 0");
@@ -322,7 +322,7 @@ private Q_SLOTS:
         QTest::newRow("not an object") << "array"
                                        << "not a JSON object";
         QTest::newRow("extra weights") << "extra"
-                                       << "holds 56 weights but its header lists 55";
+                                       << "holds 224 bytes of weights but its header lists 220";
     }
     void rejectsValidJsonThatLies() {
         QFETCH(QString, change);
