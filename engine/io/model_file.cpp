@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "engine/core/sha256.h"
+#include "engine/deploy/backbone.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/model_file_int8.h"
 
@@ -121,7 +122,7 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
     if (!h.is_object()) return bad.header("it is not a JSON object");
     for (const auto& [key, value] : h.items()) {
         (void)value;
-        if (std::find(keys.begin(), keys.end(), key) == keys.end() && key != "quantization")
+        if (std::find(keys.begin(), keys.end(), key) == keys.end() && key != "backbone" && key != "quantization")
             return bad.header("unknown field '" + key + "'");
     }
     for (const auto& key : keys)
@@ -205,7 +206,8 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
 
     auto preprocessing = Preprocessing::fromJson(h["preprocessing"]);
     if (!preprocessing.ok()) return bad.header(preprocessing.error().message());
-    if (preprocessing->inputShape != model->inputShape())
+    // With a backbone the preprocessing is the image's and the model is the head (attachBackbone checks both).
+    if (!h.contains("backbone") && preprocessing->inputShape != model->inputShape())
         return bad.header("the preprocessing is for " + shapeToString(preprocessing->inputShape) +
                           " inputs but the model takes " + shapeToString(model->inputShape()));
     const json& classes = h["classNames"];
@@ -283,6 +285,36 @@ Result<ModelSnapshot> readHeaderAndWeights(const json& h, const std::uint8_t* da
     return snapshot;
 }
 
+// The backbone's ONNX bytes follow the weights, zero-padded to whole floats. Its byte count is
+// bounded by what the file holds before anything is read: the weights are what precedes it.
+Result<std::uint64_t> backbonePaddedBytes(const json& h, std::uint64_t dataBytes, const Problems& bad) {
+    if (!h.is_object() || !h.contains("backbone")) return std::uint64_t{0};
+    const json& b = h["backbone"];
+    if (!b.is_object() || !b.contains("bytes")) return bad.header("'backbone' must be an object with 'bytes'");
+    const auto bytes = boundedInteger(b["bytes"], static_cast<std::int64_t>(dataBytes));
+    if (!bytes || *bytes == 0) return bad.header("'backbone' holds more bytes than the file");
+    const std::uint64_t padded = (static_cast<std::uint64_t>(*bytes) + 3) / 4 * 4;
+    if (padded > dataBytes) return bad.header("'backbone' holds more bytes than the file");
+    return padded;
+}
+
+// The snapshot's backbone from the bytes after the weights; the head must read its features and
+// the preprocessing must be for its input.
+Status attachBackbone(ModelSnapshot& s, const json& h, const std::uint8_t* bytes, const Problems& bad) {
+    const json& b = h["backbone"];
+    const auto n = static_cast<std::size_t>(b["bytes"].get<std::uint64_t>());
+    auto backbone = Backbone::fromHeader(b, std::vector<std::uint8_t>(bytes, bytes + n), bad.label);
+    if (!backbone) return backbone.error();
+    if (s.model.inputShape() != Shape{(*backbone)->featureSize()})
+        return bad.header("its head takes " + shapeToString(s.model.inputShape()) + " inputs but the backbone gives " +
+                          std::to_string((*backbone)->featureSize()) + " features");
+    if (s.preprocessing.inputShape != (*backbone)->inputShape() || !s.preprocessing.isImage)
+        return bad.header("the preprocessing is for " + shapeToString(s.preprocessing.inputShape) +
+                          " inputs but the backbone takes " + shapeToString((*backbone)->inputShape()));
+    s.backbone = std::move(*backbone);
+    return Status::success();
+}
+
 }  // namespace
 
 std::uint32_t crc32Of(std::span<const std::uint8_t> bytes) {
@@ -351,6 +383,7 @@ std::vector<std::uint8_t> serializeModel(const ModelSnapshot& s) {
                          {"weightsSha256", weightsSha256(dequantized)},
                          {"tensors", tensors}};
     json full = header;
+    if (s.backbone) full["backbone"] = s.backbone->headerJson();
     if (s.quantized) full["quantization"] = quantizationHeader(*s.quantized);
     // Invalid UTF-8 in a name becomes U+FFFD instead of throwing.
     const std::string text = full.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -365,6 +398,11 @@ std::vector<std::uint8_t> serializeModel(const ModelSnapshot& s) {
         }
     });
     payload.resize((payload.size() + 3) / 4 * 4, 0);  // int8 tensors: pad to whole floats
+    if (s.backbone) {  // the ONNX bytes after the weights, zero-padded to whole floats
+        const auto& onnx = s.backbone->onnxBytes();
+        payload.insert(payload.end(), onnx.begin(), onnx.end());
+        payload.resize((payload.size() + 3) / 4 * 4, 0);
+    }
     return frameModelFile(kModelFormatVersion, text, payload);
 }
 
@@ -409,7 +447,14 @@ Result<ModelSnapshot> deserializeModel(const std::vector<std::uint8_t>& bytes, c
         }
         const json header = json::parse(begin, begin + headerBytes, nullptr, /*allow_exceptions=*/false);
         if (header.is_discarded()) return bad.header("it is not valid JSON");
-        return readHeaderAndWeights(header, bytes.data() + kPrefixBytes + headerBytes, dataBytes, version, bad);
+        auto backboneBytes = backbonePaddedBytes(header, dataBytes, bad);
+        if (!backboneBytes) return backboneBytes.error();
+        const std::uint8_t* data = bytes.data() + kPrefixBytes + headerBytes;
+        const std::uint64_t weightBytes = dataBytes - *backboneBytes;
+        auto snapshot = readHeaderAndWeights(header, data, weightBytes, version, bad);
+        if (snapshot && *backboneBytes > 0)
+            if (auto s = attachBackbone(*snapshot, header, data + weightBytes, bad); !s) return s.error();
+        return snapshot;
     } catch (const std::bad_alloc&) {
         return bad.corrupt("describes a model too large for this computer's memory", "Check the file's origin.");
     } catch (const std::exception& e) {

@@ -8,12 +8,15 @@
 //   16      H     JSON header, UTF-8, keys sorted, no whitespace:
 //                   format, formatVersion, spec (ModelSpec::toJson), preprocessing, classNames,
 //                   datasetName, trainConfig, metrics, epoch, weightsSha256, and
-//                   tensors: [{name, shape, count}] for every param in Model::params() order
+//                   tensors: [{name, shape, count}] for every param in Model::params() order,
+//                   and, for a model with a frozen backbone, backbone: {bytes, sha256,
+//                   featureLayer, inputShape, featureSize, featureNormalization}
 //                   Format 2 (INT8, model_file_int8.h): an entry may add "dtype": "int8" and
 //                   "scales" (one per output) for a Dense/Conv2D weight stored as int8, and the
 //                   header then has quantization: {layers: [{layer, inputScale, inputZeroPoint}]}
 //   16+H    4·n   every param's float32 data, little-endian, in the same order (int8 tensors
 //                 take 1 byte per value, and the whole is zero-padded to a multiple of 4 bytes)
+//   …       b     with a backbone: its ONNX bytes (b = backbone.bytes), zero-padded to whole floats
 //   end−4   4     CRC-32 (zlib) of every byte before it, u32 little-endian
 //
 // The loader trusts nothing: every length and count is bounded by the file's size before
