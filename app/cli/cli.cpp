@@ -31,6 +31,7 @@ Commands:
   export     --model FILE --onnx OUT.onnx [--dataset D] [--json]      ONNX, verified against OpenCV DNN
   bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch
   bench-infer --model FILE [--batch 1,8,32,256] [--threads 1,2] [--json]  inference latency and throughput
+  backbone-layers --backbone FILE.onnx [--input CxHxW]                the layers of an ONNX backbone, to pick --feature-layer
   help       this text; `training-studio-cli COMMAND --help` for a command's options
 
 Examples:
@@ -40,6 +41,7 @@ Examples:
 
 int runCommand(const std::string& command, const Args& rest) {
     if (command == "train") return trainCommand(rest);
+    if (command == "backbone-layers") return backboneLayersCommand(rest);
     if (command == "predict") return predictCommand(rest);
     if (command == "evaluate") return evaluateCommand(rest);
     if (command == "datasets") return datasetsCommand(rest);

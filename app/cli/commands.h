@@ -10,6 +10,7 @@ namespace studio::cli {
 using Args = std::vector<std::string>;
 
 int trainCommand(const Args& args);
+int backboneLayersCommand(const Args& args);
 int predictCommand(const Args& args);
 int evaluateCommand(const Args& args);
 int datasetsCommand(const Args& args);
