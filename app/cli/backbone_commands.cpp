@@ -80,6 +80,39 @@ std::string shapeText(const Shape& s) {
     return out;
 }
 
+// --augment: the run trains on the images, and the backbone, inside the run, turns every augmented
+// batch into features on the shards' threads (TrainingSetup::backbone).
+int trainAugmented(const Arguments& a, const std::string& storePath, std::unique_ptr<RunStore> store,
+                   const NewRun& request, const BackboneChoice& choice, const nlohmann::json& options,
+                   const TrainConfig& config) {
+    auto images = reportingLoader()(request.dataset, datasetOptionsFromOptions(options));
+    if (!images) return reportError(images.error());
+    const DataSplit split = splitDataset(**images, config.validationFraction, config.testFraction, config.seed);
+    auto prepared = backboneForRun(choice, **images, split.train, options.value("normalization", "") != "none",
+                                   config.threads);
+    if (!prepared) return reportError(prepared.error());
+    const BackbonePtr& backbone = prepared->backbone;
+    auto head = studio::resolveModelSpec(request.model, Shape{backbone->featureSize()}, (*images)->pool.classCount());
+    if (!head) return reportError(head.error());
+    NewRun run = request;
+    run.spec = *head;
+    if (run.name.empty()) run.name = request.model + " on " + request.dataset + " (backbone " + choice.path + ")";
+    auto loaded = *images;
+    auto ready = prepareNewRun(*store, run, [loaded](const std::string&, const DatasetOptions&) {
+        return Result<std::shared_ptr<const DatasetBundle>>(loaded);
+    });
+    if (!ready) return reportError(ready.error());
+    store.reset();
+    ready->setup.preprocessing = prepared->imagePreprocessing;
+    ready->setup.backbone = backbone;
+    std::printf("Backbone %s: layer '%s' gives %d features per %s image; augmented batches go through it "
+                "every epoch (%lld images to fit the feature normalization)\n",
+                choice.path.c_str(), backbone->featureLayer().c_str(), backbone->featureSize(),
+                shapeText(backbone->inputShape()).c_str(), static_cast<long long>(prepared->imagesComputed));
+    std::fflush(stdout);
+    return trainAndReport(storePath, std::move(*ready), a);
+}
+
 }  // namespace
 
 int trainWithBackbone(const Arguments& a, const std::string& storePath, std::unique_ptr<RunStore> store,
@@ -98,10 +131,7 @@ int trainWithBackbone(const Arguments& a, const std::string& storePath, std::uni
     choice.resize = (*options).value("resize", "stretch");
     auto config = trainConfigFromOptions(*options);
     if (!config) return reportError(config.error());
-    if (config->augment.any())
-        return reportError(Error::invalid(
-            "--augment does not go with --backbone: the head trains on features computed once per image.",
-            "Leave --augment out (or train without a backbone)."));
+    if (config->augment.any()) return trainAugmented(a, storePath, std::move(store), request, choice, *options, *config);
 
     BackboneTraining training(choice, reportingLoader(), (*options).value("threads", 0));
     NewRun run = request;

@@ -69,7 +69,8 @@ Output:
 
 Frozen backbone (transfer learning): --model is then the head (mlp or a spec of dense,
 dropout, batchnorm and activation layers), trained on the backbone's features, which are
-computed once per image; --save writes one file with the backbone inside.
+computed once per image (with --augment, each augmented batch goes through the backbone on the
+training threads); --save writes one file with the backbone inside.
   --backbone FILE.onnx        an ONNX network OpenCV DNN runs (e.g. a model exported with
                               `export`, or a MobileNetV2 from the ONNX model zoo); the data must
                               have its input size (--image-size, --channels for image folders)

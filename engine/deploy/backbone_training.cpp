@@ -68,6 +68,33 @@ SnapshotPtr BackboneTraining::wholeModel(const ModelSnapshot& head) const {
     return composeBackboneModel(head, *m_cache->backbone(), m_cache->imagePreprocessing());
 }
 
+Result<BackboneForRun> backboneForRun(const BackboneChoice& choice, const DatasetBundle& images,
+                                      const std::vector<int>& train, bool normalize, int threads) {
+    const Dataset& pool = images.pool;
+    if (pool.storage() != Dataset::Storage::Pixels8)
+        return Error::invalid("Dataset '" + pool.name() + "' holds feature vectors; a backbone needs images.",
+                              "Choose an image dataset, or train without a backbone.");
+    auto backbone = Backbone::fromFile(choice.path, pool.sampleShape(), choice.featureLayer);
+    if (!backbone) return backbone.error();
+    auto prep = backboneInputPreprocessing(pool.sampleShape(), choice);
+    if (!prep) return prep.error();
+    BackboneForRun out;
+    out.imagePreprocessing = *prep;
+    Preprocessing normalization = Preprocessing::identity(Shape{(*backbone)->featureSize()}, false);
+    if (normalize) {
+        FeatureCache cache(*backbone, *prep);
+        ThreadPool pool(threads);
+        auto features = cache.features(images.pool.subset(train), &pool);
+        if (!features) return features.error();
+        std::vector<int> all(static_cast<std::size_t>(features->size()));
+        for (int i = 0; i < features->size(); ++i) all[static_cast<std::size_t>(i)] = i;
+        normalization = Preprocessing::fitted(*features, all);
+        out.imagesComputed = cache.computed();
+    }
+    out.backbone = (*backbone)->withFeatureNormalization(normalization);
+    return out;
+}
+
 SnapshotPtr composeBackboneModel(const ModelSnapshot& head, const Backbone& backbone,
                                  const Preprocessing& imagePreprocessing) {
     STUDIO_ASSERT(head.model.inputShape() == Shape{backbone.featureSize()} &&

@@ -8,8 +8,10 @@
 //   auto run = prepareNewRun(store, {.dataset = "photos/", .model = "mlp"}, bt.featureLoader());
 //   … train … → saveModelFile(path, *bt.wholeModel(*outcome.snapshot));
 //
-// Augmentation changes pixels, so it would need the backbone on every augmented batch; this path
-// trains on cached features and leaves the images as they are.
+// Augmentation changes pixels, so an augmented run cannot use cached features: then the backbone
+// goes into the run itself (TrainingSetup::backbone, see backboneForRun) and every augmented batch
+// goes through it on the shards' threads; only the feature normalization is fitted on cached
+// features.
 
 #include <memory>
 #include <string>
@@ -59,6 +61,17 @@ private:
     int m_threads;
     std::shared_ptr<FeatureCache> m_cache;
 };
+
+/// What an augmented run needs (TrainingSetup::backbone and ::preprocessing): the backbone for
+/// the images' shape with its feature normalization fitted on the cached features of the
+/// training split (identity when `normalize` is false), and the images' preprocessing.
+struct BackboneForRun {
+    BackbonePtr backbone;
+    Preprocessing imagePreprocessing;
+    std::int64_t imagesComputed = 0;  // images run through the backbone to fit the normalization
+};
+Result<BackboneForRun> backboneForRun(const BackboneChoice& choice, const DatasetBundle& images,
+                                      const std::vector<int>& train, bool normalize, int threads);
 
 /// The whole model from a head snapshot whose input is `backbone`'s features: the head's fitted
 /// preprocessing becomes the backbone's feature normalization, `imagePreprocessing` the

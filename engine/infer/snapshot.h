@@ -28,7 +28,7 @@ struct ModelSnapshot {
     /// A frozen ONNX backbone in front of `model` (null: none). With one, `model` is the HEAD,
     /// whose input is the backbone's normalized feature vector, and `preprocessing` is still the
     /// image's (what the backbone's input expects); snapshotLogits runs both.
-    std::shared_ptr<const Backbone> backbone;
+    std::shared_ptr<const Backbone> backbone = nullptr;  // initialized: aggregates may leave it out
     /// The INT8 variant (null: a float model). With one, `model` holds the BatchNorm-folded
     /// architecture with the dequantized weights (for the float-only paths, e.g. saliency), and
     /// snapshotLogits runs the integer kernels instead.

@@ -1,5 +1,6 @@
 #include "engine/train/trainer.h"
 
+#include "engine/deploy/backbone.h"
 #include "engine/train/distillation_teacher.h"
 #include "engine/train/option_schema.h"
 #include "engine/train/training_run.h"
@@ -40,6 +41,28 @@ Status checkAgainstData(const Model& model, const Dataset& pool) {
                                   pool.name() + "' has " + std::to_string(pool.classCount()) + " classes.",
                               "Let the last dense layer have \"units\": \"classes\".");
     return Status::success();
+}
+
+// A head behind a frozen backbone: the backbone takes the pool's images, the head its features.
+Status checkBackbone(const Model& head, const TrainingSetup& setup) {
+    const Backbone& backbone = *setup.backbone;
+    const Dataset& pool = setup.data->pool;
+    if (pool.storage() != Dataset::Storage::Pixels8 || pool.sampleShape() != backbone.inputShape())
+        return Error::invalid("The backbone '" + backbone.label() + "' takes " +
+                                  shapeToString(backbone.inputShape()) + " images but dataset '" + pool.name() +
+                                  "' has samples of " + shapeToString(pool.sampleShape()) + ".",
+                              "Load the data at the backbone's image size and channels.");
+    STUDIO_ASSERT(setup.preprocessing && setup.preprocessing->inputShape == pool.sampleShape(),
+                  "Trainer: a backbone run needs the images' preprocessing");
+    if (head.inputShape() != Shape{backbone.featureSize()})
+        return Error::invalid("The head takes inputs of " + shapeToString(head.inputShape()) + " but the backbone '" +
+                                  backbone.label() + "' gives " + std::to_string(backbone.featureSize()) +
+                                  " features.",
+                              "Build the head for " + std::to_string(backbone.featureSize()) + " inputs.");
+    if (setup.config.distillation.active())
+        return Error::invalid("Distillation does not go with a frozen backbone yet.",
+                              "Train the head without --teacher.");
+    return checkAgainstData(head, Dataset::features(pool.name(), backbone.featureSize(), pool.classNames()));
 }
 
 // A distilled run's teacher, loaded here so a missing or unfit file is refused before anything
@@ -85,7 +108,7 @@ Status Trainer::start(TrainingSetup setup) {
         model = std::move(*built);
         model->initialize(setup.config.seed);
     }
-    STUDIO_TRY(checkAgainstData(*model, setup.data->pool));
+    STUDIO_TRY(setup.backbone ? checkBackbone(*model, setup) : checkAgainstData(*model, setup.data->pool));
     STUDIO_TRY(prepareTeacher(setup));
 
     m_control.reset();

@@ -52,6 +52,12 @@ struct TrainingSetup {
     /// The distillation teacher (config.distillation.teacher). Trainer::start loads and checks it
     /// when the config asks for one and this is null; unused when distillation is off.
     SnapshotPtr teacher;
+    /// A frozen backbone in front of the model (engine/deploy/backbone.h; null: none). The
+    /// batches are the pool's images, prepared with `preprocessing` (required: the backbone's
+    /// input normalization) and augmented, then turned into the backbone's normalized features,
+    /// which the model (the head) reads; so augmented epochs recompute the features on the
+    /// shards' threads. Published snapshots carry it: they are whole models.
+    std::shared_ptr<const Backbone> backbone;
 };
 
 /// What a finished run leaves: the final event, every epoch's numbers and the best model.

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "engine/data/data_loader.h"
+#include "engine/deploy/backbone.h"
 #include "engine/loss/softmax_cross_entropy.h"
 
 namespace studio {
@@ -79,6 +80,7 @@ void TrainingRun::allocate(int maxShards) {
     m_shardLoss.assign(static_cast<std::size_t>(maxShards), LossSum{});
     m_teacherInput.assign(static_cast<std::size_t>(maxShards), Tensor());
     m_teacherLogits.assign(static_cast<std::size_t>(maxShards), Tensor());
+    m_backboneImages.assign(static_cast<std::size_t>(maxShards), Tensor());
     m_summed.clear();
     m_backup.clear();
     m_chunks.clear();
@@ -323,6 +325,7 @@ TrainingRun::StepResult TrainingRun::step(std::span<const int> batch, int epoch,
         Workspace& ws = m_workspaces[us];
         assembleBatch(pool, batch.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(n)), m_prep,
                       augment, cfg.seed, static_cast<std::uint64_t>(epoch), ws.input(), m_labels[us]);
+        throughBackbone(ws, us);
         RunContext ctx;
         ctx.training = true;
         ctx.seed = cfg.seed;
@@ -419,6 +422,7 @@ std::optional<TrainingRun::Score> TrainingRun::score(const Dataset& data, const 
             Workspace& ws = m_workspaces[us];
             assembleBatch(data, std::span<const int>(indices.data() + begin, static_cast<std::size_t>(count)), m_prep,
                           nullptr, 0, 0, ws.input(), m_labels[us]);
+            throughBackbone(ws, us);
             RunContext ctx;
             ctx.training = false;
             m_model.forward(ws, ctx);
@@ -465,7 +469,17 @@ SnapshotPtr TrainingRun::makeSnapshot(int epoch, nlohmann::json metrics) const {
     auto snap = std::make_shared<ModelSnapshot>(ModelSnapshot{m_model, m_prep, m_setup.data->pool.classNames(),
                                                               m_setup.data->pool.name(), m_setup.config.toJson(),
                                                               std::move(metrics), epoch});
+    snap->backbone = m_setup.backbone;
     return snap;
+}
+
+void TrainingRun::throughBackbone(Workspace& ws, std::size_t shard) {
+    if (!m_setup.backbone) return;
+    Tensor& images = m_backboneImages[shard];
+    std::swap(images, ws.input());
+    // Validated on this input shape when it loaded (Trainer::start checked the pool): a bug if not.
+    const Status status = m_setup.backbone->headInput(images, ws.input());
+    STUDIO_ASSERT(status.ok(), status.ok() ? "" : status.error().what().c_str());
 }
 
 void TrainingRun::applyEdit(const std::string& key, const nlohmann::json& value) {

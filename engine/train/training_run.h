@@ -56,6 +56,8 @@ private:
     void fail(Error error);
     Error numericalError(const char* what, int epoch, int batchInEpoch, float lr) const;
     SnapshotPtr makeSnapshot(int epoch, nlohmann::json metrics) const;
+    /// With a backbone: shard s's assembled images in ws.input() → the head's input (features).
+    void throughBackbone(Workspace& ws, std::size_t shard);
     /// A live or replayed edit (keys checked by Trainer::setOption); pushes OptionChanged.
     void applyEdit(const std::string& key, const nlohmann::json& value);
     Status restoreWeights(const std::vector<Tensor>& weights);
@@ -81,6 +83,7 @@ private:
     std::optional<DistillationTeacher> m_teacher;  // when the config distils (teacher, α > 0)
     std::vector<Tensor> m_teacherInput;            // per shard: the input in the teacher's normalization
     std::vector<Tensor> m_teacherLogits;           // per shard
+    std::vector<Tensor> m_backboneImages;          // per shard: the images a backbone turns into features
     std::vector<Tensor> m_summed;  // shard-order sum, aligned with m_params
     std::vector<Tensor> m_backup;  // weights before the step being applied
     std::vector<Chunk> m_chunks;

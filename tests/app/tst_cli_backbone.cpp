@@ -138,10 +138,22 @@ private Q_SLOTS:
         QCOMPARE(noLayer.exitCode, 1);
         QVERIFY2(noLayer.err.contains("has no layer 'nope'"), qPrintable(noLayer.err));
 
-        const Run augmented = cli({"train", "--dataset", m_folder, "--image-size", "28", "--backbone", m_onnx,
-                                   "--model", "mlp", "--epochs", "1", "--augment", "shift", "--store", m_store});
-        QVERIFY(augmented.exitCode != 0);
-        QVERIFY2(augmented.err.contains("--augment does not go with --backbone"), qPrintable(augmented.err));
+    }
+
+    // Augmented epochs put every shifted batch through the backbone; the saved file is whole.
+    void augmentedTrainingRecomputesFeatures() {
+        const QString model = path("augmented.tsmodel");
+        const Run r = cli({"train", "--dataset", m_folder, "--image-size", "28", "--channels", "gray", "--backbone",
+                           m_onnx, "--model", "mlp", "--epochs", "4", "--augment", "shift", "--threads", "2",
+                           "--save", model, "--json", "--store", m_store});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        QVERIFY2(r.out.contains("augmented batches go through it every epoch"), qPrintable(r.out));
+        const double accuracy = r.lastJson()["test_accuracy"].toDouble();
+        qInfo("head with shift augmentation: test accuracy %.3f", accuracy);
+        const Run evaluated = cli({"evaluate", "--model", model, "--dataset", m_folder, "--image-size", "28",
+                                   "--json"});
+        QVERIFY2(evaluated.exitCode == 0, qPrintable(evaluated.err));
+        QCOMPARE(evaluated.lastJson()["accuracy"].toDouble(), accuracy);
     }
 };
 

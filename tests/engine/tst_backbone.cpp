@@ -333,6 +333,69 @@ private Q_SLOTS:
         QVERIFY(*lo >= 0.0f && *hi <= 1.0f);
     }
 
+    // Augmented epochs: the backbone runs inside the training run on every augmented batch.
+    // Without augmentation that run equals training on cached features bit for bit; with it the
+    // weights change, do not depend on the thread count, and every snapshot is a whole model.
+    void augmentedRunsPutBatchesThroughTheBackbone() {
+        BackboneChoice choice;
+        choice.path = m_onnxPath;
+        TrainConfig config = quickConfig(3);
+        const DataSplit split = splitDataset(*m_images, config.validationFraction, config.testFraction, config.seed);
+        auto prepared = backboneForRun(choice, *m_images, split.train, true, 2);
+        QVERIFY2(prepared.ok(), prepared.ok() ? "" : prepared.error().what().c_str());
+        QCOMPARE(prepared->imagesComputed, static_cast<std::int64_t>(split.train.size()));
+        const int features = prepared->backbone->featureSize();
+        auto headSpec = presetSpec("mlp", Shape{features}, m_images->pool.classCount());
+        QVERIFY(headSpec.ok());
+        auto run = [&](int threads, float shift) {
+            TrainingSetup setup;
+            setup.data = m_images;
+            setup.split = split;
+            setup.spec = *headSpec;
+            setup.config = config;
+            setup.config.threads = threads;
+            setup.config.augment.shift = shift;
+            setup.preprocessing = prepared->imagePreprocessing;
+            setup.backbone = prepared->backbone;
+            auto outcome = trainToEnd(std::move(setup));
+            if (!outcome) qFatal("%s", outcome.error().what().c_str());
+            return outcome->snapshot;
+        };
+        const SnapshotPtr one = run(1, 0.15f), two = run(2, 0.15f), plain = run(2, 0.0f);
+        QVERIFY(one->backbone && two->backbone);
+        QCOMPARE(one->preprocessing.inputShape, kInput);
+        QCOMPARE(weightsSha256(one->model), weightsSha256(two->model));
+        QVERIFY(weightsSha256(one->model) != weightsSha256(plain->model));
+
+        FeatureCache cache(prepared->backbone, prepared->imagePreprocessing);
+        auto cached = cache.bundle(*m_images, nullptr);
+        QVERIFY(cached.ok());
+        TrainingSetup setup;
+        setup.data = *cached;
+        setup.split = split;
+        setup.spec = *headSpec;
+        setup.config = config;
+        setup.config.threads = 2;
+        setup.preprocessing = prepared->backbone->featureNormalization();
+        auto onFeatures = trainToEnd(std::move(setup));
+        QVERIFY(onFeatures.ok());
+        QCOMPARE(weightsSha256(onFeatures->snapshot->model), weightsSha256(plain->model));
+
+        // A head that does not read the backbone's features is refused before anything runs.
+        auto wrongHead = presetSpec("mlp", Shape{features + 1}, m_images->pool.classCount());
+        QVERIFY(wrongHead.ok());
+        TrainingSetup bad;
+        bad.data = m_images;
+        bad.split = split;
+        bad.spec = *wrongHead;
+        bad.config = config;
+        bad.preprocessing = prepared->imagePreprocessing;
+        bad.backbone = prepared->backbone;
+        auto refused = trainToEnd(std::move(bad));
+        QVERIFY(!refused.ok());
+        QVERIFY(refused.error().message().find("gives " + std::to_string(features) + " features") != std::string::npos);
+    }
+
     void badInputsAreNamedErrors() {
         // Not ONNX at all, and a cut-off file.
         const std::vector<std::uint8_t> junk(300, 0x5a);
