@@ -12,7 +12,10 @@
 #include "app/cli/commands.h"
 #include "app/cli/run_report.h"
 #include "engine/core/int8_gemm.h"
+#include "engine/deploy/onnx_parity.h"
+#include "engine/deploy/qdq_export.h"
 #include "engine/deploy/quantize.h"
+#include "engine/io/atomic_file.h"
 #include "engine/io/model_file.h"
 #include "engine/train/evaluator.h"
 #include "engine/train/train_config.h"
@@ -37,6 +40,10 @@ Options:
                                   holding --percentile % of the values, ignoring rare outliers
   --percentile P                  for percentile, in (50, 100] (default 99.99)
   --out FILE                      the INT8 model (.tsmodel)
+  --onnx FILE                     also export it as QDQ ONNX (int8 weights, Quantize/DequantizeLinear),
+                                  checked by ONNX's checker, then run by OpenCV DNN against the
+                                  engine's INT8 path on up to 2000 test images (reported, not exact:
+                                  the two runtimes round int8 arithmetic differently)
   --dataset NAME|PATH             the data to calibrate and measure on (default: the model's own)
   --threads N                     threads for the evaluation (default 0 = all cores)
   --json                          one line of JSON at the end
@@ -52,8 +59,8 @@ std::uintmax_t fileBytes(const std::string& path) {
 
 int quantizeCommand(const Args& args) {
     OptionSpec spec;
-    spec.valued = {"--model",   "--calibration", "--calibration-method", "--percentile",
-                   "--out",     "--dataset",     "--threads",            "--skipped"};
+    spec.valued = {"--model",   "--calibration", "--calibration-method", "--percentile", "--out",
+                   "--onnx",    "--dataset",     "--threads",            "--skipped"};
     spec.flags = {"--json"};
     auto parsed = Arguments::parse(args, spec, "quantize");
     if (!parsed) return reportError(parsed.error());
@@ -81,6 +88,7 @@ int quantizeCommand(const Args& args) {
     if (auto s = checkSaveTarget(*out); !s) return reportError(s.error());
     auto threads = a.integer("--threads", 0, 0, 1024);
     if (!threads) return reportError(threads.error());
+    const std::string onnxPath = a.value("--onnx").value_or("");
 
     auto source = loadModelFile(*modelPath);
     if (!source) return reportError(source.error());
@@ -124,6 +132,31 @@ int quantizeCommand(const Args& args) {
         for (std::size_t i = 0; i < f.records.size(); ++i) same += f.records[i].predicted == q.records[i].predicted;
         agreement = f.records.empty() ? 0.0 : double(same) / static_cast<double>(f.records.size());
     }
+    // The QDQ ONNX file: written once the checker accepts it; OpenCV DNN's run is reported.
+    nlohmann::json onnx = nullptr;
+    std::string onnxText;
+    if (!onnxPath.empty()) {
+        auto qdq = exportQdqOnnx(*quantized);
+        if (!qdq) return reportError(qdq.error());
+        if (auto s = writeFileAtomically(onnxPath, *qdq, "the QDQ ONNX model"); !s) return reportError(s.error());
+        onnx = {{"path", onnxPath}, {"bytes", qdq->size()}, {"checker", true}};
+        std::vector<int> images(testIndices.begin(),
+                                testIndices.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+                                                          testIndices.size(), kMaxParityImages)));
+        auto parity = checkOnnxParity(*quantized, *qdq, testData, images, onnxPath);
+        if (!parity) {
+            onnx["opencv"] = parity.error().what();
+            onnxText = "QDQ ONNX " + onnxPath + ": accepted by the ONNX checker; OpenCV DNN: " + parity.error().what();
+        } else {
+            onnx["opencv"] = "loaded";
+            onnx["images"] = parity->images;
+            onnx["top1_agreement"] = parity->top1Agreement;
+            onnx["max_abs_diff"] = parity->maxAbsDiff;
+            onnxText = "QDQ ONNX " + onnxPath + ": accepted by the ONNX checker; OpenCV DNN against the engine's INT8 path: top-1 agreement " +
+                       fixed(parity->top1Agreement, 4) + ", max |dp| " + general(parity->maxAbsDiff) + " on " +
+                       std::to_string(parity->images) + " images";
+        }
+    }
     const auto floatBytes = fileBytes(*modelPath), int8Bytes = fileBytes(*out);
     const double ratio = floatBytes ? double(int8Bytes) / double(floatBytes) : 0.0;
     const std::string methodText =
@@ -145,7 +178,8 @@ int quantizeCommand(const Args& args) {
                        {"top1_agreement", agreement},
                        {"float_file_bytes", floatBytes},
                        {"int8_file_bytes", int8Bytes},
-                       {"file_size_ratio", ratio}});
+                       {"file_size_ratio", ratio},
+                       {"qdq_onnx", onnx}});
     } else {
         std::printf("Quantized %s to INT8 (%zu calibration images of %s, %s; kernels: %s)\n", modelPath->c_str(),
                     calibrationIndices.size(), bundle->pool.name().c_str(), methodText.c_str(),
@@ -157,6 +191,7 @@ int quantizeCommand(const Args& args) {
         std::printf("file size: float %ju bytes, INT8 %ju bytes (%s%%)\n", floatBytes, int8Bytes,
                     fixed(ratio * 100.0, 1).c_str());
         std::printf("Saved the INT8 model to %s\n", out->c_str());
+        if (!onnxText.empty()) std::printf("%s\n", onnxText.c_str());
     }
     std::fflush(stdout);
     return 0;

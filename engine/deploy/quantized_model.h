@@ -9,11 +9,16 @@
 //   Conv2D: per sample, im2col of the u8 image into rows of pixels:(OH·OW, C·K·K) (padding
 //           holds z_x, the code of 0.0) → acc:(OH·OW, F) → y:(F, OH, OW)
 // A ReLU right after a quantized layer is applied while y is written (and skipped as a layer).
-// Every other layer (pooling, activations, flatten, dropout, an unfolded BatchNorm) runs as the
-// float engine runs it, on the same layer objects.
+// Where only max pooling, flatten and dropout lie between two quantized layers, the values stay
+// u8: the first writes its output already quantized for the second (one multiply-add per value
+// from the int32 sums, in HWC order, which is what the next im2col reads), max pooling runs on
+// the u8 image (max commutes with the monotone quantization), and a Dense after a conv reads
+// the HWC bytes with its weight columns reordered to match. Every other layer (other
+// activations, average pooling, an unfolded BatchNorm) runs as the float engine runs it.
 //
-// Integer sums are exact and the scales are fixed, so a sample's logits do not depend on the
-// batch it is in, on the kernel (VNNI, AVX2, portable) or on the thread count.
+// A batch runs one sample at a time (its activations stay in the core's caches). Integer sums
+// are exact and the scales fixed, so a sample's logits do not depend on the batch it is in, on
+// the kernel (VNNI, AVX2, portable) or on the thread count.
 
 #include <cstdint>
 #include <memory>
@@ -67,10 +72,11 @@ public:
 
 private:
     QuantizedModel(const Model& model) : m_model(model) {}
+    void planU8Chains();  // create(): which outputs stay u8 for the next int8 layer
 
     Model m_model;
     std::vector<QuantizedLayer> m_layers;
-    std::vector<std::shared_ptr<const Step>> m_steps;  // one per layer that runs (fused ReLUs have none)
+    std::vector<std::shared_ptr<Step>> m_steps;  // one per layer that runs (fused ReLUs have none)
     std::uint64_t m_id = 0;                            // keys each thread's buffers
 };
 

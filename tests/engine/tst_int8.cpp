@@ -10,6 +10,9 @@
 
 #include "engine/core/int8_gemm.h"
 #include "engine/data/synthetic.h"
+#include "engine/deploy/onnx_export.h"
+#include "engine/deploy/onnx_parity.h"
+#include "engine/deploy/qdq_export.h"
 #include "engine/deploy/quantize.h"
 #include "engine/deploy/quantized_model.h"
 #include "engine/infer/snapshot_forward.h"
@@ -132,6 +135,7 @@ private Q_SLOTS:
     void formatOneFilesStillLoad();
     void hostileInt8FilesAreRefused();
     void emptyCalibrationIsRefused();
+    void qdqExportIsChecked();
 };
 
 void Int8Test::kernels_data() {
@@ -499,6 +503,32 @@ void Int8Test::emptyCalibrationIsRefused() {
     auto wrong = quantizeSnapshot(t.snapshot, other, firstIndices(4), {}, "random 8×8");
     QVERIFY(!wrong.ok());
     QVERIFY(wrong.error().what().find("random 8×8") != std::string::npos);
+}
+
+// The QDQ graph passes ONNX's checker and holds the int8 weights, not float copies; OpenCV DNN
+// 4.6 is asked to run it against the engine's INT8 path, and what it does is reported.
+void Int8Test::qdqExportIsChecked() {
+    const TrainedLenet& t = trainedLenet();
+    QVERIFY(!exportQdqOnnx(t.snapshot).ok());  // a float model has no QDQ form
+    auto q = quantizeSnapshot(t.snapshot, t.data->pool, firstIndices(200), {}, "shapes");
+    QVERIFY(q.ok());
+    auto bytes = exportQdqOnnx(*q);
+    QVERIFY2(bytes.ok(), bytes.ok() ? "" : bytes.error().what().c_str());
+    QVERIFY(checkOnnxBytes(*bytes, "lenet-int8.onnx").ok());
+    auto floatBytes = exportOnnx(*q);
+    QVERIFY(floatBytes.ok());
+    qInfo("QDQ ONNX %zu bytes, float ONNX of the same folded model %zu bytes", bytes->size(), floatBytes->size());
+    QVERIFY(bytes->size() < floatBytes->size() / 2);  // int8 weights, no float copies
+    const std::vector<int> images(t.split.test.begin(), t.split.test.begin() + 200);
+    auto parity = checkOnnxParity(*q, *bytes, t.data->pool, images, "lenet-int8.onnx");
+    if (!parity.ok()) {
+        qInfo("OpenCV DNN does not run the QDQ graph: %s", parity.error().what().c_str());
+        QVERIFY(parity.error().what().find("lenet-int8.onnx") != std::string::npos);
+    } else {
+        qInfo("QDQ parity against the engine's INT8 path: top-1 agreement %.4f, max |dp| %.2e over %d images (%s)",
+              parity->top1Agreement, parity->maxAbsDiff, parity->images, parity->verdict.c_str());
+        QVERIFY(parity->top1Agreement >= 0.9);
+    }
 }
 
 QTEST_GUILESS_MAIN(Int8Test)
