@@ -26,6 +26,7 @@
 #include "app/gui/architecture_controller.h"
 #include "app/gui/dataset_loader.h"
 #include "app/gui/dataset_panel.h"
+#include "app/gui/deploy_controller.h"
 #include "app/gui/engine_conversions.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
@@ -38,6 +39,7 @@
 #include "engine/nn/layer_registry.h"
 #include "engine/train/option_schema.h"
 #include "widgets/architecture_editor.h"
+#include "widgets/deploy_view.h"
 #include "widgets/evaluation_view.h"
 #include "widgets/hyperparameter_form.h"
 #include "widgets/inference_panel.h"
@@ -96,6 +98,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_architecture, [this] { return currentSpec(); }, this);
     m_inference = new InferenceController(m_inferencePanel, this);
     m_evaluation = new EvaluationController(m_evaluationView, this);
+    m_deployView = new widgets::DeployView;
+    m_deploy = new DeployController(m_deployView, this);
+    m_tabs->addTab(m_deployView, tr("Deploy"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_deployView) onModelChanged();
+    });
     m_tabs->addTab(m_runs->runsTab(), tr("Runs"));
     m_tabs->addTab(m_runs->sweepTab(), tr("Sweep"));
     connectIntents();
@@ -607,6 +615,8 @@ void MainWindow::onModelChanged() {
     // A model from the run is scored on the run's data; a loaded one on the data shown.
     std::shared_ptr<const DatasetBundle> data = m_bundle;
     if (model && model == m_training->snapshot() && m_training->lastSetup()) data = m_training->lastSetup()->data;
+    // Variants are measured while the Deploy tab is open and no run competes for the cores.
+    if (!m_training->isRunning() && m_tabs->currentWidget() == m_deployView) m_deploy->setModel(model, data);
     // Scoring a large test set takes a core from training: during a run, only while the
     // Evaluation tab is open (it catches up when opened); always at the end.
     if (m_training->isRunning() && m_tabs->currentWidget() != m_evaluationView) return;

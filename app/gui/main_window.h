@@ -27,6 +27,7 @@ class QUndoStack;
 
 namespace studio::widgets {
 class ArchitectureEditor;
+class DeployView;
 class EvaluationView;
 class InferencePanel;
 class HyperparameterForm;
@@ -41,6 +42,7 @@ namespace studio::app {
 class ArchitectureController;
 class DatasetLoader;
 class DatasetPanel;
+class DeployController;
 class EvaluationController;
 class InferenceController;
 class RecentProjects;
@@ -89,6 +91,8 @@ public:
     EvaluationController* evaluationController() const { return m_evaluation; }
     widgets::InferencePanel* inferencePanel() const { return m_inferencePanel; }
     widgets::EvaluationView* evaluationView() const { return m_evaluationView; }
+    DeployController* deployController() const { return m_deploy; }
+    widgets::DeployView* deployView() const { return m_deployView; }
     /// Adds `image` to class `classIndex` of the training data (copied into the class folder for
     /// image folders, appended in memory otherwise) and fine-tunes the current model on it.
     void correctAndRetrain(const DecodedImage& image, const QString& path, int classIndex);
@@ -158,6 +162,8 @@ private:
     EvaluationController* m_evaluation = nullptr;
     widgets::InferencePanel* m_inferencePanel = nullptr;
     widgets::EvaluationView* m_evaluationView = nullptr;
+    DeployController* m_deploy = nullptr;
+    widgets::DeployView* m_deployView = nullptr;
     QFutureWatcher<Result<StudioRun>>* m_prepare = nullptr;
 
     QTabWidget* m_tabs = nullptr;
