@@ -60,6 +60,14 @@ Result<PrunedVariant> pruneModel(const ModelSnapshot& source, std::shared_ptr<co
                                  const PruningRequest& request,
                                  const std::function<void(const TrainingEvent&)>& onEvent) {
     STUDIO_TRY(checkSparsity(request.sparsity));
+    const std::string name = request.source.empty() ? "The model" : "Model '" + request.source + "'";
+    if (source.quantized)
+        return Error::unsupported(name + " is an INT8 model; pruning works on float weights.",
+                                  "Prune the float model, then quantize the pruned one.");
+    if (source.backbone)
+        return Error::unsupported(name + " has a frozen ONNX backbone; pruning and its fine-tune work on a "
+                                  "model the engine runs from the images.",
+                                  "Prune a model without a backbone, or train a smaller head on the backbone.");
     STUDIO_ASSERT(data != nullptr, "pruneModel: no data");
     STUDIO_TRY(checkData(source, data->pool));
     // The split the source was trained with (an unreadable config falls back to the defaults).

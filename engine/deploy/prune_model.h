@@ -65,7 +65,8 @@ struct PrunedVariant {
 /// Requires: `data` is the data the source was trained on (same sample shape and classes,
 /// checked: an Error names the dataset otherwise). The split is rebuilt from the source's train
 /// config (seed, fractions). onEvent sees the fine-tune's events (on the calling thread).
-/// Errors: a sparsity outside [0, 1), no layer that structured pruning can cut, a fine-tune
+/// Errors: a sparsity outside [0, 1), an INT8 model or one with a backbone (not pruned: prune
+/// the float model first, then quantize), no layer that structured pruning can cut, a fine-tune
 /// that fails (its message), a dataset that leaves no test samples.
 Result<PrunedVariant> pruneModel(const ModelSnapshot& source, std::shared_ptr<const DatasetBundle> data,
                                  const PruningRequest& request,
