@@ -69,7 +69,9 @@ Result<std::vector<std::uint8_t>> exportQdqOnnx(const ModelSnapshot& s) {
         const auto xZero = static_cast<std::uint8_t>(q.input.zeroPoint);
         const std::string xs = graph.addFloatInitializer(base + "_input_scale", {}, std::span<const float>(&xScale, 1));
         const std::string xz = graph.addUint8Initializer(base + "_input_zero_point", {}, std::span<const std::uint8_t>(&xZero, 1));
-        const std::string wq = graph.addInt8Initializer(base + "_weight_int8", *dims, q.values);
+        // X_quantized / X_scale / X_zero_point, as ONNX Runtime's quantizer names them: OpenCV's
+        // importer finds a weight's scale by that pattern (it then refuses per-channel scales).
+        const std::string wq = graph.addInt8Initializer(base + "_weight_quantized", *dims, q.values);
         const std::string ws = graph.addFloatInitializer(base + "_weight_scale", {outputs}, q.scales);
         const std::vector<std::int8_t> zeros(q.scales.size(), 0);
         const std::string wz = graph.addInt8Initializer(base + "_weight_zero_point", {outputs}, zeros);

@@ -10,6 +10,8 @@
 // calibrated u8 activation scale and zero point: the standard form ONNX Runtime and TensorRT turn
 // into integer kernels. Opset 13 (the first with per-axis DequantizeLinear); checked with ONNX's
 // checker. metadata_props add "quantization": the calibration method and counts.
+// OpenCV 4.6 DNN does not run it: its importer refuses per-channel scales ("Per-channel
+// scales/zeropoints are not supported"), so the parity check reports that instead of figures.
 
 #include <cstdint>
 #include <vector>
