@@ -30,6 +30,7 @@
 #include "app/gui/engine_conversions.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
+#include "app/gui/onnx_export_controller.h"
 #include "app/gui/recent_projects.h"
 #include "app/gui/runs_controller.h"
 #include "app/gui/studio_theme.h"
@@ -256,6 +257,13 @@ void MainWindow::buildMenus() {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Save the trained model"), "model.tsmodel", tr("Models (*.tsmodel)"));
         if (!path.isEmpty()) saveModel(path);
+    });
+    auto* onnxExport = new OnnxExportController(this);   // File ▸ Export ▸ ONNX…: export + parity check
+    file->addMenu(tr("E&xport"))->addAction(tr("&ONNX…"), this, [this, onnxExport] {
+        const SnapshotPtr model = currentModel();
+        std::shared_ptr<const DatasetBundle> data = m_bundle;
+        if (model && model == m_training->snapshot() && m_training->lastSetup()) data = m_training->lastSetup()->data;
+        onnxExport->askAndExport(model, data);
     });
     file->addAction(tr("Open S&tore…"), m_runs, &RunsController::askStore);
     file->addAction(tr("&Export Charts as PNG…"), this, [this] {
