@@ -61,13 +61,10 @@ Result<Correction> makeCorrection(const std::shared_ptr<const DatasetBundle>& da
                                   const QString& datasetRoot, const QString& resize) {
     if (!data || data->pool.storage() != Dataset::Storage::Pixels8)
         return Error::invalid("Corrections need an image dataset.", "Load the dataset the model was trained on.");
-    if (model.backbone)
-        return Error::unsupported("Correct… does not fine-tune a model with a frozen backbone yet (its head learns "
-                                  "from the backbone's features, not from pixels).",
-                                  "Add the image to its class folder and train the head again: "
-                                  "training-studio-cli train --backbone FILE.onnx ….");
     const Dataset& pool = data->pool;
-    if (model.model.inputShape() != pool.sampleShape() || model.model.outputSize() != pool.classCount())
+    // With a frozen backbone the model takes what its preprocessing prepares; its head reads features.
+    const Shape& input = model.backbone ? model.preprocessing.inputShape : model.model.inputShape();
+    if (input != pool.sampleShape() || model.model.outputSize() != pool.classCount())
         return Error::invalid("The model does not fit the dataset shown (" + pool.name() + ").",
                               "Load the dataset it was trained on before correcting its predictions.");
     if (classIndex < 0 || classIndex >= pool.classCount())
@@ -110,6 +107,7 @@ Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> dat
         train.insert(std::upper_bound(train.begin(), train.end(), mustTrain), mustTrain);  // stays sorted
     setup->initialModel = model->model;
     setup->preprocessing = model->preprocessing;
+    setup->backbone = model->backbone;  // the head fine-tunes on the backbone's features of every batch
     return setup;
 }
 

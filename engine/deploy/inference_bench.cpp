@@ -141,7 +141,9 @@ Result<InferenceBenchReport> benchInference(const ModelSnapshot& snapshot, const
                                             const InferenceBenchOptions& options, const Tensor& samples,
                                             const BenchProgress& progress, const std::atomic<bool>* cancel) {
     STUDIO_TRY(checkOptions(options));
-    const Shape input = snapshot.model.inputShape();
+    // What the whole model takes: with a frozen backbone the head's input is features, not samples.
+    const Shape input = snapshot.preprocessing.inputShape.empty() ? snapshot.model.inputShape()
+                                                                  : snapshot.preprocessing.inputShape;
     const Tensor generated = samples.empty() ? benchInputs(snapshot, 256) : Tensor();
     const Tensor& x = samples.empty() ? generated : samples;
     if (x.rank() < 1 || x.dim(0) < 1 || x.sampleSize() != shapeSize(input))

@@ -109,6 +109,12 @@ private Q_SLOTS:
         QCOMPARE(evaluated.lastJson()["samples"].toInt(), j["test_size"].toInt());
         QCOMPARE(evaluated.lastJson()["accuracy"].toDouble(), accuracy);
 
+        // Latency and throughput of the whole model (OpenCV DNN backbone + head).
+        const Run bench = cli({"bench-infer", "--model", model, "--batch", "1,8", "--threads", "1", "--json"});
+        QVERIFY2(bench.exitCode == 0, qPrintable(bench.err));
+        QCOMPARE(bench.lastJson()["results"].toArray().size(), 2);
+        QVERIFY(bench.lastJson()["results"].toArray()[0].toObject()["latency_us"].toDouble() > 0.0);
+
         const QString why = path("why.png");
         const Run explained = cli({"predict", "--model", model, m_image, "--saliency", why});
         QVERIFY2(explained.exitCode == 0, qPrintable(explained.err));

@@ -9,7 +9,8 @@
    training and 100 per class for the test), for three seeds (three different sets of 20), each
    seed giving every model the same 20 images:
      a. heads on the frozen backbone (--backbone cnn.onnx): `mlp` and a single dense layer, on the
-        default feature layer (the last pooling output) and on the 128-unit dense layer;
+        default feature layer (the last pooling output) and on the 128-unit dense layer; and the mlp
+        head with shift augmentation (each augmented batch through the backbone);
      b. `cnn`, `lenet` and `mlp` from scratch.
    The same on five classes the backbone did see (0-4), but on official test images it never
    trained on, for contrast.
@@ -129,6 +130,8 @@ def main():
     runs = [("mlp head, last pooling output (%s, %d features)" % (layers["suggested"], pooled),
              ["--backbone", onnx, "--model", "mlp", "--save", head]),
             ("dense head, last pooling output", ["--backbone", onnx, "--model", linear]),
+            ("mlp head, last pooling output, --augment shift", ["--backbone", onnx, "--model", "mlp", "--augment",
+                                                                "shift"]),
             ("mlp head, 128-unit dense layer (%s)" % dense, ["--backbone", onnx, "--feature-layer", dense, "--model",
                                                              "mlp"]),
             ("dense head, 128-unit dense layer", ["--backbone", onnx, "--feature-layer", dense, "--model", linear]),
