@@ -55,6 +55,19 @@ QTableWidgetItem* item(const QString& text, Qt::Alignment align = Qt::AlignRight
     return it;
 }
 
+// Sorts by the number it holds (Qt::UserRole), not by its text ("−9.00 pt" < "+1.00 pt").
+class NumberItem : public QTableWidgetItem {
+public:
+    NumberItem(const QString& text, double value) : QTableWidgetItem(text) {
+        setData(Qt::UserRole, value);
+        setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+    }
+    bool operator<(const QTableWidgetItem& other) const override {
+        return data(Qt::UserRole).toDouble() < other.data(Qt::UserRole).toDouble();
+    }
+};
+
 QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
     auto* t = new QTableWidget(0, int(headers.size()), parent);
     t->setHorizontalHeaderLabels(headers);
@@ -148,7 +161,9 @@ DeployView::DeployView(QWidget* parent) : QWidget(parent) {
     m_bench->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_classes = makeTable({tr("Class"), tr("Float"), tr("Variant"), tr("Change"), tr("Samples")}, nullptr);
     m_classes->setSortingEnabled(true);
+    m_classes->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_gallery = new ImageGallery(nullptr);
+    m_gallery->setThumbnailSize(96);  // room for a "✗ shirt → T-shirt" caption
     m_details->addTab(page(m_benchTitle, m_bench), tr("Speed"));
     m_details->addTab(page(m_classTitle, m_classes), tr("Per-class change"));
     m_details->addTab(page(m_galleryTitle, m_gallery), tr("Changed predictions"));
@@ -270,18 +285,22 @@ void DeployView::setBench(const QString& title, const QList<BenchCell>& cells) {
 void DeployView::setClassChanges(const QString& title, const QList<ClassChangeRow>& rows) {
     m_classTitle->setText(title);
     m_classes->setSortingEnabled(false);
+    m_classes->clearContents();
     m_classes->setRowCount(int(rows.size()));
     for (int i = 0; i < rows.size(); ++i) {
         const ClassChangeRow& r = rows[i];
-        m_classes->setItem(i, 0, item(r.name, Qt::AlignLeft | Qt::AlignVCenter));
-        m_classes->setItem(i, 1, item(percent(r.floatAccuracy)));
-        m_classes->setItem(i, 2, item(percent(r.variantAccuracy)));
-        auto* change = item(points(r.variantAccuracy - r.floatAccuracy));
-        change->setData(Qt::UserRole, r.variantAccuracy - r.floatAccuracy);
-        if (r.variantAccuracy < r.floatAccuracy) change->setForeground(QColor(200, 40, 40));
+        auto* name = new NumberItem(r.name, i);  // class order, as first shown
+        name->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+        m_classes->setItem(i, 0, name);
+        m_classes->setItem(i, 1, new NumberItem(percent(r.floatAccuracy), r.floatAccuracy));
+        m_classes->setItem(i, 2, new NumberItem(percent(r.variantAccuracy), r.variantAccuracy));
+        const double delta = r.variantAccuracy - r.floatAccuracy;
+        auto* change = new NumberItem(points(delta), delta);
+        if (delta < 0.0) change->setForeground(QColor(200, 40, 40));
         m_classes->setItem(i, 3, change);
-        m_classes->setItem(i, 4, item(groupedInteger(r.support)));
+        m_classes->setItem(i, 4, new NumberItem(groupedInteger(r.support), r.support));
     }
+    m_classes->setSortingEnabled(true);  // keeps the column the user sorted by
 }
 
 void DeployView::setChangedImages(const QString& title, const QList<ChangedImage>& images) {

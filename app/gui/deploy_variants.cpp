@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/deploy/onnx_export.h"
 #include "engine/deploy/onnx_parity.h"
+#include "engine/deploy/qdq_export.h"
+#include "engine/deploy/verified_onnx_export.h"
 #include "engine/deploy/prune_model.h"
 #include "engine/deploy/quantize.h"
 #include "engine/io/atomic_file.h"
@@ -40,17 +41,28 @@ std::string prunedName(double sparsity, bool structured) {
 
 Result<OnnxExportOutcome> exportOnnxChecked(const ModelSnapshot& model, const DatasetBundle& bundle,
                                             const std::string& path) {
-    auto bytes = exportOnnx(model);
-    if (!bytes) return bytes.error();
-    auto images = parityImages(bundle, model);
-    if (!images) return images.error();
-    auto parity = checkOnnxParity(model, *bytes, *images->data, images->indices, path);
-    if (!parity) return parity.error();
     OnnxExportOutcome outcome;
-    outcome.verdict = parity->verdict;
-    if (!parity->passed) return outcome;  // never written as if it were good
-    STUDIO_TRY(writeFileAtomically(path, *bytes, "the ONNX model"));
+    if (!model.quantized) {  // float: written only when OpenCV DNN agrees with the engine
+        auto verified = exportOnnxVerified(model, bundle, path);
+        if (!verified) return verified.error();
+        outcome.written = verified->written;
+        outcome.verdict = verified->parity.verdict;
+        return outcome;
+    }
+    // INT8: QDQ ONNX, accepted by ONNX's checker; OpenCV 4.6 DNN refuses per-channel scales, so
+    // its parity is reported where it loads, and its refusal said otherwise.
+    auto qdq = exportQdqOnnx(model);
+    if (!qdq) return qdq.error();
+    STUDIO_TRY(writeFileAtomically(path, *qdq, "the QDQ ONNX model"));
     outcome.written = true;
+    outcome.verdict = "QDQ ONNX accepted by the ONNX checker; OpenCV DNN: ";
+    auto images = parityImages(bundle, model);
+    if (!images) {
+        outcome.verdict += images.error().what();
+        return outcome;
+    }
+    auto parity = checkOnnxParity(model, *qdq, *images->data, images->indices, path);
+    outcome.verdict += parity ? parity->verdict : parity.error().what();
     return outcome;
 }
 

@@ -31,9 +31,10 @@ struct OnnxExportOutcome {
     std::string verdict;   // the parity check's sentence, with its figures
 };
 
-/// Exports `model` to ONNX, checks parity with OpenCV DNN on up to 2,000 of its test images, and
-/// writes `path` atomically only when the check passes. Errors: export or check failures, a
-/// path that cannot be written — named.
+/// A float model: exportOnnxVerified — checked against OpenCV DNN on up to 2,000 of its test
+/// images and written only when the check passes. An INT8 one: QDQ ONNX (exportQdqOnnx, accepted
+/// by ONNX's checker) written, with OpenCV DNN's parity, or its refusal, in the verdict.
+/// Errors: export or check failures, a path that cannot be written — named.
 Result<OnnxExportOutcome> exportOnnxChecked(const ModelSnapshot& model, const DatasetBundle& bundle,
                                             const std::string& path);
 

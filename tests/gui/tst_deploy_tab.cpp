@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void anAddedVariantFillsChartClassesAndChanges();
     void int8ButtonMakesASmallerVariant();
     void saveWritesAModelThatLoads();
+    void exportOnnxChecksTheFloatAndInt8Variants();
 
 private:
     DeployController* deploy() const { return m_window->deployController(); }
@@ -176,6 +178,11 @@ void DeployTabTest::anAddedVariantFillsChartClassesAndChanges() {
     for (std::size_t c = 0; c < f->report->perClass.size(); ++c)
         if (std::abs(f->report->perClass[c].recall - v->report->perClass[c].recall) >= 0.00005) ++expectedChanged;
     QCOMPARE(changedClasses, expectedChanged);
+    // Sorting by the change sorts by its number, the largest loss first.
+    classes->sortItems(3, Qt::AscendingOrder);
+    for (int r = 1; r < classes->rowCount(); ++r)
+        QVERIFY(classes->item(r - 1, 3)->data(Qt::UserRole).toDouble() <= classes->item(r, 3)->data(Qt::UserRole).toDouble());
+    classes->sortItems(0);
 
     // The changed predictions: counted here from the two reports' records.
     int differ = 0;
@@ -223,6 +230,23 @@ void DeployTabTest::saveWritesAModelThatLoads() {
     auto loaded = loadModelFile(path.toStdString());
     QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().what().c_str());
     QCOMPARE(weightsSha256(loaded->model), weightsSha256(deploy()->variant(m_shakenId)->snapshot->model));
+}
+
+void DeployTabTest::exportOnnxChecksTheFloatAndInt8Variants() {
+    const QString floatPath = m_dir.filePath("float.onnx");
+    deploy()->exportVariantOnnx(deploy()->variants().front().id, floatPath);
+    QTRY_VERIFY_WITH_TIMEOUT(!deploy()->isBusy(), 60000);
+    QVERIFY2(view()->statusText().startsWith("Exported"), qPrintable(view()->statusText()));
+    QVERIFY(QFileInfo(floatPath).size() > 0);
+    qInfo("float: %s", qPrintable(view()->statusText()));
+
+    const QString int8Path = m_dir.filePath("int8.onnx");
+    deploy()->exportVariantOnnx(deploy()->variants().back().id, int8Path);  // the INT8 variant
+    QTRY_VERIFY_WITH_TIMEOUT(!deploy()->isBusy(), 60000);
+    QVERIFY2(view()->statusText().contains("QDQ ONNX accepted by the ONNX checker"), qPrintable(view()->statusText()));
+    QVERIFY(QFileInfo(int8Path).size() > 0);
+    qInfo("INT8: %s", qPrintable(view()->statusText()));
+    QVERIFY(QFileInfo(int8Path).size() < QFileInfo(floatPath).size());
 }
 
 QTEST_MAIN(DeployTabTest)
