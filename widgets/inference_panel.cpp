@@ -283,6 +283,7 @@ void InferencePanel::setCameraFrame(const QImage& frame, const QList<ClassProbab
 
 void InferencePanel::setCameraMessage(const QString& message) {
     m_cameraView->setMessage(message);
+    m_cameraView->show();  // also with Camera off: "No camera found" must not vanish with the view
 }
 
 void InferencePanel::setCameraOn(bool on) {

@@ -82,6 +82,8 @@ public:
 
     // ---- camera ----
     void setCameraFrame(const QImage& frame, const QList<ClassProbability>& top);
+    /// Shows the camera view with `message` instead of a frame, even with Camera off (so "No
+    /// camera found …" stays in sight after the button springs back).
     void setCameraMessage(const QString& message);
     /// Checks or unchecks Camera and shows or hides the camera view, without emitting (e.g. the
     /// app could not open the camera).

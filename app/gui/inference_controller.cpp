@@ -359,8 +359,10 @@ void InferenceController::setCameraOn(bool on) {
     }
     m_panel->setCameraMessage(tr("Opening the camera…"));
     QPointer<InferenceController> self(this);
-    m_pool.start([self] {
-        auto camera = Camera::open(0);
+    m_pool.start([self, source = m_cameraSource] {
+        bool isIndex = false;
+        const int index = source.isEmpty() ? 0 : source.toInt(&isIndex);
+        auto camera = source.isEmpty() || isIndex ? Camera::open(index) : Camera::openVideoFile(toStdString(source));
         std::shared_ptr<Camera> opened = camera ? std::make_shared<Camera>(std::move(*camera)) : nullptr;
         const QString error = camera ? QString() : errorText(camera.error());
         QMetaObject::invokeMethod(
@@ -368,8 +370,8 @@ void InferenceController::setCameraOn(bool on) {
             [self, opened, error] {
                 if (!self) return;
                 if (!opened) {
-                    self->m_panel->setCameraMessage(error);
                     self->m_panel->setCameraOn(false);
+                    self->m_panel->setCameraMessage(error);  // after: turning Camera off hides the view
                     return;
                 }
                 self->m_camera = opened;

@@ -40,6 +40,9 @@ public:
     void addImageBytes(const QByteArray& bytes, const QString& label);
     void classifyFolder(const QString& folder);
     void setCameraOn(bool on);
+    /// What Camera plays: "" or a number is a camera index (default 0); anything else a video
+    /// file, played in a loop (demos without a webcam; the tests' frames).
+    void setCameraSource(const QString& source) { m_cameraSource = source; }
 
     /// Work in flight on the inference thread (tests wait for 0).
     int pendingJobs() const { return m_pending; }
@@ -83,6 +86,7 @@ private:
     double m_lastDropToBarsMs = -1.0;
     std::shared_ptr<Camera> m_camera;  // used only on the inference thread
     QTimer m_cameraTimer;
+    QString m_cameraSource;
     bool m_frameInFlight = false;
 };
 

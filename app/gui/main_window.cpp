@@ -734,6 +734,7 @@ void MainWindow::saveModel(const QString& path) {
 }
 
 void MainWindow::applyStartup(const StartupOptions& options) {
+    m_inference->setCameraSource(options.camera);
     if (!options.project.isEmpty() && !openProject(options.project)) return;
     Project next = m_project;
     if (!options.dataset.isEmpty()) next.dataset = options.dataset;

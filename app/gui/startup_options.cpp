@@ -15,7 +15,10 @@ std::optional<StartupOptions> parseStartupOptions(const QStringList& arguments, 
                                    "PRESET|SPEC.json");
     const QCommandLineOption epochs("epochs", QObject::tr("Epochs to train."), "N");
     const QCommandLineOption start("start", QObject::tr("Start training as soon as the data is loaded."));
-    parser.addOptions({dataset, model, epochs, start});
+    const QCommandLineOption camera(
+        "camera", QObject::tr("What Try it ▸ Camera plays: a camera number (0 = the first) or a video file, looped."),
+        "INDEX|VIDEO");
+    parser.addOptions({dataset, model, epochs, start, camera});
     parser.addPositionalArgument("project", QObject::tr("A project file to open (JSON)."), "[PROJECT.json]");
     if (!parser.parse(arguments)) {
         if (error) *error = parser.errorText();
@@ -46,6 +49,7 @@ std::optional<StartupOptions> parseStartupOptions(const QStringList& arguments, 
         o.epochs = n;
     }
     o.start = parser.isSet(start);
+    o.camera = parser.value(camera);
     return o;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The studio's command line, for demos and scripts:
 //   training-studio [PROJECT.json] [--dataset NAME|PATH] [--model PRESET|SPEC.json] [--epochs N] [--start]
+//                   [--camera INDEX|VIDEO]
 
 #include <QString>
 #include <QStringList>
@@ -14,6 +15,7 @@ struct StartupOptions {
     QString model;    // a preset name or a spec file
     std::optional<int> epochs;
     bool start = false;  // start training as soon as the data is loaded
+    QString camera;      // Try it ▸ Camera's source: "" (camera 0), a camera number or a video file
 };
 
 /// Parses the arguments (argv[0] included). On a mistake returns nullopt and sets `error` to a

@@ -102,11 +102,35 @@ Result<Camera> Camera::open(int index) {
     return Camera(std::move(capture), index, device);
 }
 
+Result<Camera> Camera::openVideoFile(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return Error::notFound("The video file " + path + " does not exist.", "Choose an existing video file.");
+    auto capture = std::make_unique<Capture>();
+    cv::Mat first;
+    try {
+        QuietOpenCv quiet;
+        if (!capture->video.open(path, cv::CAP_ANY) || !capture->video.read(first) || first.empty())
+            return Error::unsupported("No picture could be read from the video file " + path + ".",
+                                      "Use a video OpenCV can play, such as an MJPEG AVI or an MP4 (H.264).");
+        capture->video.set(cv::CAP_PROP_POS_FRAMES, 0);
+    } catch (const cv::Exception& e) {
+        return Error::io("The video file " + path + " could not be opened: " + e.what(),
+                         "Use a video OpenCV can play, such as an MJPEG AVI or an MP4 (H.264).");
+    }
+    Camera camera(std::move(capture), -1, path);
+    camera.m_loops = true;
+    return camera;
+}
+
 Result<DecodedImage> Camera::grab() {
     STUDIO_ASSERT(m_capture, "Camera::grab on a moved-from camera");
     cv::Mat frame;
     try {
-        if (!m_capture->video.read(frame) || frame.empty())
+        bool read = m_capture->video.read(frame) && !frame.empty();
+        if (!read && m_loops && m_capture->video.set(cv::CAP_PROP_POS_FRAMES, 0))
+            read = m_capture->video.read(frame) && !frame.empty();
+        if (!read)
             return Error::io("The camera at " + m_device + " stopped delivering pictures.",
                              "Check that it is still connected, then open it again.");
         return rgbFromFrame(frame);

@@ -22,6 +22,10 @@ public:
     /// use, no permission, not a capture device); one that delivers no picture.
     /// Never crashes or prints: OpenCV's own warnings are silenced while opening.
     static Result<Camera> open(int index);
+    /// A video file played through the same capture path, in a loop: teaching demos without a
+    /// webcam, and the tests' way to drive frames → live probabilities end to end.
+    /// Errors: the file is missing, or OpenCV cannot read a picture from it.
+    static Result<Camera> openVideoFile(const std::string& path);
 
     Camera(Camera&& other) noexcept;
     Camera& operator=(Camera&& other) noexcept;
@@ -34,8 +38,8 @@ public:
     /// Threads: not thread-safe; use a camera from one thread at a time.
     Result<DecodedImage> grab();
 
-    int index() const { return m_index; }
-    /// "/dev/video0" on Linux, "camera 0" elsewhere: how messages name it.
+    int index() const { return m_index; }  // -1 for a video file
+    /// "/dev/video0" on Linux, "camera 0" elsewhere, or the video file's path: how messages name it.
     const std::string& device() const { return m_device; }
 
 private:
@@ -45,6 +49,7 @@ private:
     std::unique_ptr<Capture> m_capture;
     int m_index = -1;
     std::string m_device;
+    bool m_loops = false;  // a video file starts again at its end
 };
 
 }  // namespace studio
