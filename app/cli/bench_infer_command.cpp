@@ -21,8 +21,8 @@ const char* kHelp = R"(Usage: training-studio-cli bench-infer --model FILE [opti
 
 Measures a saved model's inference speed: for every thread count and batch size, the median
 time of one whole batch (latency) and batch / median (samples per second), after a warm-up.
-A batch is cut into fixed chunks (about batch/8 samples, at most 32) that run in parallel, so
-every thread count runs the same kernels. The inputs are generated pixels in [0, 1) prepared with
+Each sample of a batch is one task (the fastest split for these models), spread over the threads,
+so every thread count runs the same kernels. The inputs are generated pixels in [0, 1) prepared with
 the model's own normalization; the timing does not depend on the pixels.
 
 Options:

@@ -28,7 +28,7 @@ Shape batchShape(const Shape& input, int n) {
 
 ChunkedBatch cutBatch(const Tensor& x, int first, int count, const Shape& input) {
     ChunkedBatch b;
-    const int chunk = inferenceChunkSize(count);
+    const int chunk = kInferenceChunkSamples;
     const std::size_t sample = shapeSize(input);
     for (int begin = 0; begin < count; begin += chunk) {
         const int n = std::min(chunk, count - begin);
@@ -110,8 +110,6 @@ std::vector<double> timeRuns(const std::function<void()>& run, int warmupRuns, i
     }
     return us;
 }
-
-int inferenceChunkSize(int batch) { return std::clamp(batch / 8, 1, 32); }
 
 void chunkedLogits(const ModelSnapshot& snapshot, const Tensor& x, Tensor& logits, ThreadPool& pool) {
     const Shape input(x.shape().begin() + 1, x.shape().end());

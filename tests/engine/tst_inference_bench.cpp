@@ -90,14 +90,6 @@ private Q_SLOTS:
         QVERIFY2(n >= 8 && n <= 12, qPrintable(QString::number(n)));  // ≈ 50 ms of 5 ms runs
     }
 
-    void chunkSizesDependOnTheBatchOnly() {
-        QCOMPARE(inferenceChunkSize(1), 1);
-        QCOMPARE(inferenceChunkSize(8), 1);
-        QCOMPARE(inferenceChunkSize(32), 4);
-        QCOMPARE(inferenceChunkSize(256), 32);
-        QCOMPARE(inferenceChunkSize(10000), 32);
-    }
-
     void chunkedLogitsEqualOneCall_data() {
         QTest::addColumn<QString>("preset");
         QTest::addColumn<int>("batch");
