@@ -4,7 +4,7 @@
 # then each student spec alone and with the teacher, same seed and options, and prints one table
 # row per run: | name | params | T | α | test accuracy | val accuracy |.
 #   tests/bench/distillation.sh [BUILD_DIR] [TEACHER.tsmodel]   (an existing teacher is reused)
-# Uses a run store of its own. About 45 minutes on 2 cores (8 runs of 4–7 minutes).
+# Uses a run store of its own. About an hour on 2 cores (11 runs of 4–7 minutes).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
@@ -22,11 +22,16 @@ if [ ! -f "$teacher" ]; then
   "$cli" train --dataset fashion-mnist --model cnn-bn --seed 1 --save "$teacher" --json 2>/dev/null | accuracies |
     { read -r test val params; printf '| teacher cnn-bn | %s | — | — | %s | %s |\n' "$params" "$test" "$val"; }
 fi
-for name in student-cnn-bn-half student-cnn-bn-thin; do
+for variant in half thin half-nodrop; do
+  name=student-cnn-bn-${variant%-nodrop}
   spec=$here/../../datasets/$name.json
   configs=("4 0.5" "4 0.2")
-  [ "$name" = student-cnn-bn-half ] && configs+=("2 0.5")
+  [ "$variant" = half ] && configs+=("2 0.5")
   common=(--dataset fashion-mnist --model "$spec" --epochs 10 --lr 0.003 --schedule cosine --seed 1)
+  if [ "$variant" = half-nodrop ]; then
+    common+=(--dropout 0)
+    name="$name --dropout 0"
+  fi
   "$cli" train "${common[@]}" --json 2>/dev/null | accuracies |
     { read -r test val params; printf '| %s alone | %s | — | — | %s | %s |\n' "$name" "$params" "$test" "$val"; }
   for ta in "${configs[@]}"; do
