@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QProgressBar>
 #include <QPushButton>
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void int8ButtonMakesASmallerVariant();
     void saveWritesAModelThatLoads();
     void exportOnnxChecksTheFloatAndInt8Variants();
+    void addedModelFilesAreMeasuredAndBadOnesNamed();
 
 private:
     DeployController* deploy() const { return m_window->deployController(); }
@@ -247,6 +249,29 @@ void DeployTabTest::exportOnnxChecksTheFloatAndInt8Variants() {
     QVERIFY(QFileInfo(int8Path).size() > 0);
     qInfo("INT8: %s", qPrintable(view()->statusText()));
     QVERIFY(QFileInfo(int8Path).size() < QFileInfo(floatPath).size());
+}
+
+void DeployTabTest::addedModelFilesAreMeasuredAndBadOnesNamed() {
+    const std::size_t before = deploy()->variants().size();
+    const QString saved = m_dir.filePath("shaken.tsmodel");  // written by saveWritesAModelThatLoads
+    deploy()->addModelFile(saved);
+    QTRY_VERIFY_WITH_TIMEOUT(deploy()->variants().size() == before + 1 && !deploy()->isBusy(), 30000);
+    const DeployVariant& added = deploy()->variants().back();
+    QCOMPARE(added.kind, std::string("file"));
+    QCOMPARE(added.name, std::string("shaken.tsmodel"));
+    QCOMPARE(added.fileBytes, std::int64_t(QFileInfo(saved).size()));
+    QVERIFY(measured(added));
+    QCOMPARE(added.report->accuracy, deploy()->variant(m_shakenId)->report->accuracy);  // the same weights
+
+    const QString broken = m_dir.filePath("broken.tsmodel");
+    QFile f(broken);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("not a model");
+    f.close();
+    deploy()->addModelFile(broken);
+    QTRY_VERIFY_WITH_TIMEOUT(!deploy()->isBusy(), 30000);
+    QCOMPARE(deploy()->variants().size(), before + 1);
+    QVERIFY2(view()->statusText().contains(broken), qPrintable(view()->statusText()));
 }
 
 QTEST_MAIN(DeployTabTest)
