@@ -111,7 +111,10 @@ void VariantScatterChart::paintEvent(QPaintEvent*) {
         painter.drawLine(QPointF(px, plot.top()), QPointF(px, plot.bottom()));
         painter.setPen(pal.color(QPalette::Text));
         const QString label = QString::number(v, 'f', x.decimals);
-        painter.drawText(QRectF(px - 40, plot.bottom() + 3, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, label);
+        // The first label starts at its tick, clear of the y axis's lowest label in the corner.
+        const QRectF box = i == 0 ? QRectF(px, plot.bottom() + 3, 80, fm.height())
+                                  : QRectF(px - 40, plot.bottom() + 3, 80, fm.height());
+        painter.drawText(box, (i == 0 ? Qt::AlignLeft : Qt::AlignHCenter) | Qt::AlignTop, label);
     }
     for (int i = 0; i < y.tickCount; ++i) {
         const double v = y.min + (y.max - y.min) * i / std::max(1, y.tickCount - 1);
