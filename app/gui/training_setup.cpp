@@ -9,8 +9,24 @@
 
 #include "app/gui/engine_conversions.h"
 #include "engine/store/experiment.h"
+#include "engine/train/distillation_teacher.h"
 
 namespace studio::app {
+
+namespace {
+
+// A distilled run's teacher is read here, on the worker that prepares the run, so Start never
+// reads a model file on the GUI thread (Trainer::start takes a teacher it is given as it is).
+Status loadTeacher(TrainingSetup& setup) {
+    const DistillationConfig& distillation = setup.config.distillation;
+    if (!distillation.active() || setup.teacher) return Status::success();
+    auto teacher = loadDistillationTeacher(distillation.teacher, setup.data->pool);
+    if (!teacher) return teacher.error();
+    setup.teacher = std::move(*teacher);
+    return Status::success();
+}
+
+}  // namespace
 
 Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> data, const ModelSpec& spec,
                                            const QVariantMap& settings) {
@@ -30,6 +46,7 @@ Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> 
     setup.data = std::move(data);
     setup.spec = spec;
     setup.config = *config;
+    STUDIO_TRY(loadTeacher(setup));
     return setup;
 }
 
@@ -51,6 +68,7 @@ Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_p
     if (!prepared) return prepared.error();
     if (prepared->setup.split.train.empty())
         return Error::invalid("The split leaves no training samples.", "Lower the validation and test fractions.");
+    STUDIO_TRY(loadTeacher(prepared->setup));
     auto recorder = RunRecorder::open(storePath, prepared->record, prepared->keepCheckpoints);
     if (!recorder) return recorder.error();
     return StudioRun{std::move(prepared->setup), std::shared_ptr<RunRecorder>(std::move(*recorder))};

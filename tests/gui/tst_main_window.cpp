@@ -15,6 +15,7 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
+#include <QLineEdit>
 #include <QtTest>
 
 #include "tests/timing_limits.h"
@@ -114,6 +115,7 @@ private Q_SLOTS:
     void badModelFilesAndUnwritableFoldersAreMessages();
     void startupOptions();
     void loadErrorClearsWhenALaterLoadWorks();
+    void distilledRunFromTheForm();
 };
 
 void MainWindowTest::initTestCase() {
@@ -541,6 +543,39 @@ void MainWindowTest::loadErrorClearsWhenALaterLoadWorks() {
              qPrintable(w.trainingControls()->statusText()));
     QVERIFY(!w.trainingControls()->statusIsError());
     QVERIFY(!w.datasetPanel()->infoText().contains("no-such-folder"));
+}
+
+// A teacher typed into the form's Distillation field: the run distils (the teacher read on the
+// worker that prepares the run, never on the GUI thread), and a missing file is a message.
+void MainWindowTest::distilledRunFromTheForm() {
+    MainWindow w;
+    waitForData(w);
+    setField(w.hyperparameterForm(), "epochs", 1);
+    w.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
+    const QString teacher = m_runs.filePath("teacher.tsmodel");
+    w.saveModel(teacher);
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(teacher), 10000);
+
+    auto* path = w.hyperparameterForm()->editor("distill_teacher")->findChild<QLineEdit*>();
+    QVERIFY(path);
+    path->setText(m_runs.filePath("no-such-teacher.tsmodel"));
+    Q_EMIT path->editingFinished();
+    w.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(w.runLog()->plainText().contains("no-such-teacher.tsmodel"), 10000);
+    QVERIFY(!w.trainingController()->isRunning());
+
+    path->setText(teacher);
+    Q_EMIT path->editingFinished();
+    QCOMPARE(w.project().settings.value("distill_teacher").toString(), teacher);
+    w.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->isRunning(), 10000);
+    const auto& setup = w.trainingController()->lastSetup();
+    QVERIFY(setup.has_value());
+    QCOMPARE(QString::fromStdString(setup->config.distillation.teacher), teacher);
+    QVERIFY2(setup->teacher != nullptr, "the teacher was loaded before the run reached the GUI thread");
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value() && !w.trainingController()->isRunning(),
+                             kTrainTimeout);
 }
 
 QTEST_MAIN(MainWindowTest)
