@@ -11,6 +11,7 @@
 #include "engine/io/model_file.h"
 #include "engine/train/evaluator.h"
 #include "engine/train/train_config.h"
+#include "engine/infer/trained_dataset.h"
 
 namespace studio::cli {
 
@@ -94,13 +95,10 @@ int evaluateCommand(const Args& args) {
     // The split is rebuilt from the train config; an unreadable one falls back to the defaults.
     TrainConfig config;
     if (auto c = TrainConfig::fromJson(snapshot->trainConfig)) config = *c;
-    const nlohmann::json saved = snapshot->metrics.value("dataset_options", nlohmann::json::object());
-
-    DatasetOptions options;
-    options.seed = saved.value("seed", config.seed);
-    auto samples = a.integer("--samples", saved.value("samples", 0), 0, 1000000);
+    DatasetOptions options = trainedDatasetOptions(*snapshot);
+    auto samples = a.integer("--samples", options.samples, 0, 1000000);
     if (!samples) return reportError(samples.error());
-    auto imageSize = a.integer("--image-size", saved.value("imageSize", 0), 0, 1024);
+    auto imageSize = a.integer("--image-size", options.imageSize, 0, 1024);
     if (!imageSize) return reportError(imageSize.error());
     options.samples = static_cast<int>(*samples);
     options.imageSize = static_cast<int>(*imageSize);

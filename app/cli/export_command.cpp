@@ -10,6 +10,7 @@
 #include "app/cli/run_report.h"
 #include "engine/deploy/verified_onnx_export.h"
 #include "engine/io/model_file.h"
+#include "engine/infer/trained_dataset.h"
 
 namespace studio::cli {
 

@@ -19,6 +19,7 @@
 #include "engine/infer/snapshot_forward.h"
 #include "engine/io/model_file.h"
 #include "engine/train/train_config.h"
+#include "engine/infer/trained_dataset.h"
 
 namespace studio::cli {
 
@@ -140,14 +141,8 @@ int pruneCommand(const Args& args) {
 
     auto source = loadModelFile(*modelPath);
     if (!source) return reportError(source.error());
-    TrainConfig config;
-    if (auto c = TrainConfig::fromJson(source->trainConfig)) config = *c;
-    const nlohmann::json saved = source->metrics.value("dataset_options", nlohmann::json::object());
-    const std::string datasetName = a.value("--dataset").value_or(saved.value("name", source->datasetName));
-    DatasetOptions options;
-    options.seed = saved.value("seed", config.seed);
-    options.samples = saved.value("samples", 0);
-    options.imageSize = saved.value("imageSize", 0);
+    const std::string datasetName = a.value("--dataset").value_or(trainedDatasetName(*source));
+    DatasetOptions options = trainedDatasetOptions(*source);
     options.threads = static_cast<int>(*threads);
     auto bundle = loadDatasetReporting(datasetName, options);
     if (!bundle) return reportError(bundle.error());

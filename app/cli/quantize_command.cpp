@@ -19,6 +19,7 @@
 #include "engine/io/model_file.h"
 #include "engine/train/evaluator.h"
 #include "engine/train/train_config.h"
+#include "engine/infer/trained_dataset.h"
 
 namespace studio::cli {
 
@@ -94,12 +95,8 @@ int quantizeCommand(const Args& args) {
     if (!source) return reportError(source.error());
     TrainConfig config;
     if (auto c = TrainConfig::fromJson(source->trainConfig)) config = *c;
-    const nlohmann::json saved = source->metrics.value("dataset_options", nlohmann::json::object());
-    const std::string datasetName = a.value("--dataset").value_or(saved.value("name", source->datasetName));
-    DatasetOptions dataOptions;
-    dataOptions.seed = saved.value("seed", config.seed);
-    dataOptions.samples = saved.value("samples", 0);
-    dataOptions.imageSize = saved.value("imageSize", 0);
+    const std::string datasetName = a.value("--dataset").value_or(trainedDatasetName(*source));
+    DatasetOptions dataOptions = trainedDatasetOptions(*source);
     dataOptions.threads = static_cast<int>(*threads);
     auto bundle = loadDatasetReporting(datasetName, dataOptions);
     if (!bundle) return reportError(bundle.error());

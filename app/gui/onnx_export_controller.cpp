@@ -9,6 +9,7 @@
 #include "app/gui/engine_conversions.h"
 #include "engine/data/dataset_catalog.h"
 #include "engine/infer/snapshot_forward.h"
+#include "engine/infer/trained_dataset.h"
 
 namespace studio::app {
 

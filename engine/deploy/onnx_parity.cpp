@@ -75,24 +75,6 @@ Result<cv::dnn::Net> loadInOpenCv(std::span<const std::uint8_t> onnx, const std:
 
 }  // namespace
 
-DatasetOptions trainedDatasetOptions(const ModelSnapshot& snapshot) {
-    TrainConfig config;
-    if (auto c = TrainConfig::fromJson(snapshot.trainConfig)) config = *c;
-    const nlohmann::json saved = snapshot.metrics.value("dataset_options", nlohmann::json::object());
-    DatasetOptions options;
-    options.seed = saved.value("seed", config.seed);
-    options.samples = saved.value("samples", 0);
-    options.imageSize = saved.value("imageSize", 0);
-    return options;
-}
-
-std::string trainedDatasetName(const ModelSnapshot& snapshot) {
-    const nlohmann::json saved = snapshot.metrics.value("dataset_options", nlohmann::json::object());
-    const auto name = saved.find("name");
-    if (name != saved.end() && name->is_string() && !name->get<std::string>().empty()) return name->get<std::string>();
-    return snapshot.datasetName;
-}
-
 Result<ParityImages> parityImages(const DatasetBundle& bundle, const ModelSnapshot& snapshot, int max) {
     ParityImages out;
     if (bundle.test) {

@@ -51,12 +51,6 @@ struct ParityImages {
 Result<ParityImages> parityImages(const DatasetBundle& bundle, const ModelSnapshot& snapshot,
                                   int max = kMaxParityImages);
 
-/// How the model's dataset was loaded when it was trained (generated-set size and seed, image
-/// folder side): what `evaluate` and `export` reload it with.
-DatasetOptions trainedDatasetOptions(const ModelSnapshot& snapshot);
-/// The name or path the model's dataset was loaded by (metrics.dataset_options.name, else
-/// datasetName).
-std::string trainedDatasetName(const ModelSnapshot& snapshot);
 
 /// Runs the check. Errors (rather than a failed report): the bytes do not parse or the checker
 /// refuses them, OpenCV DNN cannot load them, the data do not fit the model, no images.

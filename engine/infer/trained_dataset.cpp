@@ -1,0 +1,25 @@
+#include "engine/infer/trained_dataset.h"
+
+#include "engine/train/train_config.h"
+
+namespace studio {
+
+DatasetOptions trainedDatasetOptions(const ModelSnapshot& snapshot) {
+    TrainConfig config;
+    if (auto c = TrainConfig::fromJson(snapshot.trainConfig)) config = *c;
+    const nlohmann::json saved = snapshot.metrics.value("dataset_options", nlohmann::json::object());
+    DatasetOptions options;
+    options.seed = saved.value("seed", config.seed);
+    options.samples = saved.value("samples", 0);
+    options.imageSize = saved.value("imageSize", 0);
+    return options;
+}
+
+std::string trainedDatasetName(const ModelSnapshot& snapshot) {
+    const nlohmann::json saved = snapshot.metrics.value("dataset_options", nlohmann::json::object());
+    const auto name = saved.find("name");
+    if (name != saved.end() && name->is_string() && !name->get<std::string>().empty()) return name->get<std::string>();
+    return snapshot.datasetName;
+}
+
+}  // namespace studio

@@ -1,0 +1,20 @@
+#pragma once
+// Which data a saved model was trained on, as its file records it: the name or path and the
+// loading options (generated-set size and seed, image side) that experiment.cpp writes into
+// metrics.dataset_options. What evaluate, export, quantize, prune and the studio reload it with.
+
+#include <string>
+
+#include "engine/data/dataset_catalog.h"
+#include "engine/infer/snapshot.h"
+
+namespace studio {
+
+/// The loading options of the model's dataset (defaults for what the file does not record; the
+/// seed falls back to the train config's). `threads` is left at its default.
+DatasetOptions trainedDatasetOptions(const ModelSnapshot& snapshot);
+/// The name or path the model's dataset was loaded by (metrics.dataset_options.name, else
+/// datasetName; "" when the file says neither).
+std::string trainedDatasetName(const ModelSnapshot& snapshot);
+
+}  // namespace studio
