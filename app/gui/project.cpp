@@ -4,9 +4,9 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 #include "app/gui/engine_conversions.h"
+#include "engine/io/atomic_file.h"
 #include "engine/io/json_limits.h"
 
 namespace studio::app {
@@ -72,14 +72,11 @@ Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& so
 }
 
 Status Project::save(const QString& path) const {
-    QSaveFile file(path);
+    // The engine's atomic write, not QSaveFile: a save killed between Qt's link and rename left a
+    // named temporary behind for good; this one removes dead saves' leftovers before it writes.
     const std::string text = toJson().dump(2) + "\n";
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()) ||
-        !file.commit())
-        return Error::io(
-            "Could not save the project to '" + toStdString(path) + "': " + toStdString(file.errorString()) + ".",
-            "Choose a folder you can write to, or free some disk space.");
-    return {};
+    return writeFileAtomically(toStdString(path), std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                               "the project");
 }
 
 Result<Project> Project::load(const QString& path) {

@@ -1,7 +1,8 @@
 // File ▸ Save Project killed with SIGKILL, 100 times: this test runs itself again as a child that
 // saves a project over and over (each save a different project), kills it at a moment that
-// varies, and checks that the file on disk always loads as one of the saved projects and that
-// no temporary files pile up beside it.
+// varies, and checks that the file on disk always loads as one of the saved projects, that
+// temporaries never pile up (each save removes those of killed ones first) and that none is
+// left once a save has finished.
 
 #include <signal.h>
 
@@ -58,7 +59,10 @@ private Q_SLOTS:
             QVERIFY2(epochs >= 1 && epochs <= 50, "the file is one of the projects the child saved");
             mostEntries = std::max(mostEntries, int(QDir(m_dir.path()).entryList(QDir::Files | QDir::Hidden).size()));
         }
-        QCOMPARE(mostEntries, 1);  // the project alone: no temporaries left by any kill
+        // At most the project and the one temporary of the save just killed …
+        QVERIFY2(mostEntries <= 2, qPrintable(QString("%1 files at once").arg(mostEntries)));
+        QVERIFY(studio::app::defaultProject().save(path).ok());
+        QCOMPARE(QDir(m_dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);  // … and none after a save
     }
 };
 
