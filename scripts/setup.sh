@@ -18,7 +18,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev
   libtbb-dev libeigen3-dev nlohmann-json3-dev zlib1g-dev libsqlite3-dev libsqlitecpp-dev libcli11-dev libpqxx-dev libdnnl-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libopencv-dnn-dev
-  libonnx-dev
+  libonnx-dev libprotobuf-dev
   dataset-fashion-mnist fonts-dejavu-core
 )
 case "$mode" in
