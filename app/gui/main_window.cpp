@@ -1,38 +1,29 @@
 #include "app/gui/main_window.h"
 
-#include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDockWidget>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGridLayout>
-#include <QLabel>
-#include <QMenuBar>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
 #include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "app/gui/architecture_controller.h"
+#include "app/gui/current_model.h"
 #include "app/gui/dataset_loader.h"
 #include "app/gui/dataset_panel.h"
 #include "app/gui/deploy_controller.h"
 #include "app/gui/engine_conversions.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
-#include "app/gui/onnx_export_controller.h"
 #include "app/gui/recent_projects.h"
+#include "app/gui/run_launcher.h"
 #include "app/gui/runs_controller.h"
+#include "app/gui/studio_menus.h"
 #include "app/gui/studio_theme.h"
 #include "app/gui/training_controller.h"
 #include "app/gui/training_setup.h"
@@ -49,6 +40,7 @@
 #include "widgets/schedule_preview.h"
 #include "widgets/studio_icons.h"
 #include "widgets/training_controls.h"
+#include "widgets/training_view.h"
 
 namespace studio::app {
 
@@ -87,14 +79,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_undo = new QUndoStack(this);
     connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
     m_loader = new DatasetLoader(this);
-    m_prepare = new QFutureWatcher<Result<StudioRun>>(this);
     m_project = defaultProject();
 
     m_runs = new RunsController(this);  // before the menus: File ▸ Open Store… is its
     buildCentral();
     buildDocks();
-    buildMenus();
-    m_training = new TrainingController({m_controls, m_lossChart, m_accuracyChart, m_lrChart, m_log}, this);
+    m_training = new TrainingController({m_controls, lossChart(), accuracyChart(), learningRateChart(), m_log}, this);
+    m_model = new CurrentModel(m_training, this);
+    m_launcher = new RunLauncher(m_training, m_runs, m_log, this);
+    m_menus = new StudioMenus(this);
+    m_recent = new RecentProjects(m_menus->recentMenu(), this);
     m_architectureController = new ArchitectureController(
         m_architecture, [this] { return currentSpec(); }, this);
     m_inference = new InferenceController(m_inferencePanel, this);
@@ -117,70 +111,33 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
-    m_prepare->waitForFinished();
     m_loader->waitForIdle();
+}
+
+widgets::TrainingControls* MainWindow::trainingControls() const {
+    return m_trainingView->controls();
+}
+widgets::LiveChart* MainWindow::lossChart() const {
+    return m_trainingView->lossChart();
+}
+widgets::LiveChart* MainWindow::accuracyChart() const {
+    return m_trainingView->accuracyChart();
+}
+widgets::LiveChart* MainWindow::learningRateChart() const {
+    return m_trainingView->learningRateChart();
+}
+widgets::RunLog* MainWindow::runLog() const {
+    return m_trainingView->log();
 }
 
 void MainWindow::buildCentral() {
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
 
-    auto* training = new QWidget;
-    auto* layout = new QVBoxLayout(training);
-    m_controls = new widgets::TrainingControls(training);
-    layout->addWidget(m_controls);
-    m_result = new QLabel(training);
-    m_result->setTextFormat(Qt::PlainText);
-    m_result->setObjectName("resultLabel");
-    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_result->setWordWrap(true);
-    QFont bold = m_result->font();
-    bold.setBold(true);
-    m_result->setFont(bold);
-    layout->addWidget(m_result);
-
-    auto* charts = new QWidget;
-    charts->setObjectName("charts");
-    auto* grid = new QGridLayout(charts);
-    grid->setContentsMargins(0, 0, 0, 0);
-    m_lossChart = new widgets::LiveChart(charts);
-    m_lossChart->setTitle(tr("Loss"));
-    m_lossChart->setXAxisTitle(tr("Epoch"));
-    m_lossChart->setAxisGroupTitle({}, tr("Cross-entropy"));
-    m_lossChart->addSeries("batch", tr("Batch"), QColor(100, 149, 237));
-    m_lossChart->setSmoothing("batch", 0.9);
-    m_lossChart->addSeries("train", tr("Train (epoch)"), QColor(31, 84, 180));
-    m_lossChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
-    m_accuracyChart = new widgets::LiveChart(charts);
-    m_accuracyChart->setTitle(tr("Accuracy"));
-    m_accuracyChart->setXAxisTitle(tr("Epoch"));
-    m_accuracyChart->setAxisGroupTitle({}, tr("Correct"));  // short: the chart is small at 1024×700
-    m_accuracyChart->setAxisGroupBounds({}, 0.0, 1.0);
-    m_accuracyChart->addSeries("batch", tr("Batch"), QColor(100, 149, 237));
-    m_accuracyChart->setSmoothing("batch", 0.9);
-    m_accuracyChart->addSeries("train", tr("Train (epoch)"), QColor(31, 84, 180));
-    m_accuracyChart->addSeries("val", tr("Validation"), QColor(230, 115, 0));
-    m_lrChart = new widgets::LiveChart(charts);
-    m_lrChart->setTitle(tr("Learning rate"));
-    m_lrChart->setXAxisTitle(tr("Epoch"));
-    m_lrChart->setAxisGroupTitle({}, tr("Rate"));
-    m_lrChart->addSeries("lr", tr("Learning rate"), QColor(46, 139, 87));
-    grid->addWidget(m_lossChart, 0, 0, 2, 1);
-    grid->addWidget(m_accuracyChart, 0, 1);
-    grid->addWidget(m_lrChart, 1, 1);
-    // Equal columns: at 1024×700 a 3:2 split elided the small charts' legends ("Train …").
-    grid->setColumnStretch(0, 1);
-    grid->setColumnStretch(1, 1);
-
-    m_log = new widgets::RunLog;
-    auto* split = new QSplitter(Qt::Vertical, training);
-    split->addWidget(charts);
-    split->addWidget(m_log);
-    split->setStretchFactor(0, 4);
-    split->setStretchFactor(1, 1);
-    split->setSizes({520, 130});
-    layout->addWidget(split, 1);
-    m_tabs->addTab(training, tr("Training"));
+    m_trainingView = new widgets::TrainingView;
+    m_controls = m_trainingView->controls();
+    m_log = m_trainingView->log();
+    m_tabs->addTab(m_trainingView, tr("Training"));
     m_inferencePanel = new widgets::InferencePanel;
     m_tabs->addTab(m_inferencePanel, tr("Try it"));
     m_evaluationView = new widgets::EvaluationView;
@@ -229,82 +186,6 @@ void MainWindow::buildDocks() {
     });
 }
 
-void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(widgets::studioIcon("open"), tr("&Open Project…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a project"), {}, tr("Projects (*.json)"));
-        if (!path.isEmpty()) (void)openProject(path);
-    });
-    m_recent = new RecentProjects(file->addMenu(tr("Open &Recent")), this);
-    connect(m_recent, &RecentProjects::openRequested, this, [this](const QString& path) { (void)openProject(path); });
-    file->addAction(widgets::studioIcon("save"), tr("&Save Project"), QKeySequence::Save, this, [this] {
-        QString path = m_projectPath;
-        if (path.isEmpty())
-            path = QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
-        if (!path.isEmpty()) (void)saveProject(path);
-    });
-    file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, [this] {
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Save the project"), "project.json", tr("Projects (*.json)"));
-        if (!path.isEmpty()) (void)saveProject(path);
-    });
-    file->addSeparator();
-    file->addAction(tr("&Load Model…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
-        const QString path =
-            QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
-        if (!path.isEmpty()) (void)loadModel(path);
-    });
-    file->addAction(tr("Save &Model…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this, [this] {
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Save the trained model"), "model.tsmodel", tr("Models (*.tsmodel)"));
-        if (!path.isEmpty()) saveModel(path);
-    });
-    auto* onnxExport = new OnnxExportController(this);   // File ▸ Export ▸ ONNX…: export + parity check
-    file->addMenu(tr("E&xport"))->addAction(tr("&ONNX…"), this, [this, onnxExport] {
-        const SnapshotPtr model = currentModel();
-        std::shared_ptr<const DatasetBundle> data = m_bundle;
-        if (model && model == m_training->snapshot() && m_training->lastSetup()) data = m_training->lastSetup()->data;
-        onnxExport->askAndExport(model, data);
-    });
-    file->addAction(tr("Open S&tore…"), m_runs, &RunsController::askStore);
-    file->addAction(tr("&Export Charts as PNG…"), this, [this] {
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Export the charts"), "charts.png", tr("PNG images (*.png)"));
-        if (path.isEmpty()) return;
-        if (auto s = exportPng(findChild<QWidget*>("charts"), path); !s) return showError(errorText(s.error()));
-        showInfo(tr("Exported the charts to %1").arg(path));
-    });
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* undo = m_undo->createUndoAction(this, tr("&Undo"));
-    undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = m_undo->createRedoAction(this, tr("&Redo"));
-    redo->setShortcut(QKeySequence::Redo);
-    edit->addAction(undo);
-    edit->addAction(redo);
-
-    QMenu* train = menuBar()->addMenu(tr("&Training"));
-    m_startAction = train->addAction(widgets::studioIcon("start"), tr("&Start"), this, &MainWindow::startTraining);
-    m_startAction->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_Return)});
-    m_pauseAction = train->addAction(widgets::studioIcon("pause"), tr("&Pause / Resume"), this, [this] {
-        if (m_training->isPaused())
-            m_training->resume();
-        else
-            m_training->pause();
-    });
-    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
-    m_stopAction = train->addAction(widgets::studioIcon("stop"), tr("S&top"), this, [this] { m_training->stop(); });
-    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
-    view->addSeparator();
-    m_darkAction = view->addAction(tr("&Dark Theme"), this, [this](bool dark) { applyTheme(dark); });
-    m_darkAction->setCheckable(true);
-}
-
 void MainWindow::connectIntents() {
     connect(m_datasetPanel, &DatasetPanel::datasetRequested, this, &MainWindow::requestDataset);
     connect(m_datasetPanel, &DatasetPanel::settingEdited, this,
@@ -345,48 +226,25 @@ void MainWindow::connectIntents() {
     connect(m_controls, &TrainingControls::stopRequested, m_training, &TrainingController::stop);
     connect(m_training, &TrainingController::stateChanged, this, &MainWindow::refreshStartState);
     connect(m_training, &TrainingController::runEnded, this, &MainWindow::onRunEnded);
-    connect(m_training, &TrainingController::snapshotPublished, this,
-            [this](SnapshotPtr s) { Q_EMIT currentModelChanged(std::move(s)); });
-    connect(m_training, &TrainingController::runStarted, this, [this] { m_preferLoaded = false; });
+    connect(m_training, &TrainingController::runStarted, m_trainingView, &widgets::TrainingView::clearResult);
+    connect(m_model, &CurrentModel::changed, this, &MainWindow::currentModelChanged);
+    connect(m_model, &CurrentModel::error, this, &MainWindow::showError);
+    connect(m_model, &CurrentModel::info, this, &MainWindow::showInfo);
+    connect(m_recent, &RecentProjects::openRequested, this, [this](const QString& path) { (void)openProject(path); });
+    connect(m_menus, &StudioMenus::darkThemeToggled, this, &MainWindow::applyTheme);
     connect(this, &MainWindow::currentModelChanged, this, &MainWindow::onModelChanged);
     connect(this, &MainWindow::datasetChanged, this, &MainWindow::onModelChanged);
-    connect(m_inference, &InferenceController::loadModelRequested, this, [this] {
-        const QString path =
-            QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
-        if (!path.isEmpty()) (void)loadModel(path);
-    });
+    connect(m_inference, &InferenceController::loadModelRequested, this, &MainWindow::askLoadModel);
     connect(m_inference, &InferenceController::correctionRequested, this, &MainWindow::correctAndRetrain);
-    connect(m_prepare, &QFutureWatcher<Result<StudioRun>>::finished, this, [this] {
-        Result<StudioRun> prepared = m_prepare->result();
-        const bool fineTuning = std::exchange(m_fineTuning, false);
-        if (!prepared) {
-            m_controls->setState(widgets::TrainingControls::State::Idle);
-            showError(tr("Could not start: %1").arg(errorText(prepared.error())));
-            refreshStartState();
-            return;
-        }
-        TrainingSetup* setup = &prepared->setup;
-        if (fineTuning) {  // the data now holds the corrected image: show it and keep it
-            m_bundle = setup->data;
-            m_datasetPanel->setBundle(m_bundle);
-            const int added = m_bundle->pool.size() - 1;
-            const int label = m_bundle->pool.label(added);
-            m_log->appendLine(tr("Added the image to class “%1” (now %2 samples)")
-                                  .arg(toQString(m_bundle->pool.classNames()[std::size_t(label)]))
-                                  .arg(m_bundle->pool.classCounts()[std::size_t(label)]));
-        }
-        const ModelSpec& spec = setup->spec;
-        const QString description =
-            tr("%1%2 on %3: %4 epochs, %5, learning rate %6")
-                .arg(fineTuning ? tr("Fine-tuning ") : QString(),
-                     spec.name.empty() ? tr("custom model") : toQString(spec.name), toQString(setup->data->pool.name()))
-                .arg(setup->config.epochs)
-                .arg(toQString(setup->config.optimizer.kind))
-                .arg(double(setup->config.schedule.baseLr), 0, 'g', 3);
-        m_result->clear();
-        if (!m_training->start(std::move(*setup), description, prepared->recorder)) refreshStartState();
-        m_runs->refresh();
+    connect(m_launcher, &RunLauncher::failed, this, [this](const QString& message) {
+        m_controls->setState(widgets::TrainingControls::State::Idle);
+        showError(message);
     });
+    connect(m_launcher, &RunLauncher::dataReplaced, this, [this](std::shared_ptr<const DatasetBundle> data) {
+        m_bundle = std::move(data);
+        m_datasetPanel->setBundle(m_bundle);
+    });
+    connect(m_launcher, &RunLauncher::preparingEnded, this, &MainWindow::refreshStartState);
 }
 
 // ---- the project -------------------------------------------------------------------------
@@ -491,7 +349,7 @@ void MainWindow::refreshStartState() {
         reason = tr("Loading the dataset…");
     else if (!m_bundle)
         reason = tr("Choose a dataset that loads first (Data panel).");
-    else if (m_prepare->isRunning())
+    else if (m_launcher->isPreparing())
         reason = tr("Preparing the split…");
     else {
         const SpecReport report = analyzeSpec(currentSpec());
@@ -503,9 +361,7 @@ void MainWindow::refreshStartState() {
     m_startBlocked = reason;
     const bool running = m_training->isRunning();
     m_controls->setStartEnabled(reason.isEmpty(), reason);
-    m_startAction->setEnabled(reason.isEmpty() && !running);
-    m_pauseAction->setEnabled(running);
-    m_stopAction->setEnabled(running);
+    m_menus->setTrainingState(reason.isEmpty(), running);
 }
 
 void MainWindow::requestDataset(const QString& nameOrPath) {
@@ -578,7 +434,7 @@ void MainWindow::onDatasetFailed(const QString& nameOrPath, const QString& messa
 void MainWindow::startTraining() {
     m_hyperparameters->commitPendingEdit();
     m_datasetPanel->form()->commitPendingEdit();
-    if (m_training->isRunning() || m_prepare->isRunning()) return;
+    if (m_training->isRunning() || m_launcher->isPreparing()) return;
     refreshStartState();
     if (!m_startBlocked.isEmpty()) {
         m_controls->setStatus(m_startBlocked, true);
@@ -586,10 +442,8 @@ void MainWindow::startTraining() {
         return;
     }
     m_controls->setStatus(tr("Preparing the split and normalization…"));
-    m_prepare->setFuture(QtConcurrent::run(
-        prepareRecordedRun, m_runs->storePath().toStdString(), m_bundle, m_project.dataset.toStdString(), currentSpec(),
-        m_project.preset.isEmpty() ? std::string("custom") : m_project.preset.toStdString(),
-        m_runs->withThreadBudget(m_project.settings)));
+    m_launcher->startRun(m_bundle, m_project.dataset, currentSpec(),
+                         m_project.preset.isEmpty() ? QStringLiteral("custom") : m_project.preset, m_project.settings);
     refreshStartState();
 }
 
@@ -603,27 +457,24 @@ void MainWindow::onRunEnded(bool completed) {
                            .arg(percentText(f->validationAccuracy));
         if (f->testSize > 0)
             text += tr(" · test accuracy %1 (%2 samples)").arg(percentText(f->testAccuracy)).arg(f->testSize);
-        m_result->setText(text);
+        m_trainingView->setResult(text);
     }
     refreshStartState();
 }
 
 QString MainWindow::resultText() const {
-    return m_result->text();
+    return m_trainingView->result();
 }
 
 SnapshotPtr MainWindow::currentModel() const {
-    if (m_preferLoaded && m_loadedModel) return m_loadedModel;
-    if (SnapshotPtr s = m_training->snapshot()) return s;
-    return m_loadedModel;
+    return m_model->model();
 }
 
 void MainWindow::onModelChanged() {
     const SnapshotPtr model = currentModel();
     m_inference->setModel(model, model && model == m_training->snapshot() && m_training->isRunning());
     // A model from the run is scored on the run's data; a loaded one on the data shown.
-    std::shared_ptr<const DatasetBundle> data = m_bundle;
-    if (model && model == m_training->snapshot() && m_training->lastSetup()) data = m_training->lastSetup()->data;
+    const std::shared_ptr<const DatasetBundle> data = m_model->dataFor(model, m_bundle);
     // Variants are measured while the Deploy tab is open and no run competes for the cores.
     if (!m_training->isRunning() && m_tabs->currentWidget() == m_deployView) m_deploy->setModel(model, data);
     // Scoring a large test set takes a core from training: during a run, only while the
@@ -635,7 +486,7 @@ void MainWindow::onModelChanged() {
 void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& path, int classIndex) {
     const SnapshotPtr model = currentModel();
     if (!model) return showError(tr("There is no model to fine-tune: train one or load a model file first."));
-    if (m_training->isRunning() || m_prepare->isRunning())
+    if (m_training->isRunning() || m_launcher->isPreparing())
         return showError(
             tr("A training is running: stop it or wait for it to end, then correct the prediction again."));
     auto correction = makeCorrection(m_bundle, *model, image, path, classIndex, m_project.dataset,
@@ -648,15 +499,8 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
     QVariantMap settings = m_project.settings;
     settings["epochs"] = settings.value("fine_tune_epochs", 2);
     settings["warmup_epochs"] = 0;
-    m_fineTuning = true;
     m_controls->setStatus(tr("Preparing the fine-tuning…"));
-    // Copying the dataset with the new sample (tens of MB for Fashion-MNIST) happens off the GUI thread.
-    m_prepare->setFuture(QtConcurrent::run(
-        [bundle = m_bundle, model, settings, correction = std::move(*correction)]() mutable -> Result<StudioRun> {
-            auto setup = prepareFineTuning(bundle, model, settings, std::move(correction));
-            if (!setup) return setup.error();
-            return StudioRun{std::move(*setup), nullptr};
-        }));
+    m_launcher->startFineTuning(m_bundle, model, settings, std::move(*correction));
     refreshStartState();
 }
 
@@ -693,45 +537,21 @@ Status MainWindow::saveProject(const QString& path) {
 }
 
 Status MainWindow::loadModel(const QString& path) {
-    auto snapshot = loadModelFile(toStdString(path));
-    if (!snapshot) {
-        showError(errorText(snapshot.error()));
-        return snapshot.error();
-    }
-    m_loadedModel = std::make_shared<const ModelSnapshot>(std::move(*snapshot));
-    m_preferLoaded = true;
-    showInfo(tr("Loaded the model %1 (%2 classes, trained %3 epochs on %4)")
-                 .arg(path)
-                 .arg(m_loadedModel->classNames.size())
-                 .arg(m_loadedModel->epoch)
-                 .arg(toQString(m_loadedModel->datasetName)));
-    Q_EMIT currentModelChanged(currentModel());
-    return {};
+    return m_model->load(path);
+}
+
+void MainWindow::askLoadModel() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
+    if (!path.isEmpty()) (void)loadModel(path);
 }
 
 void MainWindow::saveModel(const QString& path) {
-    SnapshotPtr current = currentModel();
-    if (!current) return showError(tr("There is no model to save yet: train one or load a model file first."));
     // Like the CLI, remember how the dataset was made so `evaluate` rebuilds the same test split.
-    auto model = std::make_shared<ModelSnapshot>(*current);
-    if (!model->metrics.contains("dataset_options") && current == m_training->snapshot()) {
-        const QVariantMap& s = m_project.settings;
-        model->metrics["dataset_options"] = {
-            {"name", toStdString(m_bundleSource)},
-            {"samples", s.value("samples", 0).toInt()},
-            {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
-            {"seed", s.value("seed", 1).toLongLong()}};
-    }
-    auto* watcher = new QFutureWatcher<Status>(this);
-    connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, path] {
-        const Status s = watcher->result();
-        watcher->deleteLater();
-        if (!s)
-            showError(errorText(s.error()));
-        else
-            showInfo(tr("Saved the model to %1").arg(path));
-    });
-    watcher->setFuture(QtConcurrent::run([model, path] { return saveModelFile(toStdString(path), *model); }));
+    const QVariantMap& s = m_project.settings;
+    m_model->save(path, {{"name", toStdString(m_bundleSource)},
+                         {"samples", s.value("samples", 0).toInt()},
+                         {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
+                         {"seed", s.value("seed", 1).toLongLong()}});
 }
 
 void MainWindow::applyStartup(const StartupOptions& options) {
@@ -779,7 +599,7 @@ void MainWindow::showInfo(const QString& text) {
 
 void MainWindow::applyTheme(bool dark) {
     applyStudioPalette(dark);
-    m_darkAction->setChecked(dark);
+    m_menus->setDarkChecked(dark);
     QSettings().setValue("darkTheme", dark);
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // MainWindow: the studio. Docks on the left for the data, the model and the training settings;
-// in the centre the training controls, live charts and run log (and the inference and
-// evaluation tabs). It owns the Project (what the user set up) and turns every widget intent
-// into an undoable edit of it; the controllers do the engine work off the GUI thread.
+// in the centre the Training, Try it, Evaluation, Deploy, Runs and Sweep tabs. It owns the
+// Project (what the user set up), turns every widget intent into an undoable edit of it and
+// wires the controllers, which do the engine work off the GUI thread. Menus: StudioMenus; the
+// current model: CurrentModel; preparing a run: RunLauncher.
 
-#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QStringList>
 #include <memory>
@@ -19,9 +19,6 @@
 #include "engine/infer/snapshot.h"
 #include "engine/train/trainer.h"
 
-class QAction;
-class QLabel;
-class QMenu;
 class QTabWidget;
 class QUndoStack;
 
@@ -35,18 +32,22 @@ class LiveChart;
 class RunLog;
 class SchedulePreview;
 class TrainingControls;
+class TrainingView;
 }  // namespace studio::widgets
 
 namespace studio::app {
 
 class ArchitectureController;
+class CurrentModel;
 class DatasetLoader;
 class DatasetPanel;
 class DeployController;
 class EvaluationController;
 class InferenceController;
 class RecentProjects;
+class RunLauncher;
 class RunsController;
+class StudioMenus;
 class TrainingController;
 
 class MainWindow : public QMainWindow {
@@ -65,7 +66,11 @@ public:
     QUndoStack* undoStack() const { return m_undo; }
     Status openProject(const QString& path);
     Status saveProject(const QString& path);
+    /// Where the project was last opened or saved ("" for a new one).
+    QString projectPath() const { return m_projectPath; }
     Status loadModel(const QString& path);
+    /// Asks for a .tsmodel and loads it.
+    void askLoadModel();
     /// Saves the current model (latest snapshot, or the loaded one) atomically, off the GUI thread;
     /// the result shows in the status line and log.
     void saveModel(const QString& path);
@@ -80,11 +85,14 @@ public:
     widgets::ArchitectureEditor* architectureEditor() const { return m_architecture; }
     widgets::HyperparameterForm* hyperparameterForm() const { return m_hyperparameters; }
     widgets::SchedulePreview* schedulePreview() const { return m_schedule; }
-    widgets::TrainingControls* trainingControls() const { return m_controls; }
-    widgets::LiveChart* lossChart() const { return m_lossChart; }
-    widgets::LiveChart* accuracyChart() const { return m_accuracyChart; }
-    widgets::LiveChart* learningRateChart() const { return m_lrChart; }
-    widgets::RunLog* runLog() const { return m_log; }
+    widgets::TrainingView* trainingView() const { return m_trainingView; }
+    widgets::TrainingControls* trainingControls() const;
+    widgets::LiveChart* lossChart() const;
+    widgets::LiveChart* accuracyChart() const;
+    widgets::LiveChart* learningRateChart() const;
+    widgets::RunLog* runLog() const;
+    StudioMenus* menus() const { return m_menus; }
+    CurrentModel* modelChoice() const { return m_model; }
     TrainingController* trainingController() const { return m_training; }
     InferenceController* inferenceController() const { return m_inference; }
     RunsController* runsController() const { return m_runs; }
@@ -106,6 +114,10 @@ public:
     QString resultText() const;
     QString startBlockedReason() const { return m_startBlocked; }
 
+    /// A message in the status bar (and, for errors, the run controls and the log).
+    void showError(const QString& text);
+    void showInfo(const QString& text);
+
 Q_SIGNALS:
     /// The dataset in use changed (loaded, or failed: null).
     void datasetChanged();
@@ -119,7 +131,6 @@ private:
     friend class ProjectEdit;
     void buildCentral();
     void buildDocks();
-    void buildMenus();
     void connectIntents();
     void connectRuns();
     /// Shows `project` everywhere; reloads the dataset when its source changed.
@@ -135,8 +146,6 @@ private:
     void onModelChanged();
     void setSettingEdited(const QString& key, const QVariant& value, const QString& description);
     void setPreset(const QString& preset);
-    void showError(const QString& text);
-    void showInfo(const QString& text);
     void restoreSettings();
     void saveSettings();
 
@@ -146,13 +155,10 @@ private:
     std::shared_ptr<const DatasetBundle> m_bundle;
     QString m_bundleSource;   // the project.dataset the bundle was loaded for
     Project m_bundleProject;  // the project the bundle was loaded with (data source settings)
-    SnapshotPtr m_loadedModel;
     QString m_startBlocked;
     bool m_startWhenLoaded = false;
     QString m_datasetError;  // the load error the controls show, cleared by the next load that works
     bool m_stateRestored = false;
-    bool m_preferLoaded = false;  // a model file was loaded after the last run started
-    bool m_fineTuning = false;    // the setup being prepared is a fine-tuning run
 
     DatasetLoader* m_loader = nullptr;
     TrainingController* m_training = nullptr;
@@ -164,24 +170,19 @@ private:
     widgets::EvaluationView* m_evaluationView = nullptr;
     DeployController* m_deploy = nullptr;
     widgets::DeployView* m_deployView = nullptr;
-    QFutureWatcher<Result<StudioRun>>* m_prepare = nullptr;
+    CurrentModel* m_model = nullptr;
+    RunLauncher* m_launcher = nullptr;
+    StudioMenus* m_menus = nullptr;
 
     QTabWidget* m_tabs = nullptr;
     DatasetPanel* m_datasetPanel = nullptr;
     widgets::ArchitectureEditor* m_architecture = nullptr;
     widgets::HyperparameterForm* m_hyperparameters = nullptr;
     widgets::SchedulePreview* m_schedule = nullptr;
-    widgets::TrainingControls* m_controls = nullptr;
-    widgets::LiveChart* m_lossChart = nullptr;
-    widgets::LiveChart* m_accuracyChart = nullptr;
-    widgets::LiveChart* m_lrChart = nullptr;
-    widgets::RunLog* m_log = nullptr;
-    QLabel* m_result = nullptr;
+    widgets::TrainingView* m_trainingView = nullptr;
+    widgets::TrainingControls* m_controls = nullptr;  // the training view's, used everywhere
+    widgets::RunLog* m_log = nullptr;                 // the training view's
     RecentProjects* m_recent = nullptr;
-    QAction* m_startAction = nullptr;
-    QAction* m_pauseAction = nullptr;
-    QAction* m_stopAction = nullptr;
-    QAction* m_darkAction = nullptr;
 };
 
 }  // namespace studio::app

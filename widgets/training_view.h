@@ -1,0 +1,44 @@
+#pragma once
+// TrainingView: the Training tab — the run controls, the result line, the live loss, accuracy and
+// learning-rate charts and the run log. It only lays them out; TrainingController feeds them.
+
+#include <QWidget>
+
+class QGridLayout;
+class QLabel;
+
+namespace studio::widgets {
+
+class LiveChart;
+class RunLog;
+class TrainingControls;
+
+class TrainingView : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingView(QWidget* parent = nullptr);
+
+    TrainingControls* controls() const { return m_controls; }
+    LiveChart* lossChart() const { return m_lossChart; }
+    LiveChart* accuracyChart() const { return m_accuracyChart; }
+    LiveChart* learningRateChart() const { return m_lrChart; }
+    RunLog* log() const { return m_log; }
+    /// The three charts together (File ▸ Export Charts as PNG grabs this).
+    QWidget* charts() const { return m_charts; }
+
+    /// The finished run's one-line result (bold, selectable, plain text).
+    void setResult(const QString& text);
+    void clearResult();
+    QString result() const;
+
+private:
+    TrainingControls* m_controls = nullptr;
+    QLabel* m_result = nullptr;
+    QWidget* m_charts = nullptr;
+    LiveChart* m_lossChart = nullptr;
+    LiveChart* m_accuracyChart = nullptr;
+    LiveChart* m_lrChart = nullptr;
+    RunLog* m_log = nullptr;
+};
+
+}  // namespace studio::widgets
