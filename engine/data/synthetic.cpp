@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -142,35 +143,43 @@ void drawShape(int label, Rng& rng, std::uint8_t* out) {
 
 namespace {
 
-// One 2-D point of class `label` for the teaching sets.
-void point2d(SetId set, int label, Rng& rng, float* xy) {
+// "0.5", "2": the noise factor as the user typed it, for the dataset's description.
+std::string formatNoise(double noise) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", noise);
+    return text;
+}
+
+// One 2-D point of class `label` for the teaching sets; noise scales the set's own jitter σ.
+void point2d(SetId set, int label, double noise, Rng& rng, float* xy) {
     double x = 0, y = 0;
+    const auto sigma = [noise](double own) { return own * noise; };
     switch (set) {
         case Spirals: {
             const double t = rng.uniform();
             const double rad = 0.08 + 0.92 * t;
             const double a = label * 2 * kPi / 3 + 3.0 * kPi * t;
-            x = rad * std::cos(a) + gaussianDraw(rng, 0.03);
-            y = rad * std::sin(a) + gaussianDraw(rng, 0.03);
+            x = rad * std::cos(a) + gaussianDraw(rng, sigma(0.03));
+            y = rad * std::sin(a) + gaussianDraw(rng, sigma(0.03));
             break;
         }
         case Circles: {
             const double a = rng.uniform(0.0f, static_cast<float>(2 * kPi));
             const double rad = label == 0 ? 0.5 * std::sqrt(rng.uniform()) : rng.uniform(0.7f, 1.0f);
-            x = rad * std::cos(a) + gaussianDraw(rng, 0.04);
-            y = rad * std::sin(a) + gaussianDraw(rng, 0.04);
+            x = rad * std::cos(a) + gaussianDraw(rng, sigma(0.04));
+            y = rad * std::sin(a) + gaussianDraw(rng, sigma(0.04));
             break;
         }
         case Xor: {
             const bool flip = rng.bernoulli(0.5f);
             const double sx = flip ? -1.0 : 1.0, sy = (label == 0) == flip ? -1.0 : 1.0;
-            x = sx * rng.uniform(0.0f, 1.0f) + gaussianDraw(rng, 0.05);
-            y = sy * rng.uniform(0.0f, 1.0f) + gaussianDraw(rng, 0.05);
+            x = sx * rng.uniform(0.0f, 1.0f) + gaussianDraw(rng, sigma(0.05));
+            y = sy * rng.uniform(0.0f, 1.0f) + gaussianDraw(rng, sigma(0.05));
             break;
         }
         case Gauss: {
-            x = (label % 2 ? 0.6 : -0.6) + gaussianDraw(rng, 0.25);
-            y = (label / 2 ? 0.6 : -0.6) + gaussianDraw(rng, 0.25);
+            x = (label % 2 ? 0.6 : -0.6) + gaussianDraw(rng, sigma(0.25));
+            y = (label / 2 ? 0.6 : -0.6) + gaussianDraw(rng, sigma(0.25));
             break;
         }
         case Shapes: STUDIO_ASSERT(false, "point2d: not a 2-D set");
@@ -214,7 +223,8 @@ bool isGeneratedSet(const std::string& name) {
     return false;
 }
 
-Result<DatasetBundle> generateDataset(const std::string& name, std::uint64_t seed, int samples, int threads) {
+Result<DatasetBundle> generateDataset(const std::string& name, std::uint64_t seed, int samples, int threads,
+                                      double noise) {
     const SetDef* def = nullptr;
     for (const SetDef& d : definitions())
         if (d.info.name == name) def = &d;
@@ -246,13 +256,15 @@ Result<DatasetBundle> generateDataset(const std::string& name, std::uint64_t see
         pool.forEach(chunks, [&](int chunk) {
             for (int i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
                 Rng rng = Rng::forStream(seed, RngPurpose::Dataset, def->id, static_cast<std::uint64_t>(i));
-                point2d(def->id, labels[static_cast<std::size_t>(i)], rng, xy.data() + static_cast<std::size_t>(i) * 2);
+                point2d(def->id, labels[static_cast<std::size_t>(i)], noise, rng, xy.data() + static_cast<std::size_t>(i) * 2);
             }
         });
         bundle.pool = Dataset::features(name, 2, def->classes);
         bundle.pool.appendFeatures(xy.data(), labels.data(), n);
     }
-    bundle.description = name + " (built in, seed " + std::to_string(seed) + "), " + std::to_string(n) + " samples, " +
+    const std::string noiseText = def->id != Shapes && noise != 1.0 ? ", noise ×" + formatNoise(noise) : "";
+    bundle.description = name + " (built in, seed " + std::to_string(seed) + noiseText + "), " + std::to_string(n) +
+                         " samples, " +
                          std::to_string(classes) + " classes: " + def->info.description;
     return bundle;
 }

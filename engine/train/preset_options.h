@@ -20,4 +20,12 @@ nlohmann::json presetTrainingOptions(std::string_view preset);
 /// `given` over the preset's recommendations (a given key always wins).
 nlohmann::json withPresetOptions(std::string_view preset, const nlohmann::json& given);
 
+/// Options a built-in dataset needs to be learnt (the 2-D teaching sets need many short epochs:
+/// spirals with the generic 10 epochs ends near chance); an empty object for other data.
+nlohmann::json datasetTrainingOptions(std::string_view dataset);
+
+/// `given` over the dataset's recommendations over the preset's: the data decide how long a
+/// toy set trains, the preset how it steps, and a given key always wins.
+nlohmann::json withRecommendedOptions(std::string_view preset, std::string_view dataset, const nlohmann::json& given);
+
 }  // namespace studio

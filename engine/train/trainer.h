@@ -89,6 +89,15 @@ public:
     /// effect before the next step and comes back as an OptionChanged event with that step.
     /// Errors name the option when it is not live-editable or out of range.
     Status setOption(const std::string& key, const nlohmann::json& value);
+    /// At most this many training steps a second (≤ 0: unpaced); kept across runs. Only when
+    /// steps happen changes, never what they compute.
+    void setPace(double stepsPerSecond) { m_control.setPace(stepsPerSecond); }
+    /// Pauses and runs exactly one more training step (and the epoch's validation it may end).
+    void stepOnce() { m_control.stepOnce(); }
+    /// Asks for the weights as they are after the next step; they come back in peek().
+    void requestPeek() { m_control.requestPeek(); }
+    /// The weights handed over after the latest requestPeek (null before any). Threads: any.
+    SnapshotPtr peek() const { return m_control.peek(); }
     /// Blocks until the driver thread has ended (after a final event was pushed).
     void wait();
 
