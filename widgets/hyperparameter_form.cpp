@@ -147,6 +147,17 @@ QWidget* HyperparameterForm::createEditor(const FieldSpec& spec) {
             connect(check, &QCheckBox::toggled, this, [this, key] { commit(key); });
             return check;
         }
+        case FieldSpec::Text: {
+            // Typed (committed when editing ends) or picked from the suggestions.
+            auto* combo = new QComboBox;
+            combo->setEditable(true);
+            combo->setInsertPolicy(QComboBox::NoInsert);
+            combo->lineEdit()->setPlaceholderText(tr("default"));
+            combo->lineEdit()->setClearButtonEnabled(true);
+            connect(combo->lineEdit(), &QLineEdit::editingFinished, this, [this, key] { commit(key); });
+            connect(combo, &QComboBox::activated, this, [this, key] { commit(key); });
+            return combo;
+        }
         case FieldSpec::Path: {
             // Typed (committed when editing ends), picked with "…", or cleared with the clear button.
             auto* box = new QWidget;
@@ -195,6 +206,7 @@ QVariant HyperparameterForm::currentValue(const Field& f) const {
         case FieldSpec::Choice: return static_cast<QComboBox*>(f.editor)->currentText();
         case FieldSpec::Boolean: return static_cast<QCheckBox*>(f.editor)->isChecked();
         case FieldSpec::Path: return f.editor->findChild<QLineEdit*>()->text();
+        case FieldSpec::Text: return static_cast<QComboBox*>(f.editor)->currentText();
     }
     return {};
 }
@@ -212,6 +224,7 @@ void HyperparameterForm::showValue(Field& f, const QVariant& v) {
             break;
         }
         case FieldSpec::Boolean: static_cast<QCheckBox*>(f.editor)->setChecked(v.toBool()); break;
+        case FieldSpec::Text: static_cast<QComboBox*>(f.editor)->setEditText(v.toString()); break;
         case FieldSpec::Path: {
             auto* edit = f.editor->findChild<QLineEdit*>();
             const QSignalBlocker editBlocker(edit);  // the clear-to-commit hook must not fire
@@ -250,6 +263,17 @@ void HyperparameterForm::setFieldEnabled(const QString& key, bool enabled) {
     if (!f) return;
     f->editor->setEnabled(enabled);
     if (f->label) f->label->setEnabled(enabled);
+}
+
+void HyperparameterForm::setSuggestions(const QString& key, const QStringList& words) {
+    Field* f = field(key);
+    if (!f || f->spec.type != FieldSpec::Text) return;
+    auto* combo = static_cast<QComboBox*>(f->editor);
+    const QSignalBlocker blocker(combo);
+    const QString text = combo->currentText();
+    combo->clear();
+    combo->addItems(words);
+    combo->setEditText(text);
 }
 
 bool HyperparameterForm::isFieldEnabled(const QString& key) const {

@@ -17,7 +17,9 @@ class QLabel;
 namespace studio::widgets {
 
 struct FieldSpec {
-    enum Type { Integer, Number, Choice, Boolean, Path };  // Path: a file name as text, "" = none
+    // Path: a file name as text, "" = none. Text: a word typed or picked from suggestions
+    // (setSuggestions), "" = the default.
+    enum Type { Integer, Number, Choice, Boolean, Path, Text };
     QString key;    // the name the app uses, e.g. "learning_rate"
     QString label;  // what the user reads, e.g. "Learning rate"
     QString group;  // section title, e.g. "Optimizer"
@@ -49,12 +51,15 @@ public:
     QVariant value(const QString& key) const;
 
     void setFieldEnabled(const QString& key, bool enabled);
+    /// A Text field's list to pick from (e.g. a table's column names); the value is kept.
+    void setSuggestions(const QString& key, const QStringList& words);
     bool isFieldEnabled(const QString& key) const;
     /// What the user reads for `key` ("Validation" for "val_split"), e.g. in "Change Validation";
     /// `key` itself when unknown.
     QString label(const QString& key) const;
-    /// The editor of `key` (QSpinBox, ScientificSpinBox, QComboBox, QCheckBox, or for a Path a
-    /// QWidget holding a QLineEdit and a browse QToolButton), nullptr if unknown.
+    /// The editor of `key` (QSpinBox, ScientificSpinBox, QComboBox, QCheckBox, for a Path a
+    /// QWidget holding a QLineEdit and a browse QToolButton, for a Text an editable QComboBox),
+    /// nullptr if unknown.
     QWidget* editor(const QString& key) const;
 
     /// How long arrow clicks may pause and still count as one gesture (default 400 ms).

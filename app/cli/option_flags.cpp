@@ -32,6 +32,8 @@ std::string metavar(const OptionInfo& o) {
             return "true|false";
         case OptionInfo::Type::Path:
             return "FILE";
+        case OptionInfo::Type::Text:
+            return "TEXT";
         case OptionInfo::Type::Choice: {
             std::string s;
             for (const auto& c : o.choices) s += (s.empty() ? "" : "|") + c;

@@ -10,6 +10,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/predict_table.h"
 #include "engine/infer/batch_predict.h"
 #include "engine/infer/saliency.h"
 #include "engine/io/model_file.h"
@@ -19,6 +20,7 @@ namespace studio::cli {
 namespace {
 
 const char* kHelp = R"(Usage: training-studio-cli predict --model FILE (IMAGE | FOLDER)... [options]
+       training-studio-cli predict --model FILE TABLE.csv... [--top K] [--json] [--csv OUT.csv]
 
 Classifies each image with a model saved by `train --save` (or the studio). The image is fitted
 to the model's input size and normalized exactly as in training. A FOLDER stands for every image
@@ -38,6 +40,13 @@ Options:
   --saliency-method M      occlusion (default): hide patches of the image, measure how much the
                            probability drops; gradient: |d probability / d pixel|
   --saliency-class C       the class to explain, by name or index (default: the predicted class)
+
+A TABLE.csv holds rows to classify with a model trained on a table (or on a 2-D set): its
+features are taken by column name when the first row names them (other columns, such as the
+label, are ignored), else by position; they are standardized as in training. One line per row,
+"TABLE line N: class probability, ..."; --json gives {"table", "line", "top"} per row and --csv
+writes table,line,predicted,confidence. A missing or non-numeric cell fails with its line and
+column.
 
 One line per image: "IMAGE: class probability, ..." or "IMAGE: error: why". The exit code is 1
 when any image could not be classified (the others are still shown and written), 2 for a usage
@@ -145,6 +154,7 @@ int predictCommand(const Args& args) {
         if (!c) return reportError(c.error());
         saliencyOptions.targetClass = *c;
     }
+    if (allTables(a.positionals())) return predictTables(a, *snapshot, *modelPath, k, static_cast<int>(*threads));
     auto files = expandArguments(a.positionals(), a.flag("--recursive"));
     if (!files) return reportError(files.error());
 

@@ -30,7 +30,9 @@ with the weights it would have had without the interruption.
 
 Required:
   --dataset NAME|PATH         shapes, spirals, circles, xor, gauss, fashion-mnist, or a path
-                              (IDX file or folder, CIFAR-10 batches, image folder root/<class>/<image>)
+                              (IDX file or folder, CIFAR-10 batches, image folder root/<class>/<image>,
+                              or a TABLE.csv of numeric columns and a label column: see
+                              --label-column and --csv-header below)
   --model PRESET|FILE         mlp, lenet, cnn, cnn-bn, or a JSON model spec; a preset brings
                               the training options it is tuned with (below), which flags override
 )";

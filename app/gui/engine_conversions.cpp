@@ -163,6 +163,7 @@ FieldSpec fieldFor(const OptionInfo& o) {
              : o.type == OptionInfo::Type::Number ? FieldSpec::Number
              : o.type == OptionInfo::Type::Choice ? FieldSpec::Choice
              : o.type == OptionInfo::Type::Path   ? FieldSpec::Path
+             : o.type == OptionInfo::Type::Text   ? FieldSpec::Text
                                                   : FieldSpec::Boolean;
     f.fileFilter = QObject::tr(o.fileFilter.c_str());
     f.min = o.min;

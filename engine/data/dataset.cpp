@@ -101,6 +101,7 @@ Dataset Dataset::subset(const std::vector<int>& indices) const {
     d.m_storage = m_storage;
     d.m_sampleShape = m_sampleShape;
     d.m_classNames = m_classNames;
+    d.m_table = m_table;
     d.reserve(static_cast<int>(indices.size()));
     const std::size_t n = sampleSize();
     for (int i : indices) {

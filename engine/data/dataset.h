@@ -10,6 +10,7 @@
 
 #include "engine/core/result.h"
 #include "engine/core/tensor.h"
+#include "engine/data/table_layout.h"
 
 namespace studio {
 
@@ -50,6 +51,10 @@ public:
     const std::string& source(int i) const;
     void setSource(int i, std::string path);
 
+    /// Feature sets read from a CSV table: which columns the features and the label came from.
+    const std::optional<TableLayout>& table() const { return m_table; }
+    void setTable(TableLayout layout) { m_table = std::move(layout); }
+
     /// A new dataset with the samples at `indices` (in that order).
     Dataset subset(const std::vector<int>& indices) const;
 
@@ -62,6 +67,7 @@ private:
     std::vector<std::uint8_t> m_pixels;
     std::vector<float> m_features;
     std::vector<std::string> m_sources;  // empty, or one per sample
+    std::optional<TableLayout> m_table;
 };
 
 struct SkippedFile {

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "engine/data/cifar.h"
+#include "engine/data/csv_dataset.h"
 #include "engine/data/idx.h"
 #include "engine/data/image_folder.h"
 #include "engine/data/synthetic.h"
@@ -26,7 +27,7 @@ std::string acceptedList() {
     std::string names;
     for (const GeneratedSetInfo& s : generatedSets()) names += s.name + ", ";
     return "Use a built-in name (" + names +
-           "fashion-mnist) or a path to: an IDX images file (its labels file beside it) or a folder of IDX pairs; "
+           "fashion-mnist) or a path to: a CSV table (numeric columns and a label column); an IDX images file (its labels file beside it) or a folder of IDX pairs; "
            "a CIFAR-10 .bin batch or a folder of them; an image folder laid out as <root>/<class>/<image>.";
 }
 
@@ -60,9 +61,19 @@ Result<DatasetBundle> loadDataset(const std::string& nameOrPath, const DatasetOp
         return Error::notFound("Unknown dataset '" + nameOrPath + "': not a built-in name and no such file or folder.",
                                acceptedList());
     if (fs::is_regular_file(path, ec)) {
+        if (isCsvPath(nameOrPath)) {
+            CsvDatasetOptions table;
+            table.labelColumn = options.labelColumn;
+            const auto header = csvHeaderFromName(options.csvHeader);
+            if (!header)
+                return Error::invalid("The CSV header choice '" + options.csvHeader + "' is not auto, yes or no.",
+                                      "Use --csv-header auto, yes or no.");
+            table.header = *header;
+            return loadCsvDataset(nameOrPath, table);
+        }
         if (isIdxImagesFile(nameOrPath)) return loadIdx(nameOrPath);
         if (isCifarBatchFile(nameOrPath)) return loadCifar10(nameOrPath);
-        return Error::unsupported("'" + nameOrPath + "' is a file but neither an IDX images file nor a CIFAR-10 batch.",
+        return Error::unsupported("'" + nameOrPath + "' is a file but neither a .csv table, an IDX images file nor a CIFAR-10 batch.",
                                   acceptedList());
     }
     if (fs::is_directory(path, ec)) {

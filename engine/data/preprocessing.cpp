@@ -23,6 +23,7 @@ Preprocessing Preprocessing::fitted(const Dataset& data, const std::vector<int>&
     Preprocessing p;
     p.inputShape = data.sampleShape();
     p.isImage = data.storage() == Dataset::Storage::Pixels8;
+    p.table = data.table();
     const std::size_t groups = groupCount(p.inputShape, p.isImage);
     p.mean.assign(groups, 0.0f);
     p.stddev.assign(groups, 1.0f);
@@ -114,7 +115,12 @@ void Preprocessing::denormalize(float* sample) const {
 }
 
 nlohmann::json Preprocessing::toJson() const {
-    return {{"inputShape", inputShape}, {"isImage", isImage}, {"mean", mean}, {"stddev", stddev}, {"resize", resize}};
+    nlohmann::json j = {
+        {"inputShape", inputShape}, {"isImage", isImage}, {"mean", mean}, {"stddev", stddev}, {"resize", resize}};
+    if (table)
+        j["table"] = {{"featureNames", table->featureNames}, {"labelName", table->labelName},
+                      {"labelColumn", table->labelColumn}, {"columns", table->columns}, {"header", table->header}};
+    return j;
 }
 
 Result<Preprocessing> Preprocessing::fromJson(const nlohmann::json& j) {
@@ -162,6 +168,38 @@ Result<Preprocessing> Preprocessing::fromJson(const nlohmann::json& j) {
         if (!resize->is_string() || (resize->get<std::string>() != "stretch" && resize->get<std::string>() != "pad"))
             return bad("'resize' must be \"stretch\" or \"pad\", found " + resize->dump());
         p.resize = resize->get<std::string>();
+    }
+
+    // Models of image or generated data (and every file written before tables) have none.
+    const auto table = j.find("table");
+    if (table != j.end()) {
+        if (p.isImage || !table->is_object()) return bad("'table' must be an object, and only for feature inputs");
+        const std::size_t features = static_cast<std::size_t>(p.inputShape[0]);
+        TableLayout t;
+        const auto names = table->find("featureNames");
+        if (names == table->end() || !names->is_array() || names->size() != features)
+            return bad("'table.featureNames' must list one name per feature (" + std::to_string(features) + ")");
+        for (const auto& n : *names) {
+            if (!n.is_string()) return bad("'table.featureNames' holds a value that is not text: " + n.dump());
+            t.featureNames.push_back(n.get<std::string>());
+        }
+        const auto label = table->find("labelName");
+        const auto column = table->find("labelColumn");
+        const auto columns = table->find("columns");
+        const auto header = table->find("header");
+        if (label == table->end() || !label->is_string()) return bad("'table.labelName' is missing or not text");
+        if (columns == table->end() || !columns->is_number_integer() ||
+            columns->get<long long>() != static_cast<long long>(features) + 1)
+            return bad("'table.columns' must be the feature count + 1 (" + std::to_string(features + 1) + ")");
+        if (column == table->end() || !column->is_number_integer() || column->get<long long>() < 0 ||
+            column->get<long long>() > static_cast<long long>(features))
+            return bad("'table.labelColumn' must be a column index from 0 to " + std::to_string(features));
+        if (header == table->end() || !header->is_boolean()) return bad("'table.header' is missing or not true/false");
+        t.labelName = label->get<std::string>();
+        t.labelColumn = column->get<int>();
+        t.columns = columns->get<int>();
+        t.header = header->get<bool>();
+        p.table = std::move(t);
     }
     return p;
 }

@@ -3,6 +3,7 @@
 // Saved inside the model file, so predictions use the same code and numbers as training.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include "engine/core/result.h"
 #include "engine/core/tensor.h"
+#include "engine/data/table_layout.h"
 
 namespace studio {
 
@@ -21,6 +23,7 @@ struct Preprocessing {
     std::vector<float> mean;        // per channel, on the [0,1] scale (features: per feature)
     std::vector<float> stddev;      // per channel (never 0)
     std::string resize = "stretch"; // how a new image of another size is fitted: "stretch" | "pad"
+    std::optional<TableLayout> table; // features from a CSV table: its columns (JSON "table", absent otherwise)
 
     /// Per-channel mean/std from the given samples of a dataset (the training split).
     static Preprocessing fitted(const Dataset& data, const std::vector<int>& indices);

@@ -1,7 +1,8 @@
 #pragma once
 // Which data a saved model was trained on, as its file records it: the name or path and the
-// loading options (generated-set size and seed, image side) that experiment.cpp writes into
-// metrics.dataset_options. What evaluate, export, quantize, prune and the studio reload it with.
+// loading options (generated-set size and seed, image side, a CSV table's label column and
+// header) that experiment.cpp writes into metrics.dataset_options. What evaluate, export,
+// quantize, prune and the studio reload it with.
 
 #include <string>
 

@@ -77,7 +77,7 @@ void takeBestFrom(RunRecord& r, const TrainingCheckpoint& c) {
 
 // Options a fork may not change: they would change the data, its split or the meaning of a step.
 const char* kFixedInFork[] = {"seed",       "val_split", "test_split",    "samples",
-                              "image_size", "channels",  "normalization", "batch_size"};
+                              "image_size", "channels",  "normalization", "batch_size", "label_column", "csv_header"};
 
 }  // namespace
 
@@ -363,6 +363,8 @@ Result<RecordedOutcome> trainRecorded(const std::string& storePath, PreparedRun 
     const DatasetOptions d = datasetOptionsFromOptions(options);
     best.metrics["dataset_options"] = {
         {"name", source}, {"samples", d.samples}, {"imageSize", d.imageSize}, {"seed", d.seed}};
+    if (!d.labelColumn.empty()) best.metrics["dataset_options"]["labelColumn"] = d.labelColumn;
+    if (d.csvHeader != "auto") best.metrics["dataset_options"]["csvHeader"] = d.csvHeader;
     best.metrics["run_id"] = rec.runId();
     RecordedOutcome result;
     result.weightsSha256 = weightsSha256(best.model);

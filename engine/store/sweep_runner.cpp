@@ -27,7 +27,8 @@ DatasetLoader cachingLoader(const DatasetLoader& load) {
     auto mutex = std::make_shared<std::mutex>();
     return [=](const std::string& name, const DatasetOptions& o) -> Result<std::shared_ptr<const DatasetBundle>> {
         const std::string key = name + "|" + std::to_string(o.seed) + "|" + std::to_string(o.samples) + "|" +
-                                std::to_string(o.imageSize) + "|" + std::to_string(o.channels);
+                                std::to_string(o.imageSize) + "|" + std::to_string(o.channels) + "|" + o.csvHeader +
+                                "|" + o.labelColumn;
         std::lock_guard lock(*mutex);
         if (auto it = cache->find(key); it != cache->end()) return it->second;
         auto data = load(name, o);

@@ -64,6 +64,10 @@ OptionInfo boolean(std::string key, std::string label, std::string group, S scop
     return opt(std::move(key), std::move(label), std::move(group), T::Boolean, scope, def, std::move(help));
 }
 
+OptionInfo text(std::string key, std::string label, std::string group, S scope, std::string help) {
+    return opt(std::move(key), std::move(label), std::move(group), T::Text, scope, "", std::move(help));
+}
+
 OptionInfo path(std::string key, std::string label, std::string group, S scope, std::string filter,
                 std::string help) {
     OptionInfo o = opt(std::move(key), std::move(label), std::move(group), T::Path, scope, "", std::move(help));
@@ -73,6 +77,8 @@ OptionInfo path(std::string key, std::string label, std::string group, S scope, 
 
 // A path is text a person typed or picked; anything longer is not a file name.
 constexpr std::size_t kMaxPathOption = 4096;
+// A column name; a header cell is at most 64 KiB but nobody types one that long.
+constexpr std::size_t kMaxTextOption = 1024;
 
 template <typename F>
 OptionInfo with(OptionInfo o, F&& change) {
@@ -194,6 +200,11 @@ std::vector<OptionInfo> makeSchema() {
         with(integer("image_size", "Image size", prep, S::Data, 8, 512, 32,
                      "Image folders: the side, in pixels, every image is resized to."),
              [](OptionInfo& o) { o.step = 4; }),
+        text("label_column", "Label column", prep, S::Data,
+             "CSV tables: the column that names each row's class, by header name or number (1 = the first); "
+             "empty uses the last column."),
+        choice("csv_header", "Header row", prep, S::Data, {"auto", "yes", "no"}, "auto",
+               "CSV tables: whether the first row names the columns (auto: when it holds words where numbers go)."),
         choice("channels", "Colour", prep, S::Data, {"auto", "gray", "colour"}, "auto",
                "Image folders: keep colour, convert to gray, or decide from the images."),
         choice("resize", "Resize new images", prep, S::Data, {"stretch", "pad"}, "stretch",
@@ -263,6 +274,11 @@ Status checkOption(const OptionInfo& o, const json& v) {
                 return optionError(o, "is '" + v.get<std::string>() + "' but must be one of " + list);
             return Status::success();
         }
+        case T::Text:
+            if (!v.is_string()) return optionError(o, "must be text");
+            if (v.get<std::string>().size() > kMaxTextOption)
+                return optionError(o, "is longer than " + std::to_string(kMaxTextOption) + " characters");
+            return Status::success();
         case T::Path:
             if (!v.is_string()) return optionError(o, "must be a file path (text)");
             if (v.get<std::string>().size() > kMaxPathOption)
@@ -293,6 +309,7 @@ Result<json> parseOptionText(const OptionInfo& o, const std::string& text) {
             return optionError(o, "is '" + text + "' but must be true or false");
         case T::Choice:
         case T::Path:
+        case T::Text:
             return json(text);
         case T::Integer: {
             errno = 0;
@@ -407,6 +424,8 @@ DatasetOptions datasetOptionsFromOptions(const json& given) {
     const std::string channels = o["channels"].get<std::string>();
     d.channels = channels == "gray" ? 1 : channels == "colour" ? 3 : 0;
     d.threads = o["threads"].get<int>();
+    d.labelColumn = o["label_column"].get<std::string>();
+    d.csvHeader = o["csv_header"].get<std::string>();
     return d;
 }
 

@@ -27,7 +27,8 @@ namespace studio {
 
 struct OptionInfo {
     /// Path: a file name as text ("" = none), e.g. the distillation teacher's model file.
-    enum class Type { Integer, Number, Boolean, Choice, Path };
+    /// Text: a short word (a CSV table's label column: a name or a number; "" = the default).
+    enum class Type { Integer, Number, Boolean, Choice, Path, Text };
     /// What the option shapes: the training loop, the data (split, preprocessing, augmentation),
     /// the model (layer options), or only how it runs (speed, storage: never the result).
     enum class Scope { Training, Data, Model, Runtime };
@@ -73,7 +74,8 @@ nlohmann::json defaultOptions();
 /// The engine's config from normalized (or partial) options, with the cross-option checks
 /// (warm-up shorter than the run, splits leave data to train on).
 Result<TrainConfig> trainConfigFromOptions(const nlohmann::json& options);
-/// The dataset-building options (generated size, folder image size, colour, seed, threads).
+/// The dataset-building options (generated size, folder image size, colour, CSV label column
+/// and header, seed, threads).
 DatasetOptions datasetOptionsFromOptions(const nlohmann::json& options);
 /// Model-scope options applied to a spec (dropout rate into every dropout layer when set).
 ModelSpec applyModelOptions(ModelSpec spec, const nlohmann::json& options);
