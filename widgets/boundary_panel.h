@@ -1,0 +1,72 @@
+#pragma once
+// BoundaryPanel: the "See inside" page for 2-D data — the decision-boundary plane, the hidden
+// units' fields below it, and the controls a class uses to watch a run learn: the speed (steps
+// per second, or full speed), Step (one training step), Show test data, Discretize, Export PNG.
+// It holds no engine state: the controller feeds it values and acts on its intents.
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QScrollArea;
+
+namespace studio::widgets {
+
+class DecisionBoundaryView;
+class UnitFieldGrid;
+
+class BoundaryPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit BoundaryPanel(QWidget* parent = nullptr);
+
+    DecisionBoundaryView* view() const { return m_view; }
+    UnitFieldGrid* units() const { return m_units; }
+
+    /// The speed choices, in steps per second; 0 is full speed (the first entry).
+    static QList<double> paceChoices();
+    double pace() const;
+    /// Selects the choice nearest `stepsPerSecond` (0: full speed) without emitting paceChanged.
+    void setPace(double stepsPerSecond);
+    /// Step is offered while a run trains (it pauses the run and advances one step).
+    void setStepEnabled(bool enabled);
+    /// Whether the pace controls apply (a run of 2-D data is possible); the rest stays usable.
+    void setPlaneAvailable(bool available);
+    /// The status line beside the controls ("Boundary of epoch 12, 48×48 cells in 9 ms").
+    void setStatus(const QString& text);
+    QString status() const;
+
+    QCheckBox* showTestBox() const { return m_showTest; }
+    QCheckBox* discreteBox() const { return m_discrete; }
+    QComboBox* paceBox() const { return m_pace; }
+    QPushButton* stepButton() const { return m_step; }
+    QPushButton* exportButton() const { return m_export; }
+    /// The hovered unit, enlarged (empty when none is hovered), and its caption.
+    QLabel* magnifier() const { return m_magnifier; }
+    QLabel* magnifierCaption() const { return m_magnifierCaption; }
+
+Q_SIGNALS:
+    /// Train at most this many steps per second (0: full speed).
+    void paceChanged(double stepsPerSecond);
+    /// Advance the run by exactly one training step (pausing it).
+    void stepRequested();
+    /// Save the plane as a PNG (the controller asks where).
+    void exportRequested();
+
+private:
+    DecisionBoundaryView* m_view = nullptr;
+    UnitFieldGrid* m_units = nullptr;
+    QScrollArea* m_unitsScroll = nullptr;
+    QCheckBox* m_showTest = nullptr;
+    QCheckBox* m_discrete = nullptr;
+    QComboBox* m_pace = nullptr;
+    QPushButton* m_step = nullptr;
+    QPushButton* m_export = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_magnifier = nullptr;
+    QLabel* m_magnifierCaption = nullptr;
+};
+
+}  // namespace studio::widgets
