@@ -92,6 +92,19 @@ void TrainingController::pause() {
     Q_EMIT stateChanged();
 }
 
+void TrainingController::stepOnce() {
+    if (!m_trainer.isRunning()) return;
+    if (!m_trainer.isPaused()) {
+        if (m_recorder) m_recorder->setStatus(RunStatus::Paused);
+        m_pauseClock.start();
+        m_views.controls->setState(State::Paused);
+        m_views.log->appendLine(tr("Paused at epoch %1, batch %2 to go step by step").arg(m_lastEpoch).arg(m_lastBatch));
+    }
+    m_trainer.stepOnce();
+    m_views.controls->setStatus(tr("One step at a time: step %1").arg(m_lastStep + 1));
+    Q_EMIT stateChanged();
+}
+
 void TrainingController::resume() {
     if (!m_trainer.isPaused()) return;
     if (m_pauseClock.isValid()) m_pausedMs += m_pauseClock.elapsed();
@@ -178,6 +191,15 @@ void TrainingController::handle(const OptionChanged& e) {
     const double x = double(e.step) / steps;
     for (auto* chart : {m_views.loss, m_views.accuracy, m_views.learningRate})
         chart->addMarker(x, label, QColor(214, 39, 40));
+}
+
+void TrainingController::handle(const TrainingAlert& e) {
+    m_views.log->appendLine(tr("Doctor, epoch %1 step %2: %3 %4")
+                                .arg(e.epoch)
+                                .arg(e.step)
+                                .arg(QString::fromStdString(e.message), QString::fromStdString(e.suggestion)),
+                            RunLog::Severity::Warning);
+    Q_EMIT alertRaised(e);
 }
 
 void TrainingController::handle(const BatchMetrics& e) {

@@ -52,6 +52,12 @@ public:
     void stop();
     bool isRunning() const { return m_trainer.isRunning() || m_awaitingFinal; }
     bool isPaused() const { return m_trainer.isPaused(); }
+    /// Teaching (BoundaryController): at most this many steps a second (0: full speed), kept
+    /// across runs; one step at a time (pauses the run); the weights as they are after a step.
+    void setPace(double stepsPerSecond) { m_trainer.setPace(stepsPerSecond); }
+    void stepOnce();
+    void requestPeek() { m_trainer.requestPeek(); }
+    SnapshotPtr peek() const { return m_trainer.peek(); }
 
     /// The newest model: the latest epoch's while training, the best weights after a run.
     SnapshotPtr snapshot() const { return m_snapshot; }
@@ -77,6 +83,9 @@ Q_SIGNALS:
     void stateChanged();
     /// The run's record is complete in the store (its last flush, with the best model, is written).
     void recordingClosed();
+    /// Layer health samples and the training doctor's alerts, as the run reports them.
+    void layerHealthMeasured(const studio::LayerHealth& health);
+    void alertRaised(const studio::TrainingAlert& alert);
 
 private:
     void handle(const RunStarted& e);
@@ -86,6 +95,8 @@ private:
     void handle(const Stopped& e);
     void handle(const Failed& e);
     void handle(const OptionChanged& e);
+    void handle(const LayerHealth& e) { Q_EMIT layerHealthMeasured(e); }
+    void handle(const TrainingAlert& e);
     void flushPoints();
     void endRun(bool completed);
     void closeRecorder(bool wait);

@@ -21,6 +21,8 @@ public:
     explicit Workspace(const Model& model);
     Tensor& input() { return m_acts.front(); }
     const Tensor& output() const { return m_acts.back(); }
+    /// Layer i's output:(N, out...) as the last forward() left it (layer health reads it).
+    const Tensor& layerOutput(int i) const { return m_acts[static_cast<std::size_t>(i) + 1]; }
     /// Aligned with Model::params(): trainable entries are dL/dθ (+=), others statistic slots.
     std::vector<Tensor>& grads() { return m_grads; }
     const std::vector<Tensor>& grads() const { return m_grads; }

@@ -1,7 +1,9 @@
 #pragma once
 // Training events: what the trainer reports, in the order it happens. One std::variant so a
 // single queue carries them all and a consumer handles them with std::visit.
-//   RunStarted → (OptionChanged* BatchMetrics* EpochMetrics)* → Finished | Stopped | Failed
+//   RunStarted → (OptionChanged* BatchMetrics* LayerHealth* EpochMetrics)* → Finished | Stopped | Failed
+// with TrainingAlerts (engine/train/training_doctor.h) among them, each right after the event
+// that raised it (before it when that event ends the run).
 
 #include <cstdint>
 #include <string>
@@ -26,6 +28,7 @@ struct RunStarted {
     std::int64_t params = 0;
     std::int64_t flops = 0;  // forward pass of one sample
     std::vector<std::string> classNames;
+    std::vector<int> trainClassCounts;  // training samples per class, aligned with classNames
 };
 
 struct BatchMetrics {
@@ -86,7 +89,40 @@ struct OptionChanged {
     nlohmann::json value;
 };
 
-using TrainingEvent = std::variant<RunStarted, BatchMetrics, EpochMetrics, Finished, Stopped, Failed, OptionChanged>;
+/// One conv2d or dense layer's health on the fixed probe batch (engine/train/layer_health.h).
+struct LayerHealthRow {
+    std::string layer;           // "conv2", "dense1": the kind's short name and its 1-based count
+    int index = 0;               // the layer's index in the model
+    double activationMean = 0.0; // of the block's output: after its activation when one follows
+    double activationStd = 0.0;
+    double deadFraction = -1.0;  // units (channels, features) that are 0 on every probe sample; -1: no ReLU
+    double gradientNorm = 0.0;   // ‖dL/dθ‖₂ of this step's batch gradient (before clipping and decay)
+    double updateRatio = 0.0;    // ‖Δweight‖ / ‖weight‖ of this step (healthy around 1e-3)
+    double histogramMin = 0.0, histogramMax = 0.0;  // the bins split [min, max] evenly
+    std::vector<float> histogram;                   // fraction of the activations per bin (sums to 1)
+};
+
+/// Layer health after optimizer step `step`, measured every TrainConfig::healthEvery steps and
+/// after each epoch's last step (epochEnd: the ridge plot's rows).
+struct LayerHealth {
+    int epoch = 0;          // 1-based
+    std::int64_t step = 0;  // optimizer steps taken
+    bool epochEnd = false;
+    std::vector<LayerHealthRow> layers;  // model order
+};
+
+/// A plain-language diagnosis from the training doctor (engine/train/training_doctor.h).
+struct TrainingAlert {
+    std::string kind;        // diverging | stalled | overfitting | dead_units | vanishing_gradients | imbalance
+    int epoch = 0;           // 1-based; overfitting: the first epoch whose validation loss rose
+    std::int64_t step = 0;   // optimizer steps taken when it was seen (0: before training)
+    std::string layer;       // dead_units, vanishing_gradients: the layer named; else empty
+    std::string message;     // what is wrong, with the numbers
+    std::string suggestion;  // what to try
+};
+
+using TrainingEvent = std::variant<RunStarted, BatchMetrics, EpochMetrics, Finished, Stopped, Failed, OptionChanged,
+                                   LayerHealth, TrainingAlert>;
 
 /// True for the events that end a run.
 inline bool isFinal(const TrainingEvent& e) {

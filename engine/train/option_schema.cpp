@@ -103,6 +103,11 @@ std::vector<OptionInfo> makeSchema() {
         integer("keep_checkpoints", "Checkpoints kept", run, S::Runtime, 1, 100000, 3,
                 "How many of the latest epoch checkpoints a run keeps (the best epoch's is kept too); older ones "
                 "are deleted."),
+        with(integer("health_every", "Layer health every (steps)", run, S::Runtime, 0, 1000000, 50,
+                     "Measures each layer's activations, dead units, gradient and update size on a fixed probe "
+                     "batch every this many steps and at each epoch's end (0 turns it off); never changes the "
+                     "weights."),
+             [](OptionInfo& o) { o.step = 10; }),
         integer("shard_size", "Shard size", run, S::Training, 1, 65536, 32,
                 "Samples per parallel work unit; also the group BatchNorm computes its statistics over."),
         choice("optimizer", "Optimizer", optim, S::Training, OptimizerConfig::kinds(), "adam",
@@ -197,6 +202,10 @@ std::vector<OptionInfo> makeSchema() {
         with(integer("samples", "Generated samples", prep, S::Data, 0, 1000000, 0,
                      "Size of a built-in generated set (0 uses the set's default)."),
              [](OptionInfo& o) { o.step = 500; }),
+        number("noise", "Generator noise (×)", prep, S::Data, 0.0, 10.0, 1.0,
+               "Built-in 2-D sets: the random jitter of every point as a multiple of the set's own (0 draws the clean "
+               "pattern, 2 doubles the spread).",
+               0.25, 2),
         with(integer("image_size", "Image size", prep, S::Data, 8, 512, 32,
                      "Image folders: the side, in pixels, every image is resized to."),
              [](OptionInfo& o) { o.step = 4; }),
@@ -373,6 +382,7 @@ Result<TrainConfig> trainConfigFromOptions(const json& given) {
     c.seed = o["seed"].get<std::uint64_t>();
     c.threads = i("threads");
     c.shardSize = i("shard_size");
+    c.healthEvery = i("health_every");
     c.optimizer.kind = o["optimizer"].get<std::string>();
     c.optimizer.momentum = f("momentum");
     c.optimizer.beta1 = f("beta1");
@@ -420,6 +430,7 @@ DatasetOptions datasetOptionsFromOptions(const json& given) {
     DatasetOptions d;
     d.seed = o["seed"].get<std::uint64_t>();
     d.samples = o["samples"].get<int>();
+    d.noise = o["noise"].get<double>();
     d.imageSize = o["image_size"].get<int>();
     const std::string channels = o["channels"].get<std::string>();
     d.channels = channels == "gray" ? 1 : channels == "colour" ? 3 : 0;

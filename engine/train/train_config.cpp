@@ -72,7 +72,8 @@ json TrainConfig::toJson() const {
             {"augment", augment.toJson()},
             {"validationFraction", validationFraction},
             {"testFraction", testFraction},
-            {"distillation", distillation.toJson()}};
+            {"distillation", distillation.toJson()},
+            {"healthEvery", healthEvery}};
 }
 
 Result<TrainConfig> TrainConfig::fromJson(const json& j) {
@@ -80,7 +81,7 @@ Result<TrainConfig> TrainConfig::fromJson(const json& j) {
     STUDIO_TRY(rejectUnknown(j,
                              {"epochs", "batchSize", "shardSize", "optimizer", "schedule", "labelSmoothing",
                               "earlyStopping", "seed", "threads", "augment", "validationFraction", "testFraction",
-                              "distillation"},
+                              "distillation", "healthEvery"},
                              "training"));
     TrainConfig c;
     STUDIO_TRY(readField(j, "epochs", c.epochs));
@@ -91,6 +92,7 @@ Result<TrainConfig> TrainConfig::fromJson(const json& j) {
     STUDIO_TRY(readField(j, "threads", c.threads));
     STUDIO_TRY(readField(j, "validationFraction", c.validationFraction));
     STUDIO_TRY(readField(j, "testFraction", c.testFraction));
+    STUDIO_TRY(readField(j, "healthEvery", c.healthEvery));
     if (j.contains("optimizer")) {
         auto o = OptimizerConfig::fromJson(j["optimizer"]);
         if (!o) return o.error();
@@ -144,6 +146,7 @@ Status TrainConfig::validate() const {
     STUDIO_TRY(range("threads", threads, 0, 1024));
     STUDIO_TRY(range("validationFraction", validationFraction, 0.0, 0.9));
     STUDIO_TRY(range("testFraction", testFraction, 0.0, 0.9));
+    STUDIO_TRY(range("healthEvery", healthEvery, 0, 1000000));
     if (validationFraction + testFraction >= 0.95)
         return optionError("validationFraction", "plus 'testFraction' leaves almost nothing to train on");
     if (earlyStopping.metric != "val_loss" && earlyStopping.metric != "val_accuracy")

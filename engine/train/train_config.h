@@ -49,6 +49,9 @@ struct TrainConfig {
     double validationFraction = 0.1;
     double testFraction = 0.1;  // only when the dataset has no official test set
     DistillationConfig distillation;
+    /// Layer health (engine/train/layer_health.h) every this many steps and after each epoch's
+    /// last step; 0 = off. Reads the weights, never changes them: the result is the same either way.
+    int healthEvery = 50;
 
     /// Every field; keys as above ("batchSize", "earlyStopping": {"metric", ...}).
     nlohmann::json toJson() const;

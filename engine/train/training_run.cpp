@@ -127,6 +127,7 @@ void TrainingRun::run() {
     const int batchSize = std::min(cfg.batchSize, trainSize);
     m_stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
     allocate((batchSize + cfg.shardSize - 1) / cfg.shardSize);
+    if (cfg.healthEvery > 0) m_health.emplace(m_model, split.train, cfg.healthEvery);
 
     std::optional<Model> best;
     int bestEpoch = 0;
@@ -173,7 +174,10 @@ void TrainingRun::run() {
     started.params = m_model.paramCount();
     started.flops = m_model.flops();
     started.classNames = pool.classNames();
-    m_queue.push(started);
+    started.trainClassCounts.assign(started.classNames.size(), 0);
+    for (int i : split.train)
+        ++started.trainClassCounts[static_cast<std::size_t>(pool.labels()[static_cast<std::size_t>(i)])];
+    report(started);
 
     const bool byAccuracy = cfg.earlyStopping.metric == "val_accuracy";
     Finished::Reason reason = Finished::Reason::Completed;
@@ -185,9 +189,9 @@ void TrainingRun::run() {
         int correct = 0;
         float lr = 0.0f;
         for (int b = 0; b < m_stepsPerEpoch; ++b) {
-            if (!m_control.proceed()) {
+            if (!m_control.proceedToStep()) {
                 m_publish(makeSnapshot(m_completedEpochs, {{"stopped", true}}));
-                m_queue.push(Stopped{epoch + 1, m_step});
+                report(Stopped{epoch + 1, m_step});
                 return;
             }
             while (nextReplay < m_setup.replayEdits.size() && m_setup.replayEdits[nextReplay].step == m_step) {
@@ -207,9 +211,13 @@ void TrainingRun::run() {
             epochTrainSeconds += seconds;
             lossSum += batchLoss;
             correct += batchCorrect;
-            m_queue.push(BatchMetrics{epoch + 1, m_step, b + 1, batchLoss / count,
-                                      static_cast<double>(batchCorrect) / count, lr,
-                                      seconds > 0 ? count / seconds : 0.0});
+            report(BatchMetrics{epoch + 1, m_step, b + 1, batchLoss / count, static_cast<double>(batchCorrect) / count,
+                                lr, seconds > 0 ? count / seconds : 0.0});
+            // A viewer (the decision boundary) asked for the weights as they are now.
+            if (m_control.takePeekRequest())
+                m_control.setPeek(makeSnapshot(m_completedEpochs, {{"epoch", epoch + 1}, {"step", m_step}}));
+            if (m_health && m_health->due(m_step, b + 1 == m_stepsPerEpoch))
+                measureHealth(epoch + 1, b + 1 == m_stepsPerEpoch);
         }
         trainSeconds += epochTrainSeconds;
 
@@ -224,7 +232,7 @@ void TrainingRun::run() {
             auto val = score(pool, split.validation, false);
             if (!val) {
                 m_publish(makeSnapshot(m_completedEpochs, {{"stopped", true}}));
-                m_queue.push(Stopped{epoch + 1, m_step});
+                report(Stopped{epoch + 1, m_step});
                 return;
             }
             metrics.validationLoss = val->loss;
@@ -261,7 +269,7 @@ void TrainingRun::run() {
         if (m_setup.onCheckpoint)
             m_setup.onCheckpoint(makeCheckpoint(epoch + 1, best ? &*best : nullptr, bestEpoch, bestValue,
                                                 sinceImprovement, bestMetrics, trainSeconds));
-        m_queue.push(metrics);
+        report(metrics);
         if (cfg.earlyStopping.patience > 0 && sinceImprovement >= cfg.earlyStopping.patience &&
             epoch + 1 < cfg.epochs) {
             reason = Finished::Reason::EarlyStopped;
@@ -285,7 +293,7 @@ void TrainingRun::run() {
         auto test = score(*testData, split.test, true);
         if (!test) {
             m_publish(makeSnapshot(bestEpoch, {{"stopped", true}}));
-            m_queue.push(Stopped{m_completedEpochs, m_step});
+            report(Stopped{m_completedEpochs, m_step});
             return;
         }
         finished.testLoss = test->loss;
@@ -305,7 +313,7 @@ void TrainingRun::run() {
                                        {"test_accuracy", finished.testAccuracy},
                                        {"test_size", finished.testSize},
                                        {"train_samples_per_s", finished.trainSamplesPerSecond}}));
-    m_queue.push(std::move(finished));
+    report(std::move(finished));
 }
 
 TrainingRun::StepResult TrainingRun::step(std::span<const int> batch, int epoch, int batchInEpoch, double& lossSum,
@@ -377,6 +385,8 @@ TrainingRun::StepResult TrainingRun::step(std::span<const int> batch, int epoch,
 
     // The optimizer's chunks keep their old weights and check the new ones (BackupAndCheck); the
     // statistics (BatchNorm running mean/var) are not the optimizer's, so they are kept here.
+    if (m_health && m_health->due(m_step + 1, batchInEpoch + 1 == m_stepsPerEpoch))
+        m_health->captureGradients(m_summed);  // before the optimizer clips or decays them
     BackupAndCheck guard(m_params, m_backup);
     for (std::size_t p = 0; p < m_params.size(); ++p)
         if (!m_params[p]->trainable)
@@ -452,10 +462,45 @@ std::optional<TrainingRun::Score> TrainingRun::score(const Dataset& data, const 
     return result;
 }
 
+void TrainingRun::report(TrainingEvent event) {
+    // A reader stops at the final event, so alerts about one go before it.
+    std::vector<TrainingAlert> alerts = m_doctor.observe(event);
+    const bool final = isFinal(event);
+    if (!final) m_queue.push(std::move(event));
+    for (TrainingAlert& alert : alerts) m_queue.push(std::move(alert));
+    if (final) m_queue.push(std::move(event));
+}
+
+void TrainingRun::measureHealth(int epoch, bool epochEnd) {
+    // In the training workspaces, free between steps (as for validation); inference mode reads
+    // the weights and draws no random numbers, so the run's weights are the same without it.
+    const std::vector<int>& probe = m_health->probe();
+    const int shardSize = m_setup.config.shardSize;
+    const int shards = static_cast<int>(m_workspaces.size());
+    const int n = static_cast<int>(probe.size());
+    m_health->begin();
+    for (int groupStart = 0; groupStart < n; groupStart += shards * shardSize) {
+        const int groupShards = std::min(shards, (n - groupStart + shardSize - 1) / shardSize);
+        m_pool->forEach(groupShards, [&](int s) {
+            const auto us = static_cast<std::size_t>(s);
+            const int begin = groupStart + s * shardSize;
+            const int count = std::min(shardSize, n - begin);
+            Workspace& ws = m_workspaces[us];
+            assembleBatch(m_setup.data->pool,
+                          std::span<const int>(probe.data() + begin, static_cast<std::size_t>(count)), m_prep, nullptr,
+                          0, 0, ws.input(), m_labels[us]);
+            throughBackbone(ws, us);
+            m_model.forward(ws, RunContext{});
+        });
+        for (int s = 0; s < groupShards; ++s) m_health->addShard(m_workspaces[static_cast<std::size_t>(s)]);
+    }
+    report(m_health->finish(epoch, m_step, epochEnd, m_params, m_backup));
+}
+
 void TrainingRun::fail(Error error) {
     // The model holds the weights of the last good step: publish them so they can be inspected.
     m_publish(makeSnapshot(m_completedEpochs, {{"failed", error.what()}}));
-    m_queue.push(Failed{std::move(error)});
+    report(Failed{std::move(error)});
 }
 
 Error TrainingRun::numericalError(const char* what, int epoch, int batchInEpoch, float lr) const {
@@ -493,7 +538,7 @@ void TrainingRun::applyEdit(const std::string& key, const nlohmann::json& value)
     if (key == "patience") cfg.earlyStopping.patience = value.get<int>();
     cfg.optimizer = o;
     m_optimizer->setConfig(o);
-    m_queue.push(OptionChanged{m_step, key, value});
+    report(OptionChanged{m_step, key, value});
 }
 
 Status TrainingRun::restoreWeights(const std::vector<Tensor>& weights) {

@@ -25,7 +25,9 @@
 #include "engine/optim/optimizer.h"
 #include "engine/train/distillation_teacher.h"
 #include "engine/train/flush_denormals.h"
+#include "engine/train/layer_health.h"
 #include "engine/train/trainer.h"
+#include "engine/train/training_doctor.h"
 
 namespace studio {
 
@@ -54,6 +56,10 @@ private:
     /// Loss/accuracy of the model (training off) on data[indices]; nullopt when stopped meanwhile.
     std::optional<Score> score(const Dataset& data, const std::vector<int>& indices, bool confusion);
     void fail(Error error);
+    /// Pushes the event and the doctor's alerts about it (before it when it ends the run).
+    void report(TrainingEvent event);
+    /// After a step: the probe batch through the model (training off) → a LayerHealth event.
+    void measureHealth(int epoch, bool epochEnd);
     Error numericalError(const char* what, int epoch, int batchInEpoch, float lr) const;
     SnapshotPtr makeSnapshot(int epoch, nlohmann::json metrics) const;
     /// With a backbone: shard s's assembled images in ws.input() → the head's input (features).
@@ -91,6 +97,8 @@ private:
     std::int64_t m_step = 0;  // optimizer steps taken
     int m_stepsPerEpoch = 0;
     int m_completedEpochs = 0;
+    TrainingDoctor m_doctor;
+    std::optional<LayerHealthMonitor> m_health;  // when config.healthEvery > 0
 };
 
 }  // namespace studio
