@@ -44,7 +44,7 @@ std::vector<DatasetInfo> listDatasets() {
 }
 
 Result<DatasetBundle> loadDataset(const std::string& nameOrPath, const DatasetOptions& options) {
-    if (isGeneratedSet(nameOrPath)) return generateDataset(nameOrPath, options.seed, options.samples, options.threads);
+    if (isGeneratedSet(nameOrPath)) return generateDataset(nameOrPath, options.seed, options.samples, options.threads, options.noise);
     if (nameOrPath == "fashion-mnist" || nameOrPath == "fashion_mnist" || nameOrPath == "fashionmnist") {
         if (!fashionInstalled())
             return Error::notFound("Fashion-MNIST is not installed (looked in " + std::string(kFashionDir) + ").",

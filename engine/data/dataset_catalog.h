@@ -13,6 +13,7 @@ namespace studio {
 struct DatasetOptions {
     std::uint64_t seed = 1;      // generated sets
     int samples = 0;             // generated sets: 0 = the set's default
+    double noise = 1.0;          // generated 2-D sets: the points' jitter × the set's own (0: clean)
     int imageSize = 0;           // image folders: side in pixels (0 = 32); others keep theirs
     int channels = 0;            // image folders: 1 or 3 (0 = decide from the first images)
     int threads = 0;             // decoding threads (0 = all)

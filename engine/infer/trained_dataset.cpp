@@ -12,6 +12,7 @@ DatasetOptions trainedDatasetOptions(const ModelSnapshot& snapshot) {
     options.seed = saved.value("seed", config.seed);
     options.samples = saved.value("samples", 0);
     options.imageSize = saved.value("imageSize", 0);
+    options.noise = saved.value("noise", 1.0);
     options.labelColumn = saved.value("labelColumn", std::string());
     options.csvHeader = saved.value("csvHeader", std::string("auto"));
     return options;

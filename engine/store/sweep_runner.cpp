@@ -115,7 +115,7 @@ Result<SweepOutcome> runSweep(const SweepRequest& req, const DatasetLoader& plai
 
     // The base options as given: each trial's preset fills in the rest (prepareNewRun), as for
     // a single run of that preset. Normalized here only to check them and to read the epochs.
-    const json given = withPresetOptions(req.spec ? "" : req.model, req.baseOptions);
+    const json given = withRecommendedOptions(req.spec ? "" : req.model, req.dataset, req.baseOptions);
     auto checked = normalizeOptions(given);
     if (!checked) return checked.error();
     const int epochs = req.epochs > 0 ? req.epochs : (*checked)["epochs"].get<int>();
