@@ -29,6 +29,7 @@ Commands:
   prune      --model FILE --sparsity S [--structured] --fine-tune-epochs E --out FILE   a pruned, fine-tuned model
   quantize   --model FILE --calibration N [--calibration-method minmax|percentile] --out FILE   an INT8 model
   export     --model FILE --onnx OUT.onnx [--dataset D] [--json]      ONNX, verified against OpenCV DNN
+  report     (--model FILE | --run ID) --out FILE.html                one self-contained HTML run report
   bench      [--threads N] [--epochs N] [--no-torch]                  speed against PyTorch
   bench-infer --model FILE [--batch 1,8,32,256] [--threads 1,2] [--json]  inference latency and throughput
   backbone-layers --backbone FILE.onnx [--input CxHxW]                the layers of an ONNX backbone, to pick --feature-layer
@@ -54,6 +55,7 @@ int runCommand(const std::string& command, const Args& rest) {
     if (command == "prune") return pruneCommand(rest);
     if (command == "quantize") return quantizeCommand(rest);
     if (command == "export") return exportCommand(rest);
+    if (command == "report") return reportCommand(rest);
     return reportError(
         Error::invalid("Unknown command '" + command + "'.",
                        "Use train, predict, evaluate, fork, sweep, worker, runs, datasets or bench (see --help)."));

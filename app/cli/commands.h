@@ -23,5 +23,6 @@ int workerCommand(const Args& args);
 int pruneCommand(const Args& args);
 int quantizeCommand(const Args& args);
 int exportCommand(const Args& args);
+int reportCommand(const Args& args);
 
 }  // namespace studio::cli
