@@ -81,7 +81,7 @@ QList<AxisTick> AxisScale::ticks() const {
     const int count = int(std::lround((m_max - m_min) / m_step));
     for (int i = 0; i <= count; ++i) {
         const double v = m_min + i * m_step;
-        ticks.append({unit(v), QString::number(v, 'f', m_decimals)});
+        ticks.append({unit(v), m_decimals < 0 ? QString::number(v, 'g', 3) : QString::number(v, 'f', m_decimals)});  // niceAxis' label
     }
     return ticks;
 }

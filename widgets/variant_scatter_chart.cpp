@@ -110,7 +110,7 @@ void VariantScatterChart::paintEvent(QPaintEvent*) {
         painter.setPen(grid);
         painter.drawLine(QPointF(px, plot.top()), QPointF(px, plot.bottom()));
         painter.setPen(pal.color(QPalette::Text));
-        const QString label = QString::number(v, 'f', x.decimals);
+        const QString label = x.label(v);
         // The first label starts at its tick, clear of the y axis's lowest label in the corner.
         const QRectF box = i == 0 ? QRectF(px, plot.bottom() + 3, 80, fm.height())
                                   : QRectF(px - 40, plot.bottom() + 3, 80, fm.height());
@@ -123,7 +123,7 @@ void VariantScatterChart::paintEvent(QPaintEvent*) {
         painter.drawLine(QPointF(plot.left(), py), QPointF(plot.right(), py));
         painter.setPen(pal.color(QPalette::Text));
         painter.drawText(QRectF(0, py - fm.height() / 2, kLeft - 6, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
-                         QString::number(v, 'f', y.decimals));
+                         y.label(v));
     }
     painter.setPen(pal.color(QPalette::Mid));
     painter.drawRect(plot);
