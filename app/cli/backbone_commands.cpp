@@ -33,24 +33,11 @@ train --backbone FILE.onnx --feature-layer NAME.
                          type, shape, features}]}
 )";
 
-// "0.485,0.456,0.406" → floats; an Error naming the flag otherwise.
+// --backbone-mean 0.485,0.456,0.406 → floats; none when the flag is absent.
 Result<std::vector<float>> floatList(const Arguments& a, const std::string& flag) {
-    std::vector<float> out;
     const auto text = a.value(flag);
-    if (!text) return out;
-    std::stringstream in(*text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        try {
-            std::size_t used = 0;
-            out.push_back(std::stof(item, &used));
-            if (used != item.size()) throw std::invalid_argument(item);
-        } catch (const std::exception&) {
-            return Error::invalid(flag + " '" + *text + "' is not a list of numbers.",
-                                  "Give one number per channel, separated by commas, e.g. 0.485,0.456,0.406.");
-        }
-    }
-    return out;
+    if (!text) return std::vector<float>{};
+    return parseChannelValues(*text, flag);
 }
 
 // "3x224x224" → {3, 224, 224}.

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "app/gui/architecture_controller.h"
+#include "app/gui/backbone_controller.h"
 #include "app/gui/current_model.h"
 #include "app/gui/dataset_loader.h"
 #include "app/gui/dataset_panel.h"
@@ -31,6 +32,7 @@
 #include "engine/nn/layer_registry.h"
 #include "engine/train/option_schema.h"
 #include "widgets/architecture_editor.h"
+#include "widgets/backbone_picker.h"
 #include "widgets/deploy_view.h"
 #include "widgets/evaluation_view.h"
 #include "widgets/hyperparameter_form.h"
@@ -154,10 +156,16 @@ void MainWindow::buildDocks() {
     data->setObjectName("dataDock");
     data->setWidget(scrolling(m_datasetPanel));
 
-    m_architecture = new widgets::ArchitectureEditor;
+    auto* modelPanel = new QWidget;
+    auto* modelLayout = new QVBoxLayout(modelPanel);
+    m_backbonePicker = new widgets::BackbonePicker(modelPanel);
+    m_architecture = new widgets::ArchitectureEditor(modelPanel);
+    modelLayout->addWidget(m_backbonePicker);
+    modelLayout->addWidget(m_architecture, 1);
+    m_backbone = new BackboneController(m_backbonePicker, this);
     auto* model = new QDockWidget(tr("Model"), this);
     model->setObjectName("modelDock");
-    model->setWidget(m_architecture);
+    model->setWidget(modelPanel);
 
     auto* settings = new QWidget;
     auto* settingsLayout = new QVBoxLayout(settings);
@@ -217,6 +225,26 @@ void MainWindow::connectIntents() {
                 editProject(next, description);
             });
     connect(m_architectureController, &ArchitectureController::error, this, &MainWindow::showError);
+    connect(m_backbonePicker, &widgets::BackbonePicker::fileChosen, this, &MainWindow::setBackboneFile);
+    connect(m_backbonePicker, &widgets::BackbonePicker::featureLayerChosen, this, [this](const QString& name) {
+        ProjectBackbone next = m_project.backbone;
+        next.featureLayer = name;
+        setBackboneEdited(next, tr("Use feature layer %1").arg(name));
+    });
+    connect(m_backbonePicker, &widgets::BackbonePicker::normalizationEdited, this,
+            [this](const QString& mean, const QString& stddev) {
+                for (const auto& [text, what] : {std::pair{mean, "The input mean"}, std::pair{stddev, "The input std"}})
+                    if (auto values = parseChannelValues(toStdString(text), what); !values)
+                        return showError(errorText(values.error()));
+                ProjectBackbone next = m_project.backbone;
+                next.mean = mean;
+                next.stddev = stddev;
+                setBackboneEdited(next, tr("Change the pretrained network's input normalization"));
+            });
+    connect(m_backbone, &BackboneController::resolved, this, [this] {
+        refreshArchitecture();
+        refreshStartState();
+    });
     connect(m_architectureController, &ArchitectureController::info, this, &MainWindow::showInfo);
 
     using widgets::TrainingControls;
@@ -298,15 +326,46 @@ void MainWindow::setPreset(const QString& preset) {
     next.preset = preset;
     next.settings = withPresetSettings(next.settings, preset);  // its tuned epochs, rate, schedule
     if (m_bundle) {
-        auto spec = presetSpec(toStdString(preset), m_bundle->pool.sampleShape(), m_bundle->pool.classCount());
+        auto spec = presetSpec(toStdString(preset), modelInput(), m_bundle->pool.classCount());
         if (!spec) return showError(errorText(spec.error()));
         next.spec = spec->toJson();
     }
     editProject(next, tr("Use the %1 preset and its tuned training options").arg(preset));
 }
 
+void MainWindow::setBackboneFile(const QString& path) {
+    ProjectBackbone next;
+    next.path = path;
+    if (path == m_project.backbone.path) return;
+    if (path.isEmpty()) return setBackboneEdited(next, tr("Train from scratch (no pretrained network)"));
+    if (m_project.backbone.isSet()) {  // another network: keep its normalization, choose its layer anew
+        next.mean = m_project.backbone.mean;
+        next.stddev = m_project.backbone.stddev;
+    }
+    Project edited = m_project;
+    edited.backbone = next;
+    // The head learns from feature vectors: a convolutional preset cannot be a head, the mlp can.
+    if (!m_project.preset.isEmpty() && m_project.preset != QLatin1String("mlp")) {
+        edited.preset = QStringLiteral("mlp");
+        edited.settings = withPresetSettings(edited.settings, edited.preset);
+    }
+    editProject(edited, tr("Start from the pretrained network %1").arg(QFileInfo(path).fileName()));
+}
+
+void MainWindow::setBackboneEdited(const ProjectBackbone& backbone, const QString& description) {
+    Project next = m_project;
+    next.backbone = backbone;
+    editProject(next, description);
+}
+
+Shape MainWindow::modelInput() const {
+    // Behind a pretrained network the layers are the head: they take its features.
+    if (m_project.backbone.isSet()) return m_backbone->featureSize() ? Shape{*m_backbone->featureSize()} : Shape{};
+    return m_bundle ? m_bundle->pool.sampleShape() : Shape{};
+}
+
 ModelSpec MainWindow::currentSpec() const {
-    const Shape input = m_bundle ? m_bundle->pool.sampleShape() : Shape{};
+    const Shape input = modelInput();
     const int classes = m_bundle ? m_bundle->pool.classCount() : 0;
     if (!m_project.preset.isEmpty() && m_bundle) {
         if (auto spec = presetSpec(toStdString(m_project.preset), input, classes)) return *spec;
@@ -323,6 +382,7 @@ ModelSpec MainWindow::currentSpec() const {
 }
 
 void MainWindow::refreshArchitecture() {
+    m_backbone->show(m_project.backbone, m_bundle);  // reads the file again only when it or the data changed
     const ModelSpec spec = currentSpec();
     m_architectureController->show(spec, m_bundle != nullptr);
     double dropout = -1.0;
@@ -351,6 +411,8 @@ void MainWindow::refreshStartState() {
         reason = tr("Choose a dataset that loads first (Data panel).");
     else if (m_launcher->isPreparing())
         reason = tr("Preparing the split…");
+    else if (const QString backbone = m_backbone->blockingReason(); !backbone.isEmpty())
+        reason = backbone;
     else {
         const SpecReport report = analyzeSpec(currentSpec());
         if (!report.ok())
@@ -442,8 +504,12 @@ void MainWindow::startTraining() {
         return;
     }
     m_controls->setStatus(tr("Preparing the split and normalization…"));
+    std::optional<BackboneChoice> backbone;
+    if (m_project.backbone.isSet())
+        backbone = m_backbone->runChoice(m_project.settings.value("resize", "stretch").toString());
     m_launcher->startRun(m_bundle, m_project.dataset, currentSpec(),
-                         m_project.preset.isEmpty() ? QStringLiteral("custom") : m_project.preset, m_project.settings);
+                         m_project.preset.isEmpty() ? QStringLiteral("custom") : m_project.preset, m_project.settings,
+                         std::move(backbone));
     refreshStartState();
 }
 

@@ -24,6 +24,7 @@ class QUndoStack;
 
 namespace studio::widgets {
 class ArchitectureEditor;
+class BackbonePicker;
 class DeployView;
 class EvaluationView;
 class InferencePanel;
@@ -38,6 +39,7 @@ class TrainingView;
 namespace studio::app {
 
 class ArchitectureController;
+class BackboneController;
 class CurrentModel;
 class DatasetLoader;
 class DatasetPanel;
@@ -83,6 +85,8 @@ public:
     // What the window shows, for tests and screenshots.
     DatasetPanel* datasetPanel() const { return m_datasetPanel; }
     widgets::ArchitectureEditor* architectureEditor() const { return m_architecture; }
+    widgets::BackbonePicker* backbonePicker() const { return m_backbonePicker; }
+    BackboneController* backboneController() const { return m_backbone; }
     widgets::HyperparameterForm* hyperparameterForm() const { return m_hyperparameters; }
     widgets::SchedulePreview* schedulePreview() const { return m_schedule; }
     widgets::TrainingView* trainingView() const { return m_trainingView; }
@@ -135,6 +139,8 @@ private:
     void connectRuns();
     /// Shows `project` everywhere; reloads the dataset when its source changed.
     void applyProject(const Project& project);
+    /// The layers' input: the data's sample shape, or a pretrained network's features.
+    Shape modelInput() const;
     void refreshArchitecture();
     void refreshSchedule();
     void refreshStartState();
@@ -146,6 +152,9 @@ private:
     void onModelChanged();
     void setSettingEdited(const QString& key, const QVariant& value, const QString& description);
     void setPreset(const QString& preset);
+    /// The Model dock's pretrained network: a file chosen ("" = none), a layer, a normalization.
+    void setBackboneFile(const QString& path);
+    void setBackboneEdited(const ProjectBackbone& backbone, const QString& description);
     void restoreSettings();
     void saveSettings();
 
@@ -177,6 +186,8 @@ private:
     QTabWidget* m_tabs = nullptr;
     DatasetPanel* m_datasetPanel = nullptr;
     widgets::ArchitectureEditor* m_architecture = nullptr;
+    widgets::BackbonePicker* m_backbonePicker = nullptr;
+    BackboneController* m_backbone = nullptr;
     widgets::HyperparameterForm* m_hyperparameters = nullptr;
     widgets::SchedulePreview* m_schedule = nullptr;
     widgets::TrainingView* m_trainingView = nullptr;

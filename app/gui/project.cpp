@@ -15,11 +15,12 @@ namespace {
 constexpr int kProjectVersion = 1;
 constexpr qint64 kMaxProjectBytes = 16 << 20;
 
-const char* kDataSourceKeys[] = {"samples", "image_size", "channels", "seed"};
+const char* kDataSourceKeys[] = {"samples", "noise", "image_size", "channels", "seed", "label_column", "csv_header"};
 }  // namespace
 
 bool Project::operator==(const Project& other) const {
-    return dataset == other.dataset && preset == other.preset && spec == other.spec && settings == other.settings;
+    return dataset == other.dataset && preset == other.preset && spec == other.spec && settings == other.settings &&
+           backbone == other.backbone;
 }
 
 bool Project::sameDataSource(const Project& other) const {
@@ -37,6 +38,11 @@ nlohmann::json Project::toJson() const {
     j["preset"] = toStdString(preset);
     if (!spec.is_null()) j["spec"] = spec;  // a preset's project has none
     j["settings"] = app::toJson(settings);
+    if (backbone.isSet())
+        j["backbone"] = {{"path", toStdString(backbone.path)},
+                         {"feature_layer", toStdString(backbone.featureLayer)},
+                         {"mean", toStdString(backbone.mean)},
+                         {"std", toStdString(backbone.stddev)}};
     return j;
 }
 
@@ -54,6 +60,13 @@ Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& so
         auto spec = ModelSpec::fromJson(j["spec"], source + " (spec)");
         if (!spec) return spec.error();
         p.spec = spec->toJson();
+    }
+    if (j.contains("backbone") && j["backbone"].is_object()) {
+        const nlohmann::json& b = j["backbone"];
+        auto text = [&](const char* key) {
+            return b.contains(key) && b[key].is_string() ? toQString(b[key].get<std::string>()) : QString();
+        };
+        p.backbone = {text("path"), text("feature_layer"), text("mean"), text("std")};
     }
     if (j.contains("settings") && j["settings"].is_object()) {
         const QVariantMap stored = toVariant(j["settings"]).toMap();

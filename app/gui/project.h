@@ -13,11 +13,22 @@
 
 namespace studio::app {
 
+/// A frozen pretrained network the model starts from (transfer learning); path "" = none.
+struct ProjectBackbone {
+    QString path;          // the .onnx file
+    QString featureLayer;  // "" = the layer the studio suggests
+    QString mean;          // the network's input normalization, "0.485,0.456,0.406"; "" = none
+    QString stddev;
+    bool isSet() const { return !path.isEmpty(); }
+    bool operator==(const ProjectBackbone&) const = default;
+};
+
 struct Project {
     QString dataset = QStringLiteral("shapes");  // a built-in name or a path
     QString preset = QStringLiteral("lenet");    // the preset the layers came from ("" once edited)
     nlohmann::json spec;                         // ModelSpec::toJson() (input/classes may be empty)
     QVariantMap settings;                        // keys of trainingFields() and dataFields()
+    ProjectBackbone backbone;                    // none unless chosen in the Model dock
 
     bool operator==(const Project& other) const;
     bool operator!=(const Project& other) const { return !(*this == other); }

@@ -24,11 +24,12 @@ bool RunLauncher::isPreparing() const {
 }
 
 void RunLauncher::startRun(std::shared_ptr<const DatasetBundle> data, const QString& datasetSource,
-                           const ModelSpec& spec, const QString& modelLabel, const QVariantMap& settings) {
+                           const ModelSpec& spec, const QString& modelLabel, const QVariantMap& settings,
+                           std::optional<BackboneChoice> backbone) {
     m_fineTuning = false;
     m_prepare->setFuture(QtConcurrent::run(prepareRecordedRun, m_runs->storePath().toStdString(), std::move(data),
                                            datasetSource.toStdString(), spec, modelLabel.toStdString(),
-                                           m_runs->withThreadBudget(settings)));
+                                           m_runs->withThreadBudget(settings), std::move(backbone)));
 }
 
 void RunLauncher::startFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,

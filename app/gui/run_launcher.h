@@ -25,9 +25,11 @@ public:
     RunLauncher(TrainingController* training, RunsController* runs, widgets::RunLog* log, QObject* parent);
     ~RunLauncher() override;
 
-    /// A new run of `spec` on `data`, recorded in the runs controller's store.
+    /// A new run of `spec` on `data`, recorded in the runs controller's store; with a backbone,
+    /// `spec` is the head on its features (prepareRecordedRun).
     void startRun(std::shared_ptr<const DatasetBundle> data, const QString& datasetSource, const ModelSpec& spec,
-                  const QString& modelLabel, const QVariantMap& settings);
+                  const QString& modelLabel, const QVariantMap& settings,
+                  std::optional<BackboneChoice> backbone = std::nullopt);
     /// Fine-tunes `model` on `data` plus the corrected image (not recorded as a run).
     void startFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model, const QVariantMap& settings,
                          Correction correction);

@@ -52,7 +52,8 @@ Result<TrainingSetup> prepareTrainingSetup(std::shared_ptr<const DatasetBundle> 
 
 Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_ptr<const DatasetBundle> data,
                                      const std::string& datasetSource, const ModelSpec& spec,
-                                     const std::string& modelLabel, const QVariantMap& settings) {
+                                     const std::string& modelLabel, const QVariantMap& settings,
+                                     const std::optional<BackboneChoice>& backbone) {
     if (!data) return Error::invalid("No dataset is loaded.", "Choose a dataset in the Data panel first.");
     auto store = openRunStore(storePath);
     if (!store) return store.error();
@@ -61,6 +62,7 @@ Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_p
     request.model = modelLabel;
     request.spec = spec;
     request.options = optionsFrom(settings);
+    if (backbone) request.name = modelLabel + " on " + data->pool.name() + " (backbone " + backbone->path + ")";
     // The data is loaded already: every run of the studio trains on exactly what the panel shows.
     auto prepared = prepareNewRun(**store, request, [&](const std::string&, const DatasetOptions&) {
         return Result<std::shared_ptr<const DatasetBundle>>(data);
@@ -69,6 +71,14 @@ Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_p
     if (prepared->setup.split.train.empty())
         return Error::invalid("The split leaves no training samples.", "Lower the validation and test fractions.");
     STUDIO_TRY(loadTeacher(prepared->setup));
+    if (backbone) {
+        TrainingSetup& setup = prepared->setup;
+        auto ready = backboneForRun(*backbone, *setup.data, setup.split.train, normalizationEnabled(settings),
+                                    setup.config.threads);
+        if (!ready) return ready.error();
+        setup.preprocessing = std::move(ready->imagePreprocessing);
+        setup.backbone = std::move(ready->backbone);
+    }
     auto recorder = RunRecorder::open(storePath, prepared->record, prepared->keepCheckpoints);
     if (!recorder) return recorder.error();
     return StudioRun{std::move(prepared->setup), std::shared_ptr<RunRecorder>(std::move(*recorder))};

@@ -8,8 +8,11 @@
 #include <QString>
 #include <QVariantMap>
 
+#include <optional>
+
 #include "engine/core/result.h"
 #include "engine/data/image_io.h"
+#include "engine/deploy/backbone_training.h"
 #include "engine/nn/model_spec.h"
 #include "engine/store/run_recorder.h"
 #include "engine/train/trainer.h"
@@ -29,9 +32,13 @@ struct StudioRun {
 /// Start in the studio: the same setup as prepareTrainingSetup, recorded as a new run in the
 /// store at `storePath` (its row created, its recorder's thread started). `datasetSource` is
 /// the name or path the data came from; `modelLabel` the preset or "custom". Runs on a worker.
+/// With a `backbone`, `spec` is the head (its input the backbone's features): the frozen network
+/// goes into the run and turns every (augmented) batch of images into features on the shards'
+/// threads, and the run's snapshots are whole models with the network inside.
 Result<StudioRun> prepareRecordedRun(const std::string& storePath, std::shared_ptr<const DatasetBundle> data,
                                      const std::string& datasetSource, const ModelSpec& spec,
-                                     const std::string& modelLabel, const QVariantMap& settings);
+                                     const std::string& modelLabel, const QVariantMap& settings,
+                                     const std::optional<BackboneChoice>& backbone = std::nullopt);
 
 /// A corrected prediction: the image and the class the user says it is.
 struct Correction {

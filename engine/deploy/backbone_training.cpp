@@ -1,10 +1,28 @@
 #include "engine/deploy/backbone_training.h"
 
 #include <cmath>
+#include <sstream>
 
 #include "engine/core/parallel.h"
 
 namespace studio {
+
+Result<std::vector<float>> parseChannelValues(const std::string& text, const std::string& what) {
+    std::vector<float> out;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        try {
+            std::size_t used = 0;
+            out.push_back(std::stof(item, &used));
+            if (used != item.size()) throw std::invalid_argument(item);
+        } catch (const std::exception&) {
+            return Error::invalid(what + " '" + text + "' is not a list of numbers.",
+                                  "Give one number per channel, separated by commas, e.g. 0.485,0.456,0.406.");
+        }
+    }
+    return out;
+}
 
 Result<Preprocessing> backboneInputPreprocessing(const Shape& inputShape, const BackboneChoice& choice) {
     Preprocessing prep = Preprocessing::identity(inputShape, true);

@@ -34,6 +34,10 @@ struct BackboneChoice {
     std::string resize = "stretch";  // how new images are fitted to the backbone's input size
 };
 
+/// "0.485,0.456,0.406" → {0.485, 0.456, 0.406}; "" → {}. `what` names the field in the error
+/// (e.g. "--backbone-mean").
+Result<std::vector<float>> parseChannelValues(const std::string& text, const std::string& what);
+
 /// The image preprocessing a backbone's input needs: {C, H, W} with mean/std per channel.
 /// Errors: mean/std with another count than the channels, or a std ≤ 0.
 Result<Preprocessing> backboneInputPreprocessing(const Shape& inputShape, const BackboneChoice& choice);
