@@ -23,6 +23,7 @@ Commands:
   datasets                                                            built-in and installed datasets
   train      --resume RUN_ID [--epochs N]                             go on with a stopped or killed run
   fork       RUN_ID --epoch K [option flags]                          a new run from another's checkpoint
+  lr-find    --dataset D --model M [option flags] [--json]            suggest a learning rate (range test)
   sweep      --dataset D --model M --space JSON [--strategy S]        hyperparameter search (grid/random/asha)
   worker     --store URL [--sweep ID] [--threads N] [--lease S]         train queued sweep trials (any machine)
   runs       list|show|compare|export|delete|folder                   the runs kept in the run store
@@ -56,9 +57,10 @@ int runCommand(const std::string& command, const Args& rest) {
     if (command == "quantize") return quantizeCommand(rest);
     if (command == "export") return exportCommand(rest);
     if (command == "report") return reportCommand(rest);
+    if (command == "lr-find") return lrFindCommand(rest);
     return reportError(
         Error::invalid("Unknown command '" + command + "'.",
-                       "Use train, predict, evaluate, fork, sweep, worker, runs, datasets or bench (see --help)."));
+                       "Use train, predict, evaluate, fork, lr-find, sweep, worker, runs, datasets or bench (see --help)."));
 }
 
 // The last line of defence: the engine checks sizes before it allocates, but a machine can

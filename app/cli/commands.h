@@ -24,5 +24,6 @@ int pruneCommand(const Args& args);
 int quantizeCommand(const Args& args);
 int exportCommand(const Args& args);
 int reportCommand(const Args& args);
+int lrFindCommand(const Args& args);
 
 }  // namespace studio::cli

@@ -76,8 +76,9 @@ void takeBestFrom(RunRecord& r, const TrainingCheckpoint& c) {
 }
 
 // Options a fork may not change: they would change the data, its split or the meaning of a step.
-const char* kFixedInFork[] = {"seed",       "val_split", "test_split",    "samples",
-                              "image_size", "channels",  "normalization", "batch_size", "label_column", "csv_header"};
+const char* kFixedInFork[] = {"seed",       "val_split", "test_split",    "samples",    "noise",
+                              "image_size", "channels",  "normalization", "batch_size", "label_column",
+                              "csv_header"};
 
 }  // namespace
 
@@ -103,10 +104,12 @@ json datasetIdentity(const DatasetBundle& data, const std::string& nameOrPath) {
             {"hash", h.hexDigest()}};
 }
 
-Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const DatasetLoader& load) {
+Result<PreparedSetup> prepareSetup(const NewRun& request, const DatasetLoader& load) {
     // A preset's tuned options fill in what was not given (a spec file or the studio's own
-    // architecture has none: request.spec is set, or the name is no preset).
-    auto options = normalizeOptions(request.spec ? request.options : withPresetOptions(request.model, request.options));
+    // architecture has none: request.spec is set, or the name is no preset), and a built-in
+    // teaching set's (how long it takes to learn) over them.
+    auto options = normalizeOptions(
+        withRecommendedOptions(request.spec ? "" : request.model, request.dataset, request.options));
     if (!options) return options.error();
     auto config = trainConfigFromOptions(*options);
     if (!config) return config.error();
@@ -115,19 +118,26 @@ Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const 
     auto spec = request.spec ? Result<ModelSpec>(*request.spec)
                              : resolveModelSpec(request.model, (*data)->pool.sampleShape(), (*data)->pool.classCount());
     if (!spec) return spec.error();
-    const ModelSpec applied = applyModelOptions(*spec, *options);
+    return PreparedSetup{*options, setupFor(*data, applyModelOptions(*spec, *options), *config, *options)};
+}
+
+Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const DatasetLoader& load) {
+    auto prepared = prepareSetup(request, load);
+    if (!prepared) return prepared.error();
+    const json& options = prepared->options;
+    const DatasetBundle& data = *prepared->setup.data;
 
     PreparedRun run;
     RunRecord& r = run.record;
-    r.name = request.name.empty() ? request.model + " on " + (*data)->pool.name() : request.name;
+    r.name = request.name.empty() ? request.model + " on " + data.pool.name() : request.name;
     r.status = RunStatus::Queued;
-    r.options = *options;
+    r.options = options;
     r.model = request.model;
-    r.spec = applied.toJson();
-    r.dataset = datasetIdentity(**data, request.dataset);
+    r.spec = prepared->setup.spec.toJson();
+    r.dataset = datasetIdentity(data, request.dataset);
     r.sweepId = request.sweepId;
     r.forWorkers = request.forWorkers;
-    r.epochsPlanned = config->epochs;
+    r.epochsPlanned = prepared->setup.config.epochs;
     r.bestValAccuracy = r.bestValLoss = std::nan("");
     r.host = hostName();
     r.createdAt = r.heartbeatAt = unixNow();
@@ -136,8 +146,8 @@ Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const 
     r.id = *id;
     r.color = runColor(r.id);
     STUDIO_TRY(store.updateRun(r));
-    run.setup = setupFor(*data, applied, *config, *options);
-    run.keepCheckpoints = (*options)["keep_checkpoints"].get<int>();
+    run.setup = std::move(prepared->setup);
+    run.keepCheckpoints = options["keep_checkpoints"].get<int>();
     return run;
 }
 
@@ -363,6 +373,7 @@ Result<RecordedOutcome> trainRecorded(const std::string& storePath, PreparedRun 
     const DatasetOptions d = datasetOptionsFromOptions(options);
     best.metrics["dataset_options"] = {
         {"name", source}, {"samples", d.samples}, {"imageSize", d.imageSize}, {"seed", d.seed}};
+    if (d.noise != 1.0) best.metrics["dataset_options"]["noise"] = d.noise;
     if (!d.labelColumn.empty()) best.metrics["dataset_options"]["labelColumn"] = d.labelColumn;
     if (d.csvHeader != "auto") best.metrics["dataset_options"]["csvHeader"] = d.csvHeader;
     best.metrics["run_id"] = rec.runId();

@@ -48,6 +48,15 @@ struct PreparedRun {
     int keepCheckpoints = 3;
 };
 
+/// What a new run trains, without a store: the options (a preset's tuned ones filled in, every
+/// key normalized) and the setup (data, split, preprocessing, spec with the model options,
+/// config). For throwaway training such as the learning-rate finder (engine/train/lr_finder.h).
+struct PreparedSetup {
+    nlohmann::json options;
+    TrainingSetup setup;
+};
+Result<PreparedSetup> prepareSetup(const NewRun& request, const DatasetLoader& load);
+
 /// Loads the data, resolves the model (preset or spec file), creates the run's row.
 Result<PreparedRun> prepareNewRun(RunStore& store, const NewRun& request, const DatasetLoader& load);
 /// The run's latest checkpoint, its data (hash checked), its spec and options; the store forgets
