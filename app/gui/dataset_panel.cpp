@@ -12,6 +12,7 @@
 #include "app/gui/engine_conversions.h"
 #include "engine/core/rng.h"
 #include "engine/data/augment.h"
+#include "engine/data/csv_dataset.h"
 #include "engine/data/synthetic.h"
 #include "widgets/class_count_chart.h"
 #include "widgets/drop_area.h"
@@ -27,6 +28,18 @@ namespace studio::app {
 namespace {
 constexpr int kPreviewCount = 8;
 constexpr int kPreviewPixels = 56;
+
+// A table's columns to pick the label from: the header's names, or numbers without one.
+QStringList labelColumnChoices(const Dataset& pool) {
+    QStringList choices;
+    if (!pool.table()) return choices;
+    const TableLayout& t = *pool.table();
+    for (int c = 0, f = 0; c < t.columns; ++c) {
+        const std::string& name = c == t.labelColumn ? t.labelName : t.featureNames[std::size_t(f++)];
+        choices.append(t.header ? toQString(name) : QString::number(c + 1));
+    }
+    return choices;
+}
 
 QLabel* sectionTitle(const QString& text, QWidget* parent) {
     auto* label = new QLabel(text, parent);
@@ -51,13 +64,14 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     m_openFolder->setToolTip(
         tr("Open an image folder laid out as <root>/<class>/<image>, or a folder of IDX/CIFAR-10 files."));
     m_openFile = new QPushButton(tr("File…"), this);
-    m_openFile->setToolTip(tr("Open an IDX images file (its labels file beside it) or a CIFAR-10 .bin batch."));
+    m_openFile->setToolTip(tr("Open a CSV table (numeric columns and a label column), an IDX images file (its labels "
+                              "file beside it) or a CIFAR-10 .bin batch."));
     source->addWidget(m_choice, 1);
     source->addWidget(m_openFolder);
     source->addWidget(m_openFile);
     layout->addLayout(source);
 
-    m_drop = new widgets::DropArea(tr("Drop a dataset folder here"), this);
+    m_drop = new widgets::DropArea(tr("Drop a dataset folder or a .csv table here"), this);
     m_drop->setMaximumHeight(48);
     layout->addWidget(m_drop);
 
@@ -218,6 +232,7 @@ void DatasetPanel::setBundle(std::shared_ptr<const DatasetBundle> bundle) {
         for (const SkippedFile& f : m_bundle->skipped)
             m_skipped->addItem(QStringLiteral("%1 — %2").arg(toQString(f.path), toQString(f.reason)));
     }
+    m_form->setSuggestions("label_column", labelColumnChoices(pool));
     m_updating = false;
     updateFieldAvailability();
     refreshGallery();
@@ -242,7 +257,8 @@ void DatasetPanel::chooseFolder() {
 void DatasetPanel::chooseFile() {
     const QString file = QFileDialog::getOpenFileName(
         this, tr("Open a dataset file"), {},
-        tr("IDX or CIFAR-10 files (*-idx3-ubyte *-idx3-ubyte.gz *.idx *.bin);;All files (*)"));
+        tr("Datasets (*.csv *-idx3-ubyte *-idx3-ubyte.gz *.idx *.bin);;CSV tables (*.csv);;IDX or CIFAR-10 files "
+           "(*-idx3-ubyte *-idx3-ubyte.gz *.idx *.bin);;All files (*)"));
     if (!file.isEmpty()) Q_EMIT datasetRequested(file);
 }
 
@@ -259,9 +275,14 @@ void DatasetPanel::refreshGallery() {
         if (cls < 0 || pool.label(i) == cls) m_galleryIndices.push_back(i);
     auto bundle = m_bundle;
     auto indices = std::make_shared<std::vector<int>>(m_galleryIndices);
+    // Feature samples are plotted standardized, so a table's columns spread over the plot.
+    std::vector<int> all(std::size_t(pool.size()));
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = int(i);
+    auto display = std::make_shared<const Preprocessing>(
+        pool.storage() == Dataset::Storage::Features ? Preprocessing::fitted(pool, all) : Preprocessing{});
     m_gallery->setSource(
         int(indices->size()),
-        [bundle, indices](int i) { return sampleImage(bundle->pool, (*indices)[std::size_t(i)]); },
+        [bundle, indices, display](int i) { return sampleImage(bundle->pool, (*indices)[std::size_t(i)], *display); },
         [bundle, indices](int i) {
             const int index = (*indices)[std::size_t(i)];
             return toQString(bundle->pool.classNames()[std::size_t(bundle->pool.label(index))]);
@@ -303,6 +324,9 @@ void DatasetPanel::updateFieldAvailability() {
     const bool folder = QFileInfo(choice).isDir();
     m_form->setFieldEnabled("samples", generated);
     m_form->setFieldEnabled("image_size", folder);
+    const bool table = isCsvPath(toStdString(choice));
+    m_form->setFieldEnabled("label_column", table);
+    m_form->setFieldEnabled("csv_header", table);
     m_form->setFieldEnabled("channels", folder);
     m_form->setFieldEnabled("test_split", !(m_bundle && m_bundle->test));
     const bool images = !m_bundle || m_bundle->pool.storage() == Dataset::Storage::Pixels8;

@@ -315,11 +315,11 @@ QImage floatToQImage(const float* chw, int channels, int height, int width) {
     return toQImage(bytes.data(), channels, height, width);
 }
 
-QImage sampleImage(const Dataset& data, int index) {
+namespace {
+
+// A feature vector: its first two features as a dot in the square [-1.5, 1.5]² around the origin.
+QImage featureDot(const Dataset& data, int index, const float* f) {
     const Shape& s = data.sampleShape();
-    if (data.storage() == Dataset::Storage::Pixels8 && s.size() == 3)
-        return toQImage(data.pixels(index), s[0], s[1], s[2]);
-    // A feature vector: its first two features as a dot in the unit square around the origin.
     QImage img(48, 48, QImage::Format_RGB32);
     img.fill(Qt::white);
     QPainter p(&img);
@@ -327,7 +327,6 @@ QImage sampleImage(const Dataset& data, int index) {
     p.setPen(QColor(200, 200, 200));
     p.drawLine(24, 0, 24, 48);
     p.drawLine(0, 24, 48, 24);
-    const float* f = data.featureRow(index);
     const double x = s.empty() || s[0] < 1 ? 0.0 : f[0];
     const double y = s.empty() || s[0] < 2 ? 0.0 : f[1];
     const QColor colors[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40)};
@@ -335,6 +334,24 @@ QImage sampleImage(const Dataset& data, int index) {
     p.setPen(Qt::NoPen);
     p.drawEllipse(QPointF(24 + std::clamp(x, -1.5, 1.5) * 14, 24 - std::clamp(y, -1.5, 1.5) * 14), 4, 4);
     return img;
+}
+
+}  // namespace
+
+QImage sampleImage(const Dataset& data, int index) {
+    const Shape& s = data.sampleShape();
+    if (data.storage() == Dataset::Storage::Pixels8 && s.size() == 3)
+        return toQImage(data.pixels(index), s[0], s[1], s[2]);
+    return featureDot(data, index, data.featureRow(index));
+}
+
+QImage sampleImage(const Dataset& data, int index, const Preprocessing& display) {
+    if (data.storage() == Dataset::Storage::Pixels8 || display.isImage || display.inputShape != data.sampleShape())
+        return sampleImage(data, index);
+    std::vector<float> f(data.featureRow(index), data.featureRow(index) + data.sampleSize());
+    display.normalize(f.data());
+    for (float& v : f) v *= 0.6f;  // ±2.5 standard deviations fill the plot
+    return featureDot(data, index, f.data());
 }
 
 }  // namespace studio::app

@@ -74,6 +74,9 @@ QImage toQImage(const DecodedImage& image);
 QImage floatToQImage(const float* chw, int channels, int height, int width);
 /// Sample i of a dataset as an image: pixels as they are; 2-D feature samples get a tiny plot.
 QImage sampleImage(const Dataset& data, int index);
+/// The same, feature samples first standardized by `display` (a table's cm or mg/l would all
+/// land in a corner of the plot otherwise); images as they are.
+QImage sampleImage(const Dataset& data, int index, const Preprocessing& display);
 
 /// "1×28×28" → "1×28×28"; {10} → "10".
 QString shapeText(const Shape& shape);

@@ -446,6 +446,8 @@ void MainWindow::reloadDataset() {
         options.channels = channels == QLatin1String("gray") ? 1 : channels == QLatin1String("colour") ? 3 : 0;
     }
     options.threads = s.value("threads", 0).toInt();
+    options.labelColumn = toStdString(s.value("label_column").toString());
+    options.csvHeader = toStdString(s.value("csv_header", "auto").toString());
     m_datasetPanel->showLoading(m_project.dataset);
     m_loader->load(m_project.dataset, options);
 }
@@ -617,6 +619,8 @@ void MainWindow::saveModel(const QString& path) {
     m_model->save(path, {{"name", toStdString(m_bundleSource)},
                          {"samples", s.value("samples", 0).toInt()},
                          {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
+                         {"labelColumn", toStdString(s.value("label_column").toString())},
+                         {"csvHeader", toStdString(s.value("csv_header", "auto").toString())},
                          {"seed", s.value("seed", 1).toLongLong()}});
 }
 
