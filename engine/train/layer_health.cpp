@@ -111,9 +111,12 @@ void LayerHealthMonitor::addShard(const Workspace& ws) {
                     const float x = row[p];
                     sum += x;
                     squares += static_cast<double>(x) * x;
+                    alive = alive || x > 0.0f;
+                    // A diverging run's activations overflow: they count in the mean (which
+                    // shows it) but not in the histogram's range.
+                    if (!std::isfinite(x)) continue;
                     a.min = std::min(a.min, x);
                     a.max = std::max(a.max, x);
-                    alive = alive || x > 0.0f;
                     if (index % stride == 0) a.values.push_back(x);
                 }
                 if (alive) a.alive[u] = 1;
@@ -140,9 +143,10 @@ LayerHealth LayerHealthMonitor::finish(int epoch, std::int64_t step, bool epochE
             row.activationMean = a.sum / static_cast<double>(a.count);
             row.activationStd =
                 std::sqrt(std::max(0.0, a.sumSquares / static_cast<double>(a.count) - row.activationMean * row.activationMean));
-            row.histogramMin = a.min;
-            row.histogramMax = a.max;
         }
+        const bool anyFinite = a.min <= a.max;
+        row.histogramMin = anyFinite ? a.min : 0.0;
+        row.histogramMax = anyFinite ? a.max : 0.0;
         if (h.relu && !a.alive.empty())
             row.deadFraction = static_cast<double>(std::count(a.alive.begin(), a.alive.end(), 0)) /
                                static_cast<double>(a.alive.size());
@@ -157,9 +161,10 @@ LayerHealth LayerHealthMonitor::finish(int epoch, std::int64_t step, bool epochE
         }
         row.updateRatio = size > 0.0 ? std::sqrt(change / size) : 0.0;
         row.histogram.assign(kHistogramBins, 0.0f);
-        const double span = static_cast<double>(a.max) - a.min;
+        const double span = row.histogramMax - row.histogramMin;  // may overflow to +inf
         for (float x : a.values) {
-            const int bin = span > 0.0 ? std::min(kHistogramBins - 1, static_cast<int>((x - a.min) / span * kHistogramBins)) : 0;
+            const double at = span > 0.0 && std::isfinite(span) ? (x - row.histogramMin) / span * kHistogramBins : 0.0;
+            const int bin = std::clamp(static_cast<int>(std::min<double>(at, kHistogramBins - 1)), 0, kHistogramBins - 1);
             row.histogram[static_cast<std::size_t>(bin)] += 1.0f;
         }
         if (!a.values.empty())

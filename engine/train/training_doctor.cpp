@@ -138,7 +138,8 @@ void TrainingDoctor::onEpoch(const EpochMetrics& e, std::vector<TrainingAlert>& 
     for (std::size_t i = best + 1; i < m_epochs.size(); ++i) {
         // Every epoch since the best: validation clearly worse, training still better than then.
         if (i + static_cast<std::size_t>(m_limits.overfitEpochs) >= m_epochs.size() &&
-            m_epochs[i].validationLoss < b.validationLoss * (1.0 + m_limits.overfitRise))
+            (m_epochs[i].validationLoss < b.validationLoss * (1.0 + m_limits.overfitRise) ||
+             m_epochs[i].validationLoss < b.validationLoss + m_limits.overfitMargin))
             return;
         if (!(m_epochs[i].trainLoss < b.trainLoss)) return;
     }

@@ -9,7 +9,7 @@
 //                        or gradients became NaN/infinite         → lower the learning rate
 //   stalled              the smoothed loss moved < 1% over N steps while still ≥ 90% of where
 //                        it started (and the rate was not warming up) → raise it
-//   overfitting          validation loss ≥ 10% above its lowest (epoch b) for 2 epochs while
+//   overfitting          validation loss ≥ 10% (and 0.02) above its lowest (epoch b) for 2 epochs while
 //                        the training loss kept falling: began at epoch b + 1
 //   dead_units           a ReLU block with ≥ 75% dead units in 3 health samples running (the
 //                        lowest such layer: the ones above it starve). Not 50%: a ReLU fed only
@@ -39,6 +39,7 @@ struct DoctorLimits {
     double stallChange = 0.01;
     double stallOfStart = 0.9;
     double overfitRise = 0.10;
+    double overfitMargin = 0.02;  // and by this much: 0.015 → 0.018 on an easy set is noise
     int overfitEpochs = 2;
     double deadFraction = 0.75;
     double vanishRatio = 1e-4;

@@ -210,6 +210,36 @@ private Q_SLOTS:
         QCOMPARE(h.layers[0].gradientNorm, 0.0);
     }
 
+    void overflowingActivationsKeepAFiniteHistogram() {
+        // A diverged run's layer outputs ±inf and NaN: the histogram covers the finite ones.
+        auto model = Model::build(specFrom(R"({"input": [2], "classes": 2, "layers": [
+            {"type": "dense", "units": 3}, {"type": "relu"}, {"type": "dense", "units": "classes"}]})",
+                                           2));
+        QVERIFY(model.ok());
+        model->initialize(1);
+        Param* weight = model->params()[0];
+        weight->value[0] = 3e38f;   // unit 0: +inf for x0 = 10
+        weight->value[2] = -3e38f;  // unit 1: −inf → ReLU 0
+        Workspace ws(*model);
+        ws.input().resize({4, 2});
+        for (int i = 0; i < 8; ++i) ws.input()[static_cast<std::size_t>(i)] = i % 2 == 0 ? 10.0f : 0.5f;
+        model->forward(ws, RunContext{});
+        LayerHealthMonitor monitor(*model, {0, 1, 2, 3}, 1);
+        std::vector<Tensor> zero;
+        for (const Param* p : model->params()) zero.emplace_back(p->value.shape(), 0.0f);
+        monitor.captureGradients(zero);
+        monitor.begin();
+        monitor.addShard(ws);
+        const LayerHealth h = monitor.finish(1, 1, false, model->params(), zero);
+        for (const LayerHealthRow& row : h.layers) {
+            QVERIFY(std::isfinite(row.histogramMin) && std::isfinite(row.histogramMax));
+            double total = 0;
+            for (float f : row.histogram) total += f;
+            QVERIFY(total == 0.0 || std::abs(total - 1.0) < 1e-5);
+        }
+        QVERIFY(!std::isfinite(h.layers[0].activationMean));  // the overflow still shows
+    }
+
     void weightsAreTheSameWithHealthOnOrOff() {
         auto data = generated("shapes", 600);
         std::vector<LayerHealth> health;
