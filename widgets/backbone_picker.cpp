@@ -109,9 +109,13 @@ void BackbonePicker::setLayers(const QList<BackboneLayerRow>& layers, const QStr
     m_layers->clear();
     int current = -1;
     for (const BackboneLayerRow& layer : layers) {
-        QString text = tr("%1 — %2, %3 (%4 features)").arg(layer.name, layer.type, layer.shape).arg(layer.features);
-        if (layer.name == suggested) text += tr("  · suggested");
+        // Short enough for the dock; the type and the feature count are in the item's tooltip.
+        QString text = tr("%1 · %2").arg(layer.name, layer.shape);
+        if (layer.name == suggested) text += tr(" · suggested");
         m_layers->addItem(text, layer.name);
+        m_layers->setItemData(m_layers->count() - 1,
+                              tr("%1: %2 output, %3 features per image").arg(layer.type, layer.shape).arg(layer.features),
+                              Qt::ToolTipRole);
         const QString wanted = m_featureLayer.isEmpty() ? suggested : m_featureLayer;
         if (layer.name == wanted) current = m_layers->count() - 1;
     }

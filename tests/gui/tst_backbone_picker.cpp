@@ -120,7 +120,9 @@ private Q_SLOTS:
         // Another layer: the head's input follows, as one undoable step.
         int other = -1;
         for (int i = 0; i < layers->count(); ++i)
-            if (layers->itemText(i).contains("Pooling") && !layers->itemText(i).contains("suggested")) other = i;
+            if (layers->itemData(i, Qt::ToolTipRole).toString().startsWith("Pooling") &&
+                !layers->itemText(i).contains("suggested"))
+                other = i;
         QVERIFY(other >= 0);  // the max pool: 8×14×14
         layers->setCurrentIndex(other);
         Q_EMIT layers->activated(other);
