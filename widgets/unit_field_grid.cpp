@@ -39,6 +39,11 @@ void UnitFieldGrid::rebuild() {
     m_layers.clear();
     const QColor background = palette().color(QPalette::Base);
     const QColor positive(0xE8590C), negative(0x1C7ED6);
+    // 256 steps per side of the diverging scale: a table lookup per cell, not colour arithmetic.
+    constexpr int kSteps = 256;
+    QList<QRgb> ramp(2 * kSteps + 1);
+    for (int k = -kSteps; k <= kSteps; ++k)
+        ramp[k + kSteps] = mix(background, k >= 0 ? positive : negative, std::abs(k) / double(kSteps) * 0.85).rgb();
     for (const UnitFieldLayer& l : m_source) {
         Layer layer;
         layer.label = l.label;
@@ -52,7 +57,7 @@ void UnitFieldGrid::rebuild() {
                 auto* line = reinterpret_cast<QRgb*>(image.scanLine(row));
                 for (int col = 0; col < l.columns; ++col) {
                     const double t = std::clamp(double(v[row * l.columns + col]) / scale, -1.0, 1.0);
-                    line[col] = mix(background, t >= 0 ? positive : negative, std::abs(t) * 0.85).rgb();
+                    line[col] = ramp[static_cast<int>(std::lround(t * kSteps)) + kSteps];
                 }
             }
             layer.images.push_back(image);

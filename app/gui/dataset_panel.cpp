@@ -323,6 +323,7 @@ void DatasetPanel::updateFieldAvailability() {
     const bool generated = isGeneratedSet(toStdString(choice));
     const bool folder = QFileInfo(choice).isDir();
     m_form->setFieldEnabled("samples", generated);
+    m_form->setFieldEnabled("noise", generated && choice != QLatin1String("shapes"));
     m_form->setFieldEnabled("image_size", folder);
     const bool table = isCsvPath(toStdString(choice));
     m_form->setFieldEnabled("label_column", table);

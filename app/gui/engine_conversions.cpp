@@ -226,6 +226,13 @@ QVariantMap withPresetSettings(QVariantMap settings, const QString& preset) {
     return settings;
 }
 
+QVariantMap withRecommendedSettings(QVariantMap settings, const QString& preset, const QString& dataset) {
+    settings = withPresetSettings(std::move(settings), preset);
+    const nlohmann::json tuned = datasetTrainingOptions(toStdString(dataset));
+    for (auto it = tuned.begin(); it != tuned.end(); ++it) settings.insert(toQString(it.key()), toVariant(it.value()));
+    return settings;
+}
+
 nlohmann::json optionsFrom(const QVariantMap& settings) {
     nlohmann::json options = nlohmann::json::object();
     for (auto it = settings.begin(); it != settings.end(); ++it)

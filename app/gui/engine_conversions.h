@@ -50,6 +50,9 @@ QVariantMap defaultSettings();
 /// settings with the preset's tuned training options (preset_options.h) written over them, and
 /// the options only other presets tune back at their defaults: the CLI's training of that preset.
 QVariantMap withPresetSettings(QVariantMap settings, const QString& preset);
+/// The preset's settings with a built-in teaching set's recommendations over them (spirals'
+/// 100 epochs at 3e-3, engine/train/preset_options.h), as the CLI trains that preset on that set.
+QVariantMap withRecommendedSettings(QVariantMap settings, const QString& preset, const QString& dataset);
 
 /// TrainConfig from the settings of both forms (missing keys keep the engine's defaults).
 /// Errors name the setting as the form labels it.
