@@ -45,7 +45,7 @@ int FeatureMapGrid::cellWidth() const {
     // Wide enough for the range text under a small tile.
     QFont small = font();
     small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.85));
-    return std::max(m_tileSize, QFontMetrics(small).horizontalAdvance(rangeText(-0.888, -8.88)));
+    return std::max(m_tileSize, QFontMetrics(small).horizontalAdvance(rangeText(-0.0888, -0.0888)) + 4);
 }
 int FeatureMapGrid::cellHeight() const {
     QFont small = font();

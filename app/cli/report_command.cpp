@@ -38,18 +38,6 @@ Options:
   --json                 one line of JSON: out, bytes, sections, test_accuracy, run_id
 )";
 
-// The run a model file came from, when this store holds it with the same architecture.
-RunHistory historyOfModel(const ModelSnapshot& snapshot, const std::string& storePath) {
-    RunHistory none;
-    const auto id = snapshot.metrics.value("run_id", static_cast<std::int64_t>(0));
-    if (id <= 0 || !std::filesystem::exists(storePath)) return none;
-    auto store = openRunStore(storePath);
-    if (!store) return none;
-    auto history = readRunHistory(**store, id);
-    if (!history || history->run->spec != snapshot.model.spec().toJson()) return none;
-    return *history;
-}
-
 }  // namespace
 
 int reportCommand(const Args& args) {
@@ -104,7 +92,7 @@ int reportCommand(const Args& args) {
     auto snapshot = loadModelFile(modelPath);
     if (!snapshot) return reportError(snapshot.error());
     if (!runArg) {
-        history = historyOfModel(*snapshot, storePath);
+        history = findModelHistory(*snapshot, storePath);
         title = std::filesystem::path(modelPath).filename().string();
         source = "Model file " + modelPath;
         if (history.run)

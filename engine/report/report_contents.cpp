@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "engine/train/train_config.h"
 
@@ -147,6 +148,19 @@ Result<RunHistory> readRunHistory(RunStore& store, std::int64_t runId) {
     h.edits = std::move(*edits);
     h.storeLocation = redactedStoreLocation(store.location());
     return h;
+}
+
+RunHistory findModelHistory(const ModelSnapshot& snapshot, const std::string& storePath) {
+    RunHistory none;
+    const auto id = snapshot.metrics.is_object() ? snapshot.metrics.value("run_id", static_cast<std::int64_t>(0)) : 0;
+    std::error_code ec;
+    if (id <= 0 || storePath.empty() || (!isPostgresUrl(storePath) && !std::filesystem::exists(storePath, ec)))
+        return none;
+    auto store = openRunStore(storePath);
+    if (!store) return none;
+    auto history = readRunHistory(**store, id);
+    if (!history || history->run->spec != snapshot.model.spec().toJson()) return none;
+    return *history;
 }
 
 }  // namespace studio

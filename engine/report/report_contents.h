@@ -98,5 +98,9 @@ Result<RunReportContents> gatherRunReport(const ModelSnapshot& snapshot, const D
 
 /// The run's history from an open store (its record, epochs and live edits).
 Result<RunHistory> readRunHistory(RunStore& store, std::int64_t runId);
+/// The history of the run a model came from (its metrics' run_id), when the store at
+/// `storePath` exists and holds that run with the model's architecture; empty otherwise (a
+/// model from another store or trained elsewhere simply has no curves).
+RunHistory findModelHistory(const ModelSnapshot& snapshot, const std::string& storePath);
 
 }  // namespace studio
