@@ -4,6 +4,7 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <cmath>
 
 namespace studio::widgets {
 
@@ -68,7 +69,8 @@ void RidgePlot::paintEvent(QPaintEvent*) {
         for (int b = 0; b < bins; ++b) {
             const double centre = h.min + (b + 0.5) * (h.max - h.min) / bins;
             const double x = plot.left() + (centre - lo) / (hi - lo) * plot.width();
-            const double y = base - (peak > 0 ? h.bins[b] / peak : 0.0) * row * kOverlap;
+            // √ of the share: a ReLU's spike of zeros would otherwise flatten the rest to nothing.
+            const double y = base - (peak > 0 ? std::sqrt(h.bins[b] / peak) : 0.0) * row * kOverlap;
             path.lineTo(x, y);
         }
         path.lineTo(plot.left() + (h.max - lo) / (hi - lo) * plot.width(), base);

@@ -1,6 +1,7 @@
 #pragma once
 // RidgePlot: one histogram per epoch, stacked and overlapping like a ridge line — how a layer's
-// activations spread, shift or collapse as training goes on. Takes plain values.
+// activations spread, shift or collapse as training goes on. Heights are the square root of each
+// bin's share of the ridge's peak, so a ReLU's spike at 0 leaves the tail visible. Plain values.
 
 #include <QList>
 #include <QWidget>

@@ -19,6 +19,7 @@ struct TrainingAlertEntry {
     double x = 0.0;  // where it sits on the charts' epoch axis
     QString message;
     QString suggestion;
+    QString layer;  // the layer it names ("conv2"), or empty
 };
 
 class TrainingAlertList : public QWidget {

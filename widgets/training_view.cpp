@@ -3,10 +3,14 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
+
+#include "widgets/layer_health_view.h"
 
 #include "widgets/live_chart.h"
 #include "widgets/run_log.h"
+#include "widgets/training_alert_list.h"
 #include "widgets/training_controls.h"
 
 namespace studio::widgets {
@@ -50,11 +54,13 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
     m_lossChart = epochChart(tr("Loss"), tr("Cross-entropy"), m_charts);
     m_accuracyChart = epochChart(tr("Accuracy"), tr("Correct"), m_charts);  // short: small at 1024×700
     m_accuracyChart->setAxisGroupBounds({}, 0.0, 1.0);
+    m_lossChart->offerLogScaleToggle({});  // a diverging loss: every decade at once
     m_lrChart = new LiveChart(m_charts);
     m_lrChart->setTitle(tr("Learning rate"));
     m_lrChart->setXAxisTitle(tr("Epoch"));
     m_lrChart->setAxisGroupTitle({}, tr("Rate"));
     m_lrChart->addSeries("lr", tr("Learning rate"), QColor(46, 139, 87));
+    m_lrChart->offerLogScaleToggle({});
     grid->addWidget(m_lossChart, 0, 0, 2, 1);
     grid->addWidget(m_accuracyChart, 0, 1);
     grid->addWidget(m_lrChart, 1, 1);
@@ -62,14 +68,41 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
 
+    m_chartTabs = new QTabWidget;
+    m_chartTabs->setObjectName("chartTabs");
+    m_chartTabs->setDocumentMode(true);
+    m_chartTabs->addTab(m_charts, tr("Curves"));
+    m_layerHealth = new LayerHealthView;
+    m_chartTabs->addTab(m_layerHealth, tr("Layer health"));
     m_log = new RunLog;
+    m_alerts = new TrainingAlertList;
+    m_logTabs = new QTabWidget;
+    m_logTabs->setObjectName("logTabs");
+    m_logTabs->setDocumentMode(true);
+    m_logTabs->addTab(m_log, tr("Log"));
+    m_logTabs->addTab(m_alerts, tr("Doctor"));
+    connect(m_alerts, &TrainingAlertList::countChanged, this, [this](int count) {
+        m_logTabs->setTabText(1, count > 0 ? tr("Doctor (%1)").arg(count) : tr("Doctor"));
+    });
     auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_charts);
-    split->addWidget(m_log);
+    split->addWidget(m_chartTabs);
+    split->addWidget(m_logTabs);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);
     split->setSizes({520, 130});
     layout->addWidget(split, 1);
+}
+
+void TrainingView::showCurves() {
+    m_chartTabs->setCurrentWidget(m_charts);
+}
+
+void TrainingView::showLayerHealth() {
+    m_chartTabs->setCurrentWidget(m_layerHealth);
+}
+
+void TrainingView::showAlerts() {
+    m_logTabs->setCurrentWidget(m_alerts);
 }
 
 void TrainingView::setResult(const QString& text) {

@@ -1,16 +1,20 @@
 #pragma once
 // TrainingView: the Training tab — the run controls, the result line, the live loss, accuracy and
-// learning-rate charts and the run log. It only lays them out; TrainingController feeds them.
+// learning-rate charts (beside the Layer health page) and the run log (beside the doctor's
+// alerts). It only lays them out; TrainingController and TrainingDoctorController feed them.
 
 #include <QWidget>
 
 class QGridLayout;
 class QLabel;
+class QTabWidget;
 
 namespace studio::widgets {
 
+class LayerHealthView;
 class LiveChart;
 class RunLog;
+class TrainingAlertList;
 class TrainingControls;
 
 class TrainingView : public QWidget {
@@ -23,6 +27,12 @@ public:
     LiveChart* accuracyChart() const { return m_accuracyChart; }
     LiveChart* learningRateChart() const { return m_lrChart; }
     RunLog* log() const { return m_log; }
+    LayerHealthView* layerHealth() const { return m_layerHealth; }
+    TrainingAlertList* alerts() const { return m_alerts; }
+    /// Brings the curves, the Layer health page or the doctor's alerts into view.
+    void showCurves();
+    void showLayerHealth();
+    void showAlerts();
     /// The three charts together (File ▸ Export Charts as PNG grabs this).
     QWidget* charts() const { return m_charts; }
 
@@ -39,6 +49,10 @@ private:
     LiveChart* m_accuracyChart = nullptr;
     LiveChart* m_lrChart = nullptr;
     RunLog* m_log = nullptr;
+    QTabWidget* m_chartTabs = nullptr;
+    QTabWidget* m_logTabs = nullptr;
+    LayerHealthView* m_layerHealth = nullptr;
+    TrainingAlertList* m_alerts = nullptr;
 };
 
 }  // namespace studio::widgets
