@@ -133,7 +133,7 @@ void EvaluationController::publish(EvaluationReport report, EvaluationTarget tar
     if (mistakes.size() > std::size_t(kMaxGalleryItems)) mistakes.resize(kMaxGalleryItems);
     QList<widgets::EvaluationItem> items;
     for (const SampleRecord* r : mistakes)
-        items.append({sampleImage(*target.data, r->index), names.value(r->trueClass), names.value(r->predicted),
+        items.append({galleryImage(*target.data, r->index), names.value(r->trueClass), names.value(r->predicted),
                       double(r->confidence), r->loss});
     m_view->setMistakes(items);
     m_report = std::move(report);
@@ -159,6 +159,11 @@ Status EvaluationController::exportTo(const QString& path) {
     return {};
 }
 
+QImage EvaluationController::galleryImage(const Dataset& data, int index) const {
+    // Feature samples plotted as the model sees them (standardized), so a table's spread shows.
+    return m_model ? sampleImage(data, index, m_model->preprocessing) : sampleImage(data, index);
+}
+
 void EvaluationController::showCell(int trueClass, int predicted) {
     if (!m_report || !m_target) return;
     QList<widgets::EvaluationItem> items;
@@ -166,7 +171,7 @@ void EvaluationController::showCell(int trueClass, int predicted) {
     for (const SampleRecord& r : m_report->records) {
         if (r.trueClass != trueClass || r.predicted != predicted) continue;
         if (items.size() >= kMaxGalleryItems * 4) break;
-        items.append({sampleImage(*m_target->data, r.index), toQString(names[std::size_t(r.trueClass)]),
+        items.append({galleryImage(*m_target->data, r.index), toQString(names[std::size_t(r.trueClass)]),
                       toQString(names[std::size_t(r.predicted)]), double(r.confidence), r.loss});
     }
     const int count = m_report->confusion[std::size_t(trueClass)][std::size_t(predicted)];

@@ -5,6 +5,7 @@
 // fills the EvaluationView. The numbers are the engine's evaluate() on the same indices as
 // `training-studio-cli evaluate`, so both show the same matrix.
 
+#include <QImage>
 #include <QObject>
 #include <QThreadPool>
 #include <memory>
@@ -54,6 +55,7 @@ Q_SIGNALS:
 private:
     void publish(EvaluationReport report, EvaluationTarget target, int epoch);
     void showCell(int trueClass, int predicted);
+    QImage galleryImage(const Dataset& data, int index) const;
 
     widgets::EvaluationView* m_view;
     QThreadPool m_pool;
