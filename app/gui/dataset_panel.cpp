@@ -138,8 +138,10 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     });
     connect(m_classFilter, &QComboBox::currentIndexChanged, this, &DatasetPanel::refreshGallery);
     connect(m_gallery, &widgets::ImageGallery::itemActivated, this, [this](int i) {
-        if (i >= 0 && i < int(m_galleryIndices.size())) m_previewSample = m_galleryIndices[std::size_t(i)];
+        if (i < 0 || i >= int(m_galleryIndices.size())) return;
+        m_previewSample = m_galleryIndices[std::size_t(i)];
         refreshPreview();
+        Q_EMIT sampleActivated(m_previewSample);
     });
     connect(m_form, &widgets::HyperparameterForm::valueEdited, this,
             [this](const QString& key, const QVariant& oldValue, const QVariant& newValue) {

@@ -58,6 +58,8 @@ public:
 Q_SIGNALS:
     void datasetRequested(const QString& nameOrPath);
     void settingEdited(const QString& key, const QVariant& oldValue, const QVariant& newValue);
+    /// A gallery sample was double-clicked: its index in the dataset's pool.
+    void sampleActivated(int datasetIndex);
 
 private:
     void chooseFolder();

@@ -56,6 +56,21 @@ void FeatureMapController::showFile(const QString& path) {
     request();
 }
 
+void FeatureMapController::showSample(const std::shared_ptr<const DatasetBundle>& data, int index) {
+    if (!data || index < 0 || index >= data->pool.size()) return;
+    const Dataset& pool = data->pool;
+    if (pool.storage() != Dataset::Storage::Pixels8 || pool.sampleShape().size() != 3) return;
+    DecodedImage image{pool.sampleShape()[0], pool.sampleShape()[1], pool.sampleShape()[2], {}};
+    image.chw.assign(pool.pixels(index), pool.pixels(index) + pool.sampleSize());
+    const int label = pool.label(index);
+    showImage(image, tr("Data sample %1 (%2)").arg(index).arg(toQString(pool.classNames()[std::size_t(label)])));
+}
+
+void FeatureMapController::showFirstFile(const QStringList& paths) {
+    for (const QString& path : paths)
+        if (QFileInfo(path).isFile()) return showFile(path);
+}
+
 bool FeatureMapController::eventFilter(QObject* watched, QEvent* event) {
     if (watched == m_view && event->type() == QEvent::Show && m_again) request();
     return QObject::eventFilter(watched, event);
@@ -80,7 +95,7 @@ void FeatureMapController::request() {
     const std::optional<DecodedImage> image = m_image;
     const std::string path = m_path.toStdString();
     const QString caption = m_caption;
-    m_view->setStatus(tr("Computing…"));
+    if (m_shown == 0) m_view->setStatus(tr("Computing…"));  // later: the last maps stay until the new ones
     QPointer<FeatureMapController> self(this);
     m_pool.start([self, job, model, training, image, path, caption] {
         FeatureMaps maps;

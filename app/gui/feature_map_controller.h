@@ -11,8 +11,10 @@
 #include <QString>
 #include <QThreadPool>
 
+#include <memory>
 #include <optional>
 
+#include "engine/data/dataset.h"
 #include "engine/data/image_io.h"
 #include "engine/infer/snapshot.h"
 
@@ -36,6 +38,10 @@ public:
     void showImage(const DecodedImage& image, const QString& caption);
     /// An image file, read on the worker.
     void showFile(const QString& path);
+    /// Sample `index` of the data's pool (the Data gallery's double-click).
+    void showSample(const std::shared_ptr<const DatasetBundle>& data, int index);
+    /// The first file of a drop into Try it (folders are skipped).
+    void showFirstFile(const QStringList& paths);
 
     /// For tests: jobs started and shown, and waiting for the worker.
     int jobsShown() const { return m_shown; }

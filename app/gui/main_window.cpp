@@ -20,6 +20,7 @@
 #include "app/gui/deploy_controller.h"
 #include "app/gui/engine_conversions.h"
 #include "app/gui/evaluation_controller.h"
+#include "app/gui/feature_map_controller.h"
 #include "app/gui/inference_controller.h"
 #include "app/gui/recent_projects.h"
 #include "app/gui/run_launcher.h"
@@ -35,6 +36,7 @@
 #include "widgets/backbone_picker.h"
 #include "widgets/deploy_view.h"
 #include "widgets/evaluation_view.h"
+#include "widgets/feature_map_view.h"
 #include "widgets/hyperparameter_form.h"
 #include "widgets/inference_panel.h"
 #include "widgets/live_chart.h"
@@ -101,6 +103,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         if (m_tabs->currentWidget() == m_deployView) onModelChanged();
     });
+    auto* featureMapView = new widgets::FeatureMapView;  // the chosen image through every layer
+    m_tabs->addTab(featureMapView, tr("Feature maps"));
+    auto* featureMaps = new FeatureMapController(featureMapView, this);
+    connect(this, &MainWindow::currentModelChanged, featureMaps, [this, featureMaps](SnapshotPtr model) {
+        featureMaps->setModel(model, model && model == m_training->snapshot() && m_training->isRunning());
+    });
+    connect(m_inferencePanel, &widgets::InferencePanel::filesDropped, featureMaps, &FeatureMapController::showFirstFile);
+    connect(m_datasetPanel, &DatasetPanel::sampleActivated, featureMaps,
+            [this, featureMaps](int index) { featureMaps->showSample(m_bundle, index); });
     m_tabs->addTab(m_runs->runsTab(), tr("Runs"));
     m_tabs->addTab(m_runs->sweepTab(), tr("Sweep"));
     connectIntents();

@@ -9,6 +9,7 @@
 #include "app/gui/engine_conversions.h"
 #include "app/gui/main_window.h"
 #include "app/gui/onnx_export_controller.h"
+#include "app/gui/run_report_controller.h"
 #include "app/gui/runs_controller.h"
 #include "app/gui/training_controller.h"
 #include "widgets/studio_icons.h"
@@ -54,6 +55,11 @@ void StudioMenus::buildFile() {
     m_export->addAction(tr("&ONNX…"), w, [w, onnxExport] {
         const SnapshotPtr model = w->currentModel();
         onnxExport->askAndExport(model, w->modelChoice()->dataFor(model, w->dataset()));
+    });
+    auto* runReport = new RunReportController(w);  // HTML or PDF, written on a worker
+    m_export->addAction(tr("&Run Report…"), w, [w, runReport] {
+        const SnapshotPtr model = w->currentModel();
+        runReport->askAndExport(model, w->modelChoice()->dataFor(model, w->dataset()), w->runsController()->storePath());
     });
     m_file->addAction(tr("Open S&tore…"), w->runsController(), &RunsController::askStore);
     m_file->addAction(tr("&Export Charts as PNG…"), w, [w] {
