@@ -7,6 +7,7 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/progress_bar.h"
 #include "engine/io/model_file.h"
+#include "engine/teach/boundary_image.h"
 
 namespace studio::cli {
 
@@ -20,6 +21,24 @@ void printEpoch(const EpochMetrics& m, int epochs) {
     std::fflush(stdout);
 }
 
+void printAlert(const TrainingAlert& a) {
+    std::printf("alert [%s] epoch %d, step %lld: %s %s\n", a.kind.c_str(), a.epoch, static_cast<long long>(a.step),
+                a.message.c_str(), a.suggestion.c_str());
+    std::fflush(stdout);
+}
+
+nlohmann::json alertsJson(const std::vector<TrainingAlert>& alerts) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const TrainingAlert& a : alerts)
+        out.push_back({{"kind", a.kind},
+                       {"epoch", a.epoch},
+                       {"step", a.step},
+                       {"layer", a.layer.empty() ? nlohmann::json() : nlohmann::json(a.layer)},
+                       {"message", a.message},
+                       {"suggestion", a.suggestion}});
+    return out;
+}
+
 }  // namespace
 
 DatasetLoader reportingLoader() {
@@ -31,20 +50,20 @@ DatasetLoader reportingLoader() {
     };
 }
 
-Status checkSaveTarget(const std::string& path) {
+Status checkSaveTarget(const std::string& path, const std::string& what) {
     namespace fs = std::filesystem;
     const fs::path p(path);
     const fs::path folder = p.has_parent_path() ? p.parent_path() : fs::path(".");
     std::error_code ec;
     if (!fs::is_directory(folder, ec))
         return Error::notFound(
-            "Cannot save the model to " + path + ": the folder " + folder.string() + " does not exist.",
+            "Cannot save " + what + " to " + path + ": the folder " + folder.string() + " does not exist.",
             "Create the folder or choose another --save path before training.");
     if (fs::is_directory(p, ec))
-        return Error::invalid("Cannot save the model to " + path + ": it is a folder.",
+        return Error::invalid("Cannot save " + what + " to " + path + ": it is a folder.",
                               "Give a file name, e.g. " + (p / "model.tsmodel").string() + ".");
     if (::access(folder.c_str(), W_OK) != 0)
-        return Error::io("Cannot save the model to " + path + ": the folder " + folder.string() + " is not writable.",
+        return Error::io("Cannot save " + what + " to " + path + ": the folder " + folder.string() + " is not writable.",
                          "Choose a folder you can write to.");
     return Status::success();
 }
@@ -56,9 +75,20 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
     const std::string modelName = run.record.model;
     const int epochs = run.setup.config.epochs;
     const std::string datasetName = run.setup.data->pool.name();
+    // --boundary (train only): refused before training when the data have no plane.
+    const auto boundaryPath = a.value("--boundary");
+    const std::shared_ptr<const DatasetBundle> data = run.setup.data;
+    const DataSplit split = run.setup.split;
+    const int threads = run.setup.config.threads;
+    if (boundaryPath && !isPlaneDataset(data->pool))
+        return reportError(Error::invalid("--boundary needs 2-D data, but dataset '" + datasetName +
+                                              "' has samples of " + shapeToString(data->pool.sampleShape()) + ".",
+                                          "Use spirals, circles, xor, gauss or a table with 2 feature columns."));
     EpochProgressBar bar(stdout);  // on a terminal only
+    std::vector<TrainingAlert> alerts;
     auto result = trainRecorded(storePath, std::move(run), [&](const TrainingEvent& event) {
         if (const auto* b = std::get_if<BatchMetrics>(&event)) return bar.batch(*b);
+        if (std::holds_alternative<LayerHealth>(event)) return;  // the studio draws it; the bar stays
         bar.clear();
         if (const auto* s = std::get_if<RunStarted>(&event)) {
             bar.start(*s);
@@ -75,6 +105,9 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
             std::fflush(stdout);
         } else if (const auto* e = std::get_if<EpochMetrics>(&event)) {
             printEpoch(*e, epochs);
+        } else if (const auto* alert = std::get_if<TrainingAlert>(&event)) {
+            printAlert(*alert);
+            alerts.push_back(*alert);
         } else if (const auto* c = std::get_if<OptionChanged>(&event)) {
             std::printf("option %s = %s from step %lld\n", c->key.c_str(), c->value.dump().c_str(),
                         static_cast<long long>(c->step));
@@ -91,6 +124,12 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
         const SnapshotPtr snapshot = toSave ? toSave(*result->outcome.snapshot) : result->outcome.snapshot;
         if (auto saved = saveModelFile(*savePath, *snapshot); !saved) return reportError(saved.error());
         std::printf("Saved the model to %s\n", savePath->c_str());
+    }
+    if (boundaryPath) {
+        ThreadPool pool(threads);
+        if (auto s = writeModelBoundaryPng(*boundaryPath, *result->outcome.snapshot, *data, split, 200, {}, &pool); !s)
+            return reportError(s.error());
+        std::printf("Wrote the decision boundary to %s\n", boundaryPath->c_str());
     }
     std::fflush(stdout);
 
@@ -123,6 +162,7 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
             {"weights_sha256", result->weightsSha256},
         };
         if (savePath) j["saved"] = *savePath;
+        j["alerts"] = alertsJson(alerts);
         printJsonLine(j);
     }
     return 0;

@@ -13,8 +13,9 @@ namespace studio::cli {
 
 /// The CLI's dataset loader: skipped files are reported on stderr.
 DatasetLoader reportingLoader();
-/// --save FILE is checked before training: the folder must exist and be writable.
-Status checkSaveTarget(const std::string& path);
+/// --save FILE (or another output, `what`) is checked before training: the folder must exist
+/// and be writable.
+Status checkSaveTarget(const std::string& path, const std::string& what = "the model");
 /// Trains, prints, saves (--save), prints the JSON line (--json); returns the exit code.
 /// `toSave` (optional) turns the trained snapshot into the one saved (a head → head + backbone).
 int trainAndReport(const std::string& storePath, PreparedRun run, const Arguments& args,

@@ -12,6 +12,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/option_flags.h"
 #include "app/cli/run_report.h"
+#include "engine/data/synthetic.h"
 #include "engine/nn/model_spec.h"
 #include "engine/store/experiment.h"
 #include "engine/train/option_schema.h"
@@ -51,6 +52,18 @@ std::string presetOptionsHelp() {
         }
         out += line + "\n";
     }
+    out += "\nOptions the 2-D teaching sets need to be learnt (over the preset's, where no flag gives them):\n";
+    for (const GeneratedSetInfo& set : generatedSets()) {
+        const auto tuned = datasetTrainingOptions(set.name);
+        if (tuned.empty()) continue;
+        std::string line = "  " + set.name;
+        line.resize(std::max<std::size_t>(line.size() + 1, 10), ' ');
+        for (auto it = tuned.begin(); it != tuned.end(); ++it) {
+            const OptionInfo* o = findOption(it.key());
+            line += " " + (o ? o->flag() : "--" + it.key()) + " " + it.value().dump();
+        }
+        out += line + "\n";
+    }
     return out;
 }
 
@@ -66,6 +79,9 @@ Output:
   --save FILE                 write the best model to FILE (.tsmodel); checked before training
   --skipped FILE              write every dataset file that was skipped, with the reason
                               (path TAB reason); stderr shows the count and the first five
+  --boundary FILE.png         2-D data (spirals, circles, xor, gauss, 2-feature tables): draw
+                              the best model's decision boundary with the training points
+                              (discs) and the held-out ones (squares) as a PNG
   --json                      finish with one line of JSON: run_id, test_accuracy, val_accuracy,
                               train_samples_per_s, epochs, seconds, params, weights_sha256, ...
 
@@ -88,7 +104,7 @@ training threads); --save writes one file with the backbone inside.
 int trainCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = optionFlags();
-    spec.valued.insert({"--dataset", "--model", "--save", "--store", "--name", "--resume", "--skipped"});
+    spec.valued.insert({"--dataset", "--model", "--save", "--store", "--name", "--resume", "--skipped", "--boundary"});
     spec.valued.insert(std::begin(kBackboneTrainFlags), std::end(kBackboneTrainFlags));
     spec.flags = {"--json"};
     auto parsed = Arguments::parse(args, spec, "train");
@@ -105,6 +121,8 @@ int trainCommand(const Args& args) {
     const std::string storePath = a.value("--store").value_or(defaultStorePath());
     if (const auto save = a.value("--save"))
         if (auto s = checkSaveTarget(*save); !s) return reportError(s.error());
+    if (const auto boundary = a.value("--boundary"))
+        if (auto s = checkSaveTarget(*boundary, "the decision boundary"); !s) return reportError(s.error());
     auto given = optionsFromArguments(a);
     if (!given) return reportError(given.error());
 
