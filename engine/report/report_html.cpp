@@ -254,9 +254,11 @@ void alertsSection(std::ostringstream& o, const RunReportContents& r) {
         }
         for (const char* k : {"severity", "level", "kind", "code"})
             if (item.contains(k)) o << "<b>[" << htmlEscape(jsonText(item[k])) << "]</b> ";
+        std::string where;  // "epoch 1, step 11, layer conv1"
         for (const char* k : {"epoch", "step", "layer"})
-            if (item.contains(k) && !(item[k].is_string() && item[k].get<std::string>().empty()))
-                o << k << " " << htmlEscape(jsonText(item[k])) << ": ";
+            if (item.contains(k) && !item[k].is_null() && !(item[k].is_string() && item[k].get<std::string>().empty()))
+                where += (where.empty() ? "" : ", ") + std::string(k) + " " + jsonText(item[k]);
+        if (!where.empty()) o << htmlEscape(where) << ": ";
         for (const char* k : {"title", "message", "text", "what"})
             if (item.contains(k)) o << htmlEscape(jsonText(item[k])) << " ";
         for (const char* k : {"suggestion", "hint", "advice", "fix"})

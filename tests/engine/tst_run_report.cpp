@@ -58,7 +58,12 @@ RunHistory recordedRun(bool withAlerts) {
     if (withAlerts)
         run.final["alerts"] = nlohmann::json::array(
             {{{"kind", "overfitting"}, {"epoch", 2}, {"step", 40}, {"layer", ""},
-              {"message", "validation loss rose <b>12%</b>"}, {"suggestion", "stop earlier & add dropout"}}});
+              {"message", "validation loss rose <b>12%</b>"}, {"suggestion", "stop earlier & add dropout"}},
+             // As engine/store/run_recorder.cpp records them: no layer is null.
+             {{"kind", "stalled"}, {"epoch", 1}, {"step", 100}, {"layer", nullptr}, {"message", "loss flat"},
+              {"suggestion", "raise the rate"}},
+             {{"kind", "dead_units"}, {"epoch", 3}, {"step", 120}, {"layer", "conv1"}, {"message", "60% dead"},
+              {"suggestion", "lower the rate"}}});
     h.run = run;
     for (int e = 1; e <= 3; ++e) h.epochs.push_back({e, 1.0 / e, 0.5 + 0.1 * e, 1.1 / e, 0.45 + 0.1 * e, 0.001, 1.5, 3000});
     h.edits.push_back({20, "lr", 0.0005});
@@ -155,6 +160,10 @@ private Q_SLOTS:
         QVERIFY(html.find("validation loss rose &lt;b&gt;12%&lt;/b&gt;") != std::string::npos);
         QVERIFY(html.find("stop earlier &amp; add dropout") != std::string::npos);
         QVERIFY(html.find("None recorded.") == std::string::npos);
+        QVERIFY(html.find("<b>[stalled]</b> epoch 1, step 100: loss flat") != std::string::npos);
+        QVERIFY(html.find("layer null") == std::string::npos);
+        QVERIFY(html.find("epoch 3, step 120, layer conv1: 60% dead") != std::string::npos);
+        QVERIFY(html.find("<i>raise the rate</i>") != std::string::npos);
 
         // Options, live edits and timings come from the run.
         QVERIFY(html.find("<td>optimizer</td><td><code>adam</code>") != std::string::npos);
