@@ -101,7 +101,19 @@ void RunRecorder::record(const TrainingEvent& event) {
     } else if (const auto* e = std::get_if<OptionChanged>(&event)) {
         m_pending.edits.push_back({e->step, e->key, e->value});
         urgent = true;
+    } else if (const auto* e = std::get_if<TrainingAlert>(&event)) {
+        // The doctor's alerts stay with the run (runs show, a later report); layer health, a
+        // view of the moment, is not recorded.
+        if (!m_run.final.is_object()) m_run.final = nlohmann::json::object();
+        m_run.final["alerts"].push_back({{"kind", e->kind},
+                                         {"epoch", e->epoch},
+                                         {"step", e->step},
+                                         {"layer", e->layer.empty() ? nlohmann::json() : nlohmann::json(e->layer)},
+                                         {"message", e->message},
+                                         {"suggestion", e->suggestion}});
+        urgent = true;
     } else if (const auto* e = std::get_if<Finished>(&event)) {
+        const nlohmann::json alerts = m_run.final.is_object() ? m_run.final.value("alerts", nlohmann::json()) : nlohmann::json();
         m_run.status = e->reason == Finished::Reason::Suspended ? RunStatus::Stopped : RunStatus::Finished;
         m_run.bestEpoch = e->bestEpoch;
         m_run.bestValAccuracy = e->validationAccuracy;
@@ -116,6 +128,7 @@ void RunRecorder::record(const TrainingEvent& event) {
                        {"test_loss", numberOrNull(e->testLoss)},
                        {"test_size", e->testSize},
                        {"train_samples_per_s", e->trainSamplesPerSecond}};
+        if (!alerts.is_null()) m_run.final["alerts"] = alerts;
         urgent = true;
     } else if (std::get_if<Stopped>(&event)) {
         m_run.status = RunStatus::Stopped;
