@@ -1,7 +1,11 @@
 #include "widgets/live_chart_markers.h"
 
+#include <algorithm>
+
+#include <QBrush>
 #include <QChart>
 #include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QPen>
 #include <QValueAxis>
@@ -31,12 +35,37 @@ void LiveChartMarkers::add(double x, const QString& label, const QColor& color) 
     reposition();
 }
 
+void LiveChartMarkers::setRegion(double from, double to, const QString& label, const QColor& color) {
+    delete m_region;
+    delete m_regionLabel;
+    m_region = nullptr;
+    m_regionLabel = nullptr;
+    if (!(from < to)) return;
+    m_regionFrom = from;
+    m_regionTo = to;
+    m_region = new QGraphicsRectItem(m_chart);
+    QColor fill = color;
+    fill.setAlpha(40);
+    m_region->setBrush(fill);
+    m_region->setPen(Qt::NoPen);
+    m_region->setZValue(-1);  // behind the series
+    m_regionLabel = new QGraphicsSimpleTextItem(label, m_chart);  // simple text: never rich text
+    m_regionLabel->setBrush(m_text.isValid() ? m_text : color);
+    m_regionLabel->setZValue(11);
+    reposition();
+}
+
+QList<double> LiveChartMarkers::region() const {
+    return m_region ? QList<double>{m_regionFrom, m_regionTo} : QList<double>{};
+}
+
 void LiveChartMarkers::clear() {
     for (const Marker& m : m_markers) {
         delete m.line;
         delete m.label;
     }
     m_markers.clear();
+    setRegion(0.0, 0.0, {}, {});
 }
 
 QList<double> LiveChartMarkers::positions() const {
@@ -48,11 +77,26 @@ QList<double> LiveChartMarkers::positions() const {
 void LiveChartMarkers::setColors(const QColor& text, const QColor& /*background*/) {
     m_text = text;
     for (const Marker& m : m_markers) m.label->setBrush(text);
+    if (m_regionLabel) m_regionLabel->setBrush(text);
 }
 
 void LiveChartMarkers::reposition() {
     const QRectF area = m_chart->plotArea();
     const double lo = m_xAxis->min(), hi = m_xAxis->max();
+    if (m_region) {
+        const double from = std::max(m_regionFrom, lo), to = std::min(m_regionTo, hi);
+        const bool inside = hi > lo && from < to && area.width() > 0;
+        m_region->setVisible(inside);
+        m_regionLabel->setVisible(inside);
+        if (inside) {
+            const qreal x0 = area.left() + (from - lo) / (hi - lo) * area.width();
+            const qreal x1 = area.left() + (to - lo) / (hi - lo) * area.width();
+            m_region->setRect(x0, area.top(), x1 - x0, area.height());
+            const QRectF text = m_regionLabel->boundingRect();
+            m_regionLabel->setPos(std::max(x0 + 3, std::min(x1 - text.width() - 3, x0 + 3)),
+                                  area.bottom() - text.height() - 2);
+        }
+    }
     qreal previousLabelRight = -1e9;
     for (const Marker& m : m_markers) {
         const bool inside = hi > lo && m.x >= lo && m.x <= hi && area.width() > 0;

@@ -9,6 +9,7 @@
 
 class QChart;
 class QGraphicsLineItem;
+class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QValueAxis;
 
@@ -22,6 +23,10 @@ public:
     ~LiveChartMarkers() override;
 
     void add(double x, const QString& label, const QColor& color);
+    /// One shaded band over x in [from, to] behind the curves (e.g. where overfitting began),
+    /// labelled at its bottom; from ≥ to removes it. Clipped to the x axis' range.
+    void setRegion(double from, double to, const QString& label, const QColor& color);
+    QList<double> region() const;  ///< {from, to}, or empty
     void clear();
     QList<double> positions() const;
     /// Labels sit on a plate of the chart's background so they stay readable over curves.
@@ -40,6 +45,9 @@ private:
     QValueAxis* m_xAxis;
     QList<Marker> m_markers;
     QColor m_text;
+    double m_regionFrom = 0.0, m_regionTo = 0.0;
+    QGraphicsRectItem* m_region = nullptr;
+    QGraphicsSimpleTextItem* m_regionLabel = nullptr;
 };
 
 }  // namespace studio::widgets
