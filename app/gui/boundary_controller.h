@@ -46,11 +46,12 @@ public:
     bool exportPng(const QString& path);
 
     /// Grid cells per side for the boundary, and for each hidden unit's thumbnail.
-    static constexpr int kGridSide = 64;
-    static constexpr int kUnitSide = 24;
-    /// A new job starts only after kDutyFactor × the last job's time has passed since it began.
-    static constexpr int kDutyFactor = 6;
-    static constexpr int kMinIntervalMs = 150;
+    static constexpr int kGridSide = 48;
+    static constexpr int kUnitSide = 20;
+    /// A new job starts only after kDutyFactor × the last job's time has passed since it began:
+    /// the trainer's threads meet at every step, so a core the view takes slows all of them.
+    static constexpr int kDutyFactor = 10;
+    static constexpr int kMinIntervalMs = 200;
 
     /// For tests and the overhead measurement.
     int jobsDone() const { return m_jobsDone; }

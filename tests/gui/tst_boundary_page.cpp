@@ -136,7 +136,7 @@ private Q_SLOTS:
         QVERIFY(page.panel.view()->field().isValid());
         QCOMPARE(page.panel.units()->layerCount(), 2);
         QCOMPARE(page.panel.units()->thumbnailCount(), 256 + 128);
-        QVERIFY(page.panel.status().contains("64×64 cells"));
+        QVERIFY(page.panel.status().contains("48×48 cells"));
 
         // A click is classified by the model shown.
         QSignalSpy classified(&page.boundary, &BoundaryController::pointClassified);
