@@ -1,5 +1,9 @@
 #include "engine/train/preset_options.h"
 
+#include <string>
+
+#include "engine/data/csv_dataset.h"
+
 namespace studio {
 
 using nlohmann::json;
@@ -27,6 +31,10 @@ json datasetTrainingOptions(std::string_view dataset) {
     //   gauss    generic: 0.98-0.99                  20 epochs at 3e-3:  0.98-0.99 (the blobs overlap)
     if (dataset == "spirals") return {{"epochs", 100}, {"lr", 3e-3}};
     if (dataset == "circles" || dataset == "xor" || dataset == "gauss") return {{"epochs", 20}, {"lr", 3e-3}};
+    // CSV tables are small (iris 150 rows): the generic 64-row batches take 2 steps an epoch. Test
+    // accuracy over seeds 1-4 (default splits, mlp), 2026-11-30: iris generic 0.67-0.93, these
+    // 0.87-0.93 (15 test rows); wine generic 0.95-1.0, these 0.95-1.0 (19 rows), 0.5 s a run.
+    if (isCsvPath(std::string(dataset))) return {{"epochs", 100}, {"batch_size", 16}, {"lr", 3e-3}};
     return json::object();
 }
 

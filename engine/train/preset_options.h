@@ -21,7 +21,8 @@ nlohmann::json presetTrainingOptions(std::string_view preset);
 nlohmann::json withPresetOptions(std::string_view preset, const nlohmann::json& given);
 
 /// Options a built-in dataset needs to be learnt (the 2-D teaching sets need many short epochs:
-/// spirals with the generic 10 epochs ends near chance); an empty object for other data.
+/// spirals with the generic 10 epochs ends near chance; a .csv table small batches and more
+/// epochs); an empty object for other data.
 nlohmann::json datasetTrainingOptions(std::string_view dataset);
 
 /// `given` over the dataset's recommendations over the preset's: the data decide how long a

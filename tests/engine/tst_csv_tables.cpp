@@ -18,6 +18,7 @@
 #include "engine/nn/model.h"
 #include "engine/nn/model_spec.h"
 #include "engine/train/evaluator.h"
+#include "engine/train/preset_options.h"
 
 using namespace studio;
 
@@ -273,6 +274,15 @@ private Q_SLOTS:
         QVERIFY(columns.ok());
         QVERIFY(columns->header);
         QCOMPARE(columns->names, (std::vector<std::string>{"kind", "a", "b"}));
+    }
+
+    void tablesTrainWithSmallBatches() {
+        const nlohmann::json o = datasetTrainingOptions("data/iris.CSV");
+        QCOMPARE(o.value("batch_size", 0), 16);
+        QCOMPARE(o.value("epochs", 0), 100);
+        QVERIFY(datasetTrainingOptions("data/iris.tsv").empty());
+        // A given flag still wins.
+        QCOMPARE(withRecommendedOptions("mlp", "iris.csv", {{"epochs", 7}})["epochs"].get<int>(), 7);
     }
 
     void shippedTablesLoad() {
