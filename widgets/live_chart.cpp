@@ -1,8 +1,11 @@
 #include "widgets/live_chart.h"
 
+#include "widgets/live_chart_clips.h"
 #include "widgets/live_chart_markers.h"
+#include "widgets/live_chart_zoom.h"
 #include "widgets/nice_axis.h"
 #include "widgets/series_decimation.h"
+#include "widgets/spike_clipping.h"
 
 #include <QChart>
 #include <QChartView>
@@ -32,7 +35,8 @@ struct Curve {
     QList<QPointF> smoothed;  // EMA of points, full resolution; empty when smoothing is off
     double smoothing = 0.0;
     bool dashed = false;
-    QList<QPointF> shown;  // what the raw line series draws
+    QList<QPointF> shown;    // what the raw line series draws
+    QList<QPointF> clipped;  // points above the axis (spikes)
     QLineSeries* raw = nullptr;
     QLineSeries* smooth = nullptr;
 };
@@ -47,6 +51,8 @@ struct AxisGroup {
     std::optional<AxisRange> bounds;  // the axis never extends past these (accuracy: 0 to 1)
 };
 
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
 }  // namespace
 
 struct LiveChart::Private {
@@ -57,8 +63,14 @@ struct LiveChart::Private {
     std::vector<Curve> curves;
     std::vector<AxisGroup> groups;
     LiveChartMarkers* markers = nullptr;
+    LiveChartClips* clips = nullptr;
     bool legendAllowed = true;
     bool dark = false;
+    std::optional<AxisRange> userX;  // zoomed or panned: x shows this instead of following the data
+    LiveChartZoom* zoom = nullptr;  // gestures and the buttons over the chart
+    QString logGroup;                // the group the Log button switches
+
+    bool inView(const QPointF& p) const { return !userX || (p.x() >= userX->min && p.x() <= userX->max); }
 
     Curve* curve(const QString& id) {
         for (Curve& c : curves)
@@ -109,6 +121,7 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
     d->xAxis->setTitleText(tr("Step"));
     d->chart->addAxis(d->xAxis, Qt::AlignBottom);
     d->markers = new LiveChartMarkers(d->chart, d->xAxis);
+    d->clips = new LiveChartClips(d->chart, d->xAxis);
 
     d->view = new QChartView(d->chart, this);
     d->view->setRenderHint(QPainter::Antialiasing);
@@ -116,6 +129,14 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(d->view);
+
+    d->zoom = new LiveChartZoom(d->view, d->chart, this);
+    connect(d->zoom, &LiveChartZoom::rangeRequested, this, &LiveChart::setXView);
+    connect(d->zoom, &LiveChartZoom::resetRequested, this, &LiveChart::resetView);
+    connect(d->zoom, &LiveChartZoom::logToggled, this, [this](bool on) {
+        setAxisGroupLogarithmic(d->logGroup, on);
+        Q_EMIT logScaleToggled(d->logGroup, on);
+    });
 
     applyPalette();
     updateAxes();
@@ -151,10 +172,13 @@ void LiveChart::setAxisGroupLogarithmic(const QString& axisGroup, bool logarithm
         c.raw->detachAxis(g.axis);
         if (c.smooth) c.smooth->detachAxis(g.axis);
     }
+    d->clips->moveToAxis(g.name, g.axis, nullptr);
     d->chart->removeAxis(g.axis);
     delete g.axis;
     g.logarithmic = logarithmic;
     d->installAxis(g);
+    d->clips->moveToAxis(g.name, nullptr, g.axis);
+    if (d->zoom->logOffered() && d->logGroup == axisGroup) d->zoom->setLogChecked(logarithmic);
     applyPalette();
     for (Curve& c : d->curves) {
         if (c.group != axisGroup) continue;
@@ -163,6 +187,47 @@ void LiveChart::setAxisGroupLogarithmic(const QString& axisGroup, bool logarithm
         refreshSeries(c.id);
     }
     updateAxes();
+}
+
+bool LiveChart::isAxisGroupLogarithmic(const QString& axisGroup) const {
+    for (const AxisGroup& g : d->groups)
+        if (g.name == axisGroup) return g.logarithmic;
+    return false;
+}
+
+void LiveChart::offerLogScaleToggle(const QString& axisGroup) {
+    d->logGroup = axisGroup;
+    d->zoom->offerLogButton(d->ensureGroup(axisGroup).logarithmic);
+}
+
+void LiveChart::setXView(double lo, double hi) {
+    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return;
+    d->userX = AxisRange{lo, hi};
+    d->zoom->setZoomed(true);
+    for (const Curve& c : d->curves) refreshSeries(c.id);
+    updateAxes();
+}
+
+void LiveChart::resetView() {
+    if (!d->userX) return;
+    d->userX.reset();
+    d->zoom->setZoomed(false);
+    for (const Curve& c : d->curves) refreshSeries(c.id);
+    updateAxes();
+}
+
+bool LiveChart::isZoomed() const {
+    return d->userX.has_value();
+}
+
+QList<QPointF> LiveChart::clippedPoints(const QString& id) const {
+    const Curve* c = d->curve(id);
+    return c ? c->clipped : QList<QPointF>{};
+}
+
+bool LiveChart::drawsPointMarkers(const QString& id) const {
+    const Curve* c = d->curve(id);
+    return c && c->raw->pointsVisible();
 }
 
 void LiveChart::addSeries(const QString& id, const QString& title, const QColor& color, const QString& axisGroup) {
@@ -303,6 +368,14 @@ void LiveChart::setLegendVisible(bool visible) {
     applyPalette();
 }
 
+void LiveChart::setShadedRegion(double from, double to, const QString& label, const QColor& color) {
+    d->markers->setRegion(from, to, label, color);
+}
+
+QList<double> LiveChart::shadedRegion() const {
+    return d->markers->region();
+}
+
 void LiveChart::clearMarkers() {
     d->markers->clear();
 }
@@ -352,7 +425,10 @@ bool LiveChart::isDarkTheme() const {
 }
 
 bool LiveChart::exportPng(const QString& path) {
+    // The picture is the chart: the buttons over it stay out.
+    d->zoom->setButtonsHidden(true);
     const QPixmap picture = grab();
+    d->zoom->setButtonsHidden(false);
     return !picture.isNull() && picture.save(path, "PNG");
 }
 
@@ -361,14 +437,33 @@ void LiveChart::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) applyPalette();
 }
 
+void LiveChart::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    d->zoom->placeButtons();
+}
+
 void LiveChart::refreshSeries(const QString& id) {
     Curve* c = d->curve(id);
     const AxisGroup* g = d->group(c->group);
     // A log axis cannot place y ≤ 0.
     auto drawable = [g](const QList<QPointF>& points) { return g->logarithmic ? positiveOnly(points) : points; };
-    c->shown = decimateMinMax(drawable(c->points), m_pointBudget);
+    // Zoomed: the budget goes to what is in view (and one point either side, so lines reach the
+    // frame), not to the whole run.
+    auto visible = [this](const QList<QPointF>& points) {
+        if (!d->userX || points.isEmpty()) return points;
+        const auto first = std::lower_bound(points.begin(), points.end(), d->userX->min,
+                                            [](const QPointF& p, double x) { return p.x() < x; });
+        const auto last = std::upper_bound(points.begin(), points.end(), d->userX->max,
+                                           [](double x, const QPointF& p) { return x < p.x(); });
+        const qsizetype from = std::max<qsizetype>(0, (first - points.begin()) - 1);
+        const qsizetype to = std::min<qsizetype>(points.size(), (last - points.begin()) + 1);
+        return points.mid(from, to - from);
+    };
+    c->shown = decimateMinMax(drawable(visible(c->points)), m_pointBudget);
     c->raw->replace(c->shown);
-    if (c->smooth) c->smooth->replace(decimateMinMax(drawable(c->smoothed), m_pointBudget));
+    c->raw->setPointsVisible(c->shown.size() == 1);  // one point is no line: draw it as a dot
+    c->raw->setMarkerSize(9.0);
+    if (c->smooth) c->smooth->replace(decimateMinMax(drawable(visible(c->smoothed)), m_pointBudget));
 }
 
 void LiveChart::updateAxes() {
@@ -379,24 +474,53 @@ void LiveChart::updateAxes() {
         minX = std::min(minX, c.points.first().x());
         maxX = std::max(maxX, c.points.last().x());
     }
-    const NiceAxis x = niceAxis(minX, maxX > minX ? maxX : minX + 1.0);
-    d->xRange = {x.min, x.max};
-    d->xAxis->setRange(x.min, x.max);
-    d->xAxis->setTickCount(x.tickCount);
-    d->xAxis->setLabelFormat(x.labelFormat);
+    if (d->userX) {
+        // Exactly the requested window; ticks on nice multiples inside it.
+        const NiceAxis x = niceAxis(d->userX->min, d->userX->max);
+        d->xRange = *d->userX;
+        d->xAxis->setRange(d->userX->min, d->userX->max);
+        d->xAxis->setTickType(QValueAxis::TicksDynamic);
+        d->xAxis->setTickAnchor(0.0);
+        d->xAxis->setTickInterval(niceStep(d->userX->max - d->userX->min, 5));
+        d->xAxis->setLabelFormat(x.labelFormat);
+    } else {
+        const NiceAxis x = niceAxis(minX, maxX > minX ? maxX : minX + 1.0);
+        d->xRange = {x.min, x.max};
+        d->xAxis->setTickType(QValueAxis::TicksFixed);
+        d->xAxis->setRange(x.min, x.max);
+        d->xAxis->setTickCount(x.tickCount);
+        d->xAxis->setLabelFormat(x.labelFormat);
+    }
 
     for (AxisGroup& g : d->groups) {
-        double lo = std::numeric_limits<double>::infinity();
+        // Spikes are judged on the raw points in view; a linear axis without bounds leaves the
+        // ones far above the rest above its top (spike_clipping.h) instead of scaling to them.
+        double fence = kInfinity;
+        if (!g.logarithmic && !g.bounds) {
+            QList<double> raw;
+            for (const Curve& c : d->curves)
+                if (c.group == g.name)
+                    for (const QPointF& p : c.shown)
+                        if (d->inView(p)) raw.append(p.y());
+            fence = spikeClippedRange(raw).fence;
+        }
+        double lo = kInfinity;
         double hi = -lo;
-        for (const Curve& c : d->curves) {
+        for (Curve& c : d->curves) {
             if (c.group != g.name) continue;
+            c.clipped.clear();
             for (const QList<QPointF>* list : {&c.shown, &c.smoothed})
                 for (const QPointF& p : *list) {
                     if (g.logarithmic && p.y() <= 0.0) continue;
-                    if (!std::isfinite(p.y())) continue;
+                    if (!std::isfinite(p.y()) || !d->inView(p) || p.y() > fence) continue;
+                    // A clipped spike drags the smoothed curve up for many steps after it: with
+                    // spikes clipped, the raw points alone set the top.
                     lo = std::min(lo, p.y());
-                    hi = std::max(hi, p.y());
+                    if (list == &c.shown || fence == kInfinity) hi = std::max(hi, p.y());
                 }
+            if (fence < kInfinity)
+                for (const QPointF& p : c.points)
+                    if (p.y() > fence && d->inView(p)) c.clipped.append(p);
         }
         if (g.logarithmic) {
             if (!(hi >= lo)) {
@@ -434,6 +558,24 @@ void LiveChart::updateAxes() {
         axis->setTickCount(y.tickCount);
         axis->setLabelFormat(y.labelFormat);
     }
+    updateClipMarkers();
+}
+
+void LiveChart::updateClipMarkers() {
+    bool any = false;
+    for (AxisGroup& g : d->groups) {
+        QList<double> xs;
+        double highest = -kInfinity;
+        for (const Curve& c : d->curves) {
+            if (c.group != g.name) continue;
+            for (const QPointF& p : c.clipped) {
+                xs.append(p.x());
+                highest = std::max(highest, p.y());
+            }
+        }
+        any = d->clips->show(g.name, g.axis, g.range.min, g.range.max, xs, highest) || any;
+    }
+    d->chart->legend()->setVisible(d->legendAllowed && (d->curves.size() > 1 || any));
 }
 
 void LiveChart::applyPalette() {
@@ -489,8 +631,8 @@ void LiveChart::applyPalette() {
         // With smoothing the legend names the smoothed curve once; the faint raw one needs no entry.
         for (QLegendMarker* marker : d->chart->legend()->markers(c.raw)) marker->setVisible(c.smooth == nullptr);
     }
-    // One curve needs no legend: the axis title already names it.
-    d->chart->legend()->setVisible(d->legendAllowed && d->curves.size() > 1);
+    // One curve needs no legend (the axis title already names it), unless spikes are clipped.
+    updateClipMarkers();
     d->markers->setColors(text, pal.color(QPalette::Base));
 }
 

@@ -34,6 +34,10 @@ public:
     void setAxisGroupBounds(const QString& axisGroup, double min, double max);
     /// A logarithmic y axis (e.g. for the learning rate); points with y ≤ 0 are not drawn on it.
     void setAxisGroupLogarithmic(const QString& axisGroup, bool logarithmic);
+    bool isAxisGroupLogarithmic(const QString& axisGroup) const;
+    /// Puts a checkable "Log" button over the chart that switches axisGroup between a linear and a
+    /// logarithmic axis (a diverging loss: see every decade at once).
+    void offerLogScaleToggle(const QString& axisGroup);
 
     /// Adding an id that exists only changes its title, colour and group.
     void addSeries(const QString& id, const QString& title, const QColor& color, const QString& axisGroup = {});
@@ -60,11 +64,30 @@ public:
     /// A labelled vertical line across the plot at x (e.g. "lr ÷ 10" where the schedule stepped).
     /// Markers do not widen the x axis: one outside the data's range is hidden until it is reached.
     void addMarker(double x, const QString& label, const QColor& color);
+    /// One shaded band over x in [from, to] behind the curves, labelled at its bottom (e.g. where
+    /// overfitting began); from ≥ to removes it; clearMarkers() removes it too.
+    void setShadedRegion(double from, double to, const QString& label, const QColor& color);
+    QList<double> shadedRegion() const;  ///< {from, to}, or empty
     void clearMarkers();
     /// The legend shows when there are two series or more, unless turned off here (an overlay of
     /// many runs names them elsewhere).
     void setLegendVisible(bool visible);
     QList<double> markerPositions() const;
+
+    /// Zoom and pan (also by wheel and drag on the plot): shows x in [lo, hi] instead of following
+    /// the data, and fits each y axis to what lies in view. A "Reset zoom" button, a double-click
+    /// or resetView() follows the data again.
+    void setXView(double lo, double hi);
+    void resetView();
+    bool isZoomed() const;
+
+    /// On a linear axis without bounds, values far above the rest (spikeClippedRange) lie above the
+    /// axis and are marked ▲ at its top, with the highest in the legend. These are the points of
+    /// series `id` above its axis now.
+    QList<QPointF> clippedPoints(const QString& id) const;
+    /// Whether series `id` draws a dot at its points: a series of one point does (a line needs
+    /// two), e.g. the validation point of a one-epoch run.
+    bool drawsPointMarkers(const QString& id) const;
 
     /// Most points drawn per curve (default 2000, at least 8).
     void setPointBudget(int budget);
@@ -84,13 +107,18 @@ public:
     QSize sizeHint() const override { return {480, 300}; }
     QSize minimumSizeHint() const override { return {240, 160}; }
 
+Q_SIGNALS:
+    void logScaleToggled(const QString& axisGroup, bool logarithmic);
+
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     struct Private;
     void refreshSeries(const QString& id);
     void updateAxes();
+    void updateClipMarkers();
     void applyPalette();
 
     std::unique_ptr<Private> d;

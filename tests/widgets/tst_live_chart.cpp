@@ -157,7 +157,12 @@ void LiveChartTest::decimationCapsShownPointsKeepsBucketExtremes() {
     // x stays ordered, so the line never doubles back.
     for (qsizetype i = 1; i < shown.size(); ++i) QVERIFY(shown[i].x() > shown[i - 1].x());
     QCOMPARE(chart.yRange("").min <= -4.0, true);
-    QCOMPARE(chart.yRange("").max >= 9.0, true);
+    // The upward spikes stay visible: on the axis, or (clipped, as here: 9 is far above the
+    // 0.7-1.3 bulk) each one marked above it.
+    if (chart.yRange("").max < 9.0) {
+        const qsizetype spikes = std::count_if(points.begin(), points.end(), [](const QPointF& p) { return p.y() == 9.0; });
+        QCOMPARE(chart.clippedPoints("loss").size(), spikes);
+    }
 }
 
 void LiveChartTest::smoothingIsExponentialMovingAverage() {
