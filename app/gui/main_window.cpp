@@ -22,6 +22,7 @@
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/feature_map_controller.h"
 #include "app/gui/inference_controller.h"
+#include "app/gui/lr_finder_controller.h"
 #include "app/gui/recent_projects.h"
 #include "app/gui/run_launcher.h"
 #include "app/gui/runs_controller.h"
@@ -95,6 +96,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_recent = new RecentProjects(m_menus->recentMenu(), this);
     m_architectureController = new ArchitectureController(
         m_architecture, [this] { return currentSpec(); }, this);
+    auto* lrFinder = new LrFinderController(this, [this] {  // Training ▸ Find learning rate…
+        return LrFinderController::Inputs{m_bundle, m_bundle ? std::optional(currentSpec()) : std::nullopt,
+                                          m_project.settings};
+    }, this);
+    connect(lrFinder, &LrFinderController::learningRateChosen, this,
+            [this](double lr) { setSettingEdited("lr", lr, tr("Apply suggested learning rate")); });
+    lrFinder->addMenuItem(m_menus->trainingMenu());
     m_inference = new InferenceController(m_inferencePanel, this);
     m_evaluation = new EvaluationController(m_evaluationView, this);
     m_deployView = new widgets::DeployView;
