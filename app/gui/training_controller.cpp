@@ -216,6 +216,7 @@ void TrainingController::handle(const BatchMetrics& e) {
 
 void TrainingController::handle(const EpochMetrics& e) {
     m_epochs.push_back(e);
+    Q_EMIT epochEnded(e);
     // The training numbers are means over the epoch: drawn at its middle; validation at its end.
     m_epochTrainLoss.append({e.epoch - 0.5, e.trainLoss});
     m_epochTrainAcc.append({e.epoch - 0.5, e.trainAccuracy});

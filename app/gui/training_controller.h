@@ -64,6 +64,8 @@ public:
     /// Numbers of the last run, as shown.
     const std::vector<EpochMetrics>& epochs() const { return m_epochs; }
     const std::optional<Finished>& finished() const { return m_finished; }
+    /// Optimizer steps per epoch of the current or last run (0 before its first event).
+    int stepsPerEpoch() const { return m_started ? m_started->stepsPerEpoch : 0; }
     /// The setup of the current or last run (its data, split and config).
     const std::optional<TrainingSetup>& lastSetup() const { return m_setup; }
 
@@ -85,6 +87,7 @@ Q_SIGNALS:
     void recordingClosed();
     /// Layer health samples and the training doctor's alerts, as the run reports them.
     void layerHealthMeasured(const studio::LayerHealth& health);
+    void epochEnded(const studio::EpochMetrics& metrics);
     void alertRaised(const studio::TrainingAlert& alert);
 
 private:
