@@ -2,6 +2,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -84,8 +86,15 @@ BoundaryPanel::BoundaryPanel(QWidget* parent) : QWidget(parent) {
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
 
+    m_dataRow = new QWidget(this);
+    auto* dataLayout = new QHBoxLayout(m_dataRow);
+    dataLayout->setContentsMargins(0, 0, 0, 0);
+    dataLayout->addStretch(1);
+    m_dataRow->hide();
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addWidget(m_dataRow);
     layout->addWidget(m_status);
     layout->addWidget(split, 1);
 
@@ -117,6 +126,60 @@ void BoundaryPanel::setPace(double stepsPerSecond) {
     const QSignalBlocker block(m_pace);
     m_pace->setCurrentIndex(best);
 }
+
+void BoundaryPanel::setDataFields(const QList<FieldSpec>& fields) {
+    auto* row = static_cast<QHBoxLayout*>(m_dataRow->layout());
+    for (QWidget* editor : std::as_const(m_dataEditors)) editor->parentWidget()->deleteLater();
+    m_dataEditors.clear();
+    int at = 0;
+    for (const FieldSpec& f : fields) {
+        if (f.type != FieldSpec::Integer && f.type != FieldSpec::Number) continue;
+        auto* cell = new QWidget(m_dataRow);
+        auto* cellLayout = new QHBoxLayout(cell);
+        cellLayout->setContentsMargins(0, 0, 8, 0);
+        auto* label = new QLabel(f.label, cell);
+        label->setTextFormat(Qt::PlainText);
+        cellLayout->addWidget(label);
+        QWidget* editor = nullptr;
+        if (f.type == FieldSpec::Integer) {
+            auto* spin = new QSpinBox(cell);
+            spin->setRange(static_cast<int>(f.min), static_cast<int>(std::min(f.max, 2147483647.0)));
+            spin->setSingleStep(std::max(1, static_cast<int>(f.step)));
+            if (f.min == 0) spin->setSpecialValueText(tr("default"));
+            connect(spin, &QSpinBox::editingFinished, this, [this, key = f.key, spin] {
+                Q_EMIT dataSettingEdited(key, spin->value());
+            });
+            editor = spin;
+        } else {
+            auto* spin = new QDoubleSpinBox(cell);
+            spin->setRange(f.min, f.max);
+            spin->setDecimals(f.decimals);
+            spin->setSingleStep(f.step > 0 ? f.step : 0.1);
+            connect(spin, &QDoubleSpinBox::editingFinished, this, [this, key = f.key, spin] {
+                Q_EMIT dataSettingEdited(key, spin->value());
+            });
+            editor = spin;
+        }
+        editor->setToolTip(f.tooltip);
+        label->setToolTip(f.tooltip);
+        cellLayout->addWidget(editor);
+        row->insertWidget(at++, cell);
+        m_dataEditors.insert(f.key, editor);
+    }
+}
+
+void BoundaryPanel::setDataValues(const QVariantMap& values) {
+    for (auto it = m_dataEditors.cbegin(); it != m_dataEditors.cend(); ++it) {
+        if (!values.contains(it.key())) continue;
+        const QSignalBlocker block(it.value());
+        if (auto* spin = qobject_cast<QSpinBox*>(it.value())) spin->setValue(values.value(it.key()).toInt());
+        if (auto* spin = qobject_cast<QDoubleSpinBox*>(it.value())) spin->setValue(values.value(it.key()).toDouble());
+    }
+}
+
+void BoundaryPanel::setDataControlsVisible(bool visible) { m_dataRow->setVisible(visible); }
+
+bool BoundaryPanel::dataControlsVisible() const { return !m_dataRow->isHidden(); }
 
 void BoundaryPanel::setStepEnabled(bool enabled) { m_step->setEnabled(enabled); }
 

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <new>
 
+#include "app/gui/engine_conversions.h"
 #include "app/gui/training_controller.h"
+#include "engine/data/synthetic.h"
 #include "engine/infer/predictor.h"
 #include "engine/teach/boundary_image.h"
 #include "widgets/boundary_panel.h"
@@ -114,7 +116,18 @@ BoundaryController::BoundaryController(widgets::BoundaryPanel* panel, TrainingCo
         updateAvailability();
     });
     m_training->setPace(panel->pace());
+    QList<widgets::FieldSpec> data;
+    for (const widgets::FieldSpec& f : dataFields())
+        if (f.key == QLatin1String("noise") || f.key == QLatin1String("samples") || f.key == QLatin1String("test_split"))
+            data.push_back(f);
+    panel->setDataFields(data);
     setDataset(nullptr);
+}
+
+void BoundaryController::showDataSettings(const QString& dataset, const QVariantMap& settings) {
+    const std::string name = dataset.toStdString();
+    m_panel->setDataControlsVisible(isGeneratedSet(name) && name != "shapes");
+    m_panel->setDataValues(settings);
 }
 
 BoundaryController::~BoundaryController() {

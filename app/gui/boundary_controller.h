@@ -40,6 +40,9 @@ public:
     void setDataset(std::shared_ptr<const DatasetBundle> data);
     /// The model whose boundary is drawn (the window's current model); null clears the field.
     void setModel(SnapshotPtr model);
+    /// The project's data settings shown on the page (noise, samples, test fraction): the row
+    /// shows for the built-in 2-D sets; its edits come back as the panel's dataSettingEdited.
+    void showDataSettings(const QString& dataset, const QVariantMap& settings);
     /// Classifies a point of the plane with the model shown (what a click does).
     void classifyPoint(QPointF point);
     /// Writes the plane as shown to a PNG; false with nothing written when it cannot.

@@ -9,6 +9,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -221,6 +223,40 @@ private Q_SLOTS:
         QVERIFY(!panel.view()->showHeldOut());
         panel.discreteBox()->setChecked(true);
         QVERIFY(panel.view()->isDiscrete());
+        // The data row: built from field descriptions, hidden until the data are a built-in 2-D set.
+        FieldSpec noise;
+        noise.key = "noise";
+        noise.label = "Generator noise (×)";
+        noise.type = FieldSpec::Number;
+        noise.max = 10;
+        noise.step = 0.25;
+        noise.decimals = 2;
+        FieldSpec samples;
+        samples.key = "samples";
+        samples.label = "Generated samples";
+        samples.type = FieldSpec::Integer;
+        samples.max = 1000000;
+        samples.step = 500;
+        FieldSpec colour;
+        colour.key = "channels";
+        colour.type = FieldSpec::Choice;
+        panel.setDataFields({noise, samples, colour});
+        QVERIFY(!panel.dataControlsVisible());
+        QVERIFY(panel.dataEditor("noise") && panel.dataEditor("samples"));
+        QVERIFY(!panel.dataEditor("channels"));  // only numbers go in the row
+        panel.setDataValues({{"noise", 2.5}, {"samples", 3000}});
+        auto* noiseBox = qobject_cast<QDoubleSpinBox*>(panel.dataEditor("noise"));
+        QCOMPARE(noiseBox->value(), 2.5);
+        QCOMPARE(qobject_cast<QSpinBox*>(panel.dataEditor("samples"))->value(), 3000);
+        panel.setDataControlsVisible(true);
+        QVERIFY(panel.dataControlsVisible());
+        QSignalSpy edited(&panel, &BoundaryPanel::dataSettingEdited);
+        noiseBox->setValue(0.5);
+        Q_EMIT noiseBox->editingFinished();
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.first().at(0).toString(), QString("noise"));
+        QCOMPARE(edited.first().at(1).toDouble(), 0.5);
+
         // Hovering a unit enlarges it in the magnifier beside the thumbnails.
         UnitFieldLayer layer;
         layer.label = "dense 2 · tanh";
