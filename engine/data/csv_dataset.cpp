@@ -40,7 +40,8 @@ std::string shown(std::string_view cell) {
 }
 
 bool isWholeNumber(std::string_view s) {
-    return !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    return !s.empty() && s.size() <= 9 &&
+           std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 struct LabelChoice {
@@ -71,10 +72,11 @@ Result<LabelChoice> chooseLabel(const CsvTable& table, const std::string& label,
     std::string names;
     if (o.header != CsvHeader::Absent)
         for (int c = 0; c < columns && c < 30; ++c) names += (c ? ", " : "") + columnName(table, true, c);
-    return Error::invalid("The table '" + label + "' has no column named '" + given + "'.",
-                          o.header == CsvHeader::Absent
-                              ? "Without a header row, give the label column by number (1 to " + std::to_string(columns) + ")."
-                              : "Its first row names: " + names + ". Or give the column's number.");
+    return Error::invalid(
+        "The table '" + label + "' has no column named '" + given + "'.",
+        o.header == CsvHeader::Absent
+            ? "Without a header row, give the label column by number (1 to " + std::to_string(columns) + ")."
+            : "Its first row names: " + names + ". Or give the column's number.");
 }
 
 // The label column's distinct values → class names, numeric order when all are numbers.
@@ -89,7 +91,8 @@ std::vector<std::string> classNamesOf(const std::vector<std::string_view>& label
     if (values.size() == names.size()) {
         std::vector<std::size_t> order(names.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
         std::vector<std::string> sorted;
         for (std::size_t i : order) sorted.push_back(names[i]);
         names = std::move(sorted);
@@ -104,7 +107,8 @@ void CsvCellProblems::add(const CsvTable& table, int r, int c, const std::string
     if (++m_count > 5) return;
     const std::string plain = "column " + std::to_string(c + 1);
     m_text += (m_text.empty() ? "" : "; ") + std::string("line ") + std::to_string(table.line(r)) + ", " + plain +
-              (name == plain ? "" : " (" + name + ")") + ": " + (missing ? "missing" : shown(cell) + " is not a number");
+              (name == plain ? "" : " (" + name + ")") + ": " +
+              (missing ? "missing" : shown(cell) + " is not a number");
 }
 
 Status CsvCellProblems::status(const std::string& label) const {
@@ -163,14 +167,16 @@ Result<DatasetBundle> csvDatasetFromTable(const CsvTable& table, const std::stri
                                           const CsvDatasetOptions& options) {
     const int columns = table.columnCount();
     if (columns < 2)
-        return Error::invalid("The table '" + label + "' has one column; it needs at least one feature column and a label column.",
-                              "Separate the cells with commas.");
+        return Error::invalid(
+            "The table '" + label + "' has one column; it needs at least one feature column and a label column.",
+            "Separate the cells with commas.");
     auto choice = chooseLabel(table, label, options);
     if (!choice) return choice.error();
     const int first = choice->header ? 1 : 0;
     const int rows = table.rowCount() - first;
     if (rows < 1)
-        return Error::invalid("The table '" + label + "' has a header row but no data rows.", "Add rows of numbers below it.");
+        return Error::invalid("The table '" + label + "' has a header row but no data rows.",
+                              "Add rows of numbers below it.");
 
     TableLayout layout;
     layout.header = choice->header;

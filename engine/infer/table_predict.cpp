@@ -51,11 +51,12 @@ Result<ColumnChoice> chooseColumns(const CsvTable& table, const Preprocessing& p
         for (int c = 0; c < width; ++c)
             if (c != p.table->labelColumn) choice.columns.push_back(c);
     } else {
-        return Error::invalid("The rows of '" + label + "' have " + std::to_string(width) + " cells but the model takes " +
-                                  expected + ".",
-                              p.table && p.table->header
-                                  ? "Give the rows a header naming those columns, or one cell per feature in that order."
-                                  : "Give one cell per feature, in the order the model was trained with.");
+        return Error::invalid(
+            "The rows of '" + label + "' have " + std::to_string(width) + " cells but the model takes " + expected +
+                ".",
+            p.table && p.table->header
+                ? "Give the rows a header naming those columns, or one cell per feature in that order."
+                : "Give one cell per feature, in the order the model was trained with.");
     }
     // Without names to match, a first row of words is a header (the label column may hold words).
     const int skip = p.table && width == p.table->columns ? p.table->labelColumn : -1;
@@ -104,7 +105,8 @@ Result<std::vector<TablePrediction>> predictTableFile(const ModelSnapshot& snaps
     if (!rows) return rows.error();
     const int n = rows->features.dim(0);
     const std::size_t per = rows->features.sampleSize();
-    for (int i = 0; i < n; ++i) snapshot.preprocessing.normalize(rows->features.data() + static_cast<std::size_t>(i) * per);
+    for (int i = 0; i < n; ++i)
+        snapshot.preprocessing.normalize(rows->features.data() + static_cast<std::size_t>(i) * per);
     std::vector<Prediction> predictions = predictBatch(snapshot, rows->features, topK, pool);
     std::vector<TablePrediction> out(predictions.size());
     for (std::size_t i = 0; i < out.size(); ++i) {

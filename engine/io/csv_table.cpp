@@ -8,7 +8,8 @@
 namespace studio {
 
 std::string_view CsvTable::cell(int r, int c) const {
-    const std::size_t k = static_cast<std::size_t>(r) * static_cast<std::size_t>(m_columns) + static_cast<std::size_t>(c);
+    const std::size_t k =
+        static_cast<std::size_t>(r) * static_cast<std::size_t>(m_columns) + static_cast<std::size_t>(c);
     STUDIO_ASSERT(r >= 0 && r < m_rows && c >= 0 && c < m_columns, "CsvTable::cell out of range");
     return std::string_view(m_text).substr(m_starts[k], m_starts[k + 1] - m_starts[k]);
 }
@@ -43,10 +44,10 @@ public:
 
 private:
     Error fail(int line, const std::string& what) const {
-        return Error::corrupt("The table '" + m_label + "'" + (line > 0 ? ", line " + std::to_string(line) + "," : "") +
-                                  " " + what + ".",
-                              "Tables are CSV: one row per line, cells separated by commas, the same number of "
-                              "cells in every row; quote a cell that holds a comma, quote or line break.");
+        return Error::corrupt(
+            "The table '" + m_label + "'" + (line > 0 ? ", line " + std::to_string(line) + "," : "") + " " + what + ".",
+            "Tables are CSV: one row per line, cells separated by commas, the same number of "
+            "cells in every row; quote a cell that holds a comma, quote or line break.");
     }
 
     bool atRowEnd() const { return m_at >= m_in.size() || m_in[m_at] == '\n' || m_in[m_at] == '\r'; }
@@ -108,8 +109,8 @@ private:
             if (m_table.m_rows == 0 ? column > m_limits.maxColumns : column > m_table.m_columns)
                 return m_table.m_rows == 0
                            ? fail(rowLine, "has more than " + std::to_string(m_limits.maxColumns) + " columns")
-                           : fail(rowLine, "has more cells than the " + std::to_string(m_table.m_columns) +
-                                               " of the first row");
+                           : fail(rowLine,
+                                  "has more cells than the " + std::to_string(m_table.m_columns) + " of the first row");
             m_cellStart = m_table.m_text.size();
             m_table.m_starts.push_back(static_cast<std::uint32_t>(m_cellStart));
             if (m_at < m_in.size() && m_in[m_at] == '"') {
@@ -135,11 +136,12 @@ private:
         }
         if (m_table.m_rows == 0) m_table.m_columns = cells;
         if (cells != m_table.m_columns)
-            return fail(rowLine, "has " + std::to_string(cells) + " cell" + (cells == 1 ? "" : "s") + " but the first row has " +
-                                     std::to_string(m_table.m_columns));
+            return fail(rowLine, "has " + std::to_string(cells) + " cell" + (cells == 1 ? "" : "s") +
+                                     " but the first row has " + std::to_string(m_table.m_columns));
         if (m_table.m_rows + 1 > m_limits.maxRows)
             return fail(rowLine, "goes past the limit of " + std::to_string(m_limits.maxRows) + " rows");
-        if (static_cast<std::size_t>(m_table.m_rows + 1) * static_cast<std::size_t>(m_table.m_columns) > m_limits.maxCells)
+        if (static_cast<std::size_t>(m_table.m_rows + 1) * static_cast<std::size_t>(m_table.m_columns) >
+            m_limits.maxCells)
             return fail(rowLine, "goes past the limit of " + std::to_string(m_limits.maxCells) + " cells");
         ++m_table.m_rows;
         m_table.m_lines.push_back(rowLine);

@@ -41,8 +41,8 @@ private:
     friend class CsvTableBuilder;
     int m_rows = 0;
     int m_columns = 0;
-    std::string m_text;                    // every cell's text, back to back
-    std::vector<std::uint32_t> m_starts;   // rows × columns + 1 offsets into m_text
+    std::string m_text;                   // every cell's text, back to back
+    std::vector<std::uint32_t> m_starts;  // rows × columns + 1 offsets into m_text
     std::vector<int> m_lines;
 };
 

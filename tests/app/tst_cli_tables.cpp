@@ -53,8 +53,9 @@ private Q_SLOTS:
     }
 
     void trainsOnIrisToASaneAccuracy() {
-        const Run r = cli(QStringList{"train", "--dataset", table("iris.csv"), "--store", m_store, "--save", m_model,
-                                      "--json"} + m_training);
+        const Run r =
+            cli(QStringList{"train", "--dataset", table("iris.csv"), "--store", m_store, "--save", m_model, "--json"} +
+                m_training);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject j = r.lastJson();
         // 15 test rows: 0.8 is 12 right; a wrong feature order or standardization lands near 1/3.
@@ -72,8 +73,9 @@ private Q_SLOTS:
         QStringList hashes;
         for (const QStringList& extra : {QStringList{}, QStringList{"--label-column", "class"},
                                          QStringList{"--label-column", "5"}, QStringList{"--csv-header", "yes"}}) {
-            const Run r = cli(QStringList{"train", "--dataset", table("iris.csv"), "--store", m_store, "--json",
-                                          "--epochs", "3"} + QStringList{"--model", "mlp"} + extra);
+            const Run r = cli(
+                QStringList{"train", "--dataset", table("iris.csv"), "--store", m_store, "--json", "--epochs", "3"} +
+                QStringList{"--model", "mlp"} + extra);
             QVERIFY2(r.exitCode == 0, qPrintable(r.err));
             hashes.append(r.lastJson()["weights_sha256"].toString());
         }
@@ -83,8 +85,8 @@ private Q_SLOTS:
 
     void predictsRowsByNameAndByPosition() {
         // The file itself: features by their header names; the class column is ignored.
-        const Run byName = cli({"predict", "--model", m_model, table("iris.csv"), "--json", "--top", "1",
-                                "--csv", path("predictions.csv")});
+        const Run byName = cli({"predict", "--model", m_model, table("iris.csv"), "--json", "--top", "1", "--csv",
+                                path("predictions.csv")});
         QVERIFY2(byName.exitCode == 0, qPrintable(byName.err));
         const QJsonArray rows = byName.lastJson()["predictions"].toArray();
         QCOMPARE(rows.size(), 150);
@@ -123,12 +125,14 @@ private Q_SLOTS:
         const QStringList out = byPosition.out.split('\n', Qt::SkipEmptyParts);
         QCOMPARE(out.size(), 150);
         for (int i = 0; i < out.size(); ++i)
-            QVERIFY2(out[i].startsWith(path("bare.csv") + " line " + QString::number(i + 1) + ": " + predicted[i] + " "),
-                     qPrintable(out[i]));
+            QVERIFY2(
+                out[i].startsWith(path("bare.csv") + " line " + QString::number(i + 1) + ": " + predicted[i] + " "),
+                qPrintable(out[i]));
     }
 
     void trainsOnWine() {
-        const Run r = cli(QStringList{"train", "--dataset", table("wine.csv"), "--store", m_store, "--json"} + m_training);
+        const Run r =
+            cli(QStringList{"train", "--dataset", table("wine.csv"), "--store", m_store, "--json"} + m_training);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.lastJson()["test_accuracy"].toDouble() >= 0.85, qPrintable(r.out));
     }
@@ -149,19 +153,18 @@ private Q_SLOTS:
             << QStringList{"train", "--dataset", table("iris.csv"), "--model", "mlp", "--csv-header", "maybe"}
             << QByteArray() << 2 << "--csv-header";
         QTest::newRow("non-numeric cell")
-            << QStringList{"train", "--dataset", bad, "--model", "mlp"}
-            << QByteArray("a,b,c\n1,2,x\n3,four,y\n") << 1 << "line 3, column 2 (b): 'four' is not a number";
-        QTest::newRow("ragged row")
-            << QStringList{"train", "--dataset", bad, "--model", "mlp"}
-            << QByteArray("a,b,c\r\n1,2,x\r\n3,y\r\n") << 1 << "line 3, has 2 cells but the first row has 3";
-        QTest::newRow("empty file")
-            << QStringList{"train", "--dataset", bad, "--model", "mlp"} << QByteArray("\n") << 1 << "holds no rows";
-        QTest::newRow("predict: missing cell")
-            << QStringList{"predict", "--model", m_dir.filePath("iris.tsmodel"), bad}
-            << QByteArray("1,2,3,4\n5,,7,8\n") << 1 << "line 2, column 2: missing";
+            << QStringList{"train", "--dataset", bad, "--model", "mlp"} << QByteArray("a,b,c\n1,2,x\n3,four,y\n") << 1
+            << "line 3, column 2 (b): 'four' is not a number";
+        QTest::newRow("ragged row") << QStringList{"train", "--dataset", bad, "--model", "mlp"}
+                                    << QByteArray("a,b,c\r\n1,2,x\r\n3,y\r\n") << 1
+                                    << "line 3, has 2 cells but the first row has 3";
+        QTest::newRow("empty file") << QStringList{"train", "--dataset", bad, "--model", "mlp"} << QByteArray("\n") << 1
+                                    << "holds no rows";
+        QTest::newRow("predict: missing cell") << QStringList{"predict", "--model", m_dir.filePath("iris.tsmodel"), bad}
+                                               << QByteArray("1,2,3,4\n5,,7,8\n") << 1 << "line 2, column 2: missing";
         QTest::newRow("predict: wrong width")
-            << QStringList{"predict", "--model", m_dir.filePath("iris.tsmodel"), bad}
-            << QByteArray("1,2,3\n") << 2 << "the model takes 4 features (sepal_length_cm";
+            << QStringList{"predict", "--model", m_dir.filePath("iris.tsmodel"), bad} << QByteArray("1,2,3\n") << 2
+            << "the model takes 4 features (sepal_length_cm";
     }
     void mistakesGiveOneLine() {
         QFETCH(QStringList, args);

@@ -28,7 +28,8 @@ bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
-Result<DatasetBundle> tableOf(const std::string& text, const std::string& label = "", CsvHeader header = CsvHeader::Automatic) {
+Result<DatasetBundle> tableOf(const std::string& text, const std::string& label = "",
+                              CsvHeader header = CsvHeader::Automatic) {
     auto table = parseCsv(text, "t.csv");
     if (!table) return table.error();
     CsvDatasetOptions o;
@@ -74,7 +75,9 @@ private Q_SLOTS:
         QTest::newRow("LF") << QByteArray("a,b\n1,2\n3,4\n");
         QTest::newRow("CRLF") << QByteArray("a,b\r\n1,2\r\n3,4\r\n");
         QTest::newRow("CR") << QByteArray("a,b\r1,2\r3,4");
-        QTest::newRow("BOM, no final break") << QByteArray("\xEF\xBB\xBF" "a,b\n1,2\n3,4");
+        QTest::newRow("BOM, no final break") << QByteArray(
+            "\xEF\xBB\xBF"
+            "a,b\n1,2\n3,4");
         QTest::newRow("quoted") << QByteArray("\"a\",\"b\"\n\"1\",2\n3,\"4\"\n");
         QTest::newRow("blank lines") << QByteArray("a,b\n\n1,2\n\r\n3,4\n\n");
     }
@@ -107,10 +110,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("empty") << QByteArray("") << "holds no rows";
         QTest::newRow("only blank lines") << QByteArray("\n\r\n\n") << "holds no rows";
-        QTest::newRow("ragged short") << QByteArray("a,b,c\n1,2,3\n4,5\n") << "line 3, has 2 cells but the first row has 3";
+        QTest::newRow("ragged short") << QByteArray("a,b,c\n1,2,3\n4,5\n")
+                                      << "line 3, has 2 cells but the first row has 3";
         QTest::newRow("ragged long") << QByteArray("a,b\n1,2\n3,4,5\n") << "line 3, has more cells than the 2";
-        QTest::newRow("unterminated quote") << QByteArray("a,b\n1,\"2\n3,4\n") << "line 2, column 2: a quoted cell has no closing quote";
-        QTest::newRow("text after quote") << QByteArray("a,b\n\"1\"x,2\n") << "line 2, column 1: text follows a closing quote";
+        QTest::newRow("unterminated quote")
+            << QByteArray("a,b\n1,\"2\n3,4\n") << "line 2, column 2: a quoted cell has no closing quote";
+        QTest::newRow("text after quote")
+            << QByteArray("a,b\n\"1\"x,2\n") << "line 2, column 1: text follows a closing quote";
     }
     void badFilesAreErrorsWithTheLine() {
         QFETCH(QByteArray, text);
@@ -233,12 +239,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("missing") << QByteArray("a,b,kind\n1,2,x\n3,,y\n") << "line 3, column 2 (b): missing";
         QTest::newRow("NA is missing") << QByteArray("a,b,kind\n1,2,x\n3,NA,y\n") << "line 3, column 2 (b): missing";
-        QTest::newRow("non-numeric") << QByteArray("a,b,kind\n1,2,x\n3,abc,y\n") << "line 3, column 2 (b): 'abc' is not a number";
+        QTest::newRow("non-numeric") << QByteArray("a,b,kind\n1,2,x\n3,abc,y\n")
+                                     << "line 3, column 2 (b): 'abc' is not a number";
         QTest::newRow("missing label") << QByteArray("a,b,kind\n1,2,x\n3,4, \n") << "line 3, column 3 (kind): missing";
         QTest::newRow("infinite") << QByteArray("a,b,kind\n1,inf,x\n") << "line 2, column 2 (b): 'inf' is not a number";
         QTest::newRow("too large for float") << QByteArray("a,b,kind\n1,1e39,x\n") << "'1e39' is not a number";
         QTest::newRow("CRLF, no header") << QByteArray("1,2,x\r\n3,?,y\r\n") << "line 2, column 2: missing";
-        QTest::newRow("after a quoted break") << QByteArray("a,b,kind\n1,2,\"x\ny\"\n3,z,y\n") << "line 4, column 2 (b)";
+        QTest::newRow("after a quoted break")
+            << QByteArray("a,b,kind\n1,2,\"x\ny\"\n3,z,y\n") << "line 4, column 2 (b)";
         QTest::newRow("counted") << QByteArray("a,b,kind\n,,x\n,,x\n,,x\n") << "6 missing or non-numeric cells";
     }
     void badCellsNamedByLineAndColumn() {
@@ -302,7 +310,8 @@ private Q_SLOTS:
         std::string text = "a,b,kind\n";
         const double a[] = {1, 2, 3, 4, 5, 9, 1000};
         const double b[] = {-2, 0, 2, 2, 0, -2, -1000};
-        for (int i = 0; i < 7; ++i) text += std::to_string(a[i]) + "," + std::to_string(b[i]) + "," + (i % 2 ? "x" : "y") + "\n";
+        for (int i = 0; i < 7; ++i)
+            text += std::to_string(a[i]) + "," + std::to_string(b[i]) + "," + (i % 2 ? "x" : "y") + "\n";
         auto d = tableOf(text);
         QVERIFY2(d.ok(), errorOf(d).c_str());
         const std::vector<int> train = {0, 1, 2, 3, 4, 5};
@@ -396,7 +405,8 @@ private Q_SLOTS:
             bare += text(x[0]) + "," + text(x[1]) + "," + text(x[2]) + "," + text(x[3]) + "\r\n";
         }
         const std::vector<std::string> files = {std::string(STUDIO_SOURCE_DIR) + "/datasets/tables/iris.csv",
-                                                writeFile(dir, "shuffled.csv", shuffled), writeFile(dir, "bare.csv", bare)};
+                                                writeFile(dir, "shuffled.csv", shuffled),
+                                                writeFile(dir, "bare.csv", bare)};
         for (const std::string& file : files) {
             auto rows = predictTableFile(s, file, 3, &pool);
             QVERIFY2(rows.ok(), rows ? "" : rows.error().what().c_str());

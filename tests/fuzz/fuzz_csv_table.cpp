@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!table.ok()) return 0;
     studio::CsvDatasetOptions options;
     const int header = data[0] & 3;
-    options.header = header == 1 ? studio::CsvHeader::Present
+    options.header = header == 1   ? studio::CsvHeader::Present
                      : header == 2 ? studio::CsvHeader::Absent
                                    : studio::CsvHeader::Automatic;
     if (data[0] >> 2) options.labelColumn = std::to_string(data[0] >> 2);

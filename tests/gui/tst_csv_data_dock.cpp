@@ -74,7 +74,8 @@ private Q_SLOTS:
         QCOMPARE(comboItems(form->editor("label_column")),
                  QStringList({"sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm", "class"}));
         QCOMPARE(form->value("label_column").toString(), QString());  // the default: the last column
-        QVERIFY2(panel.infoText().contains("150 samples in 3 classes · 4 features per sample"), qPrintable(panel.infoText()));
+        QVERIFY2(panel.infoText().contains("150 samples in 3 classes · 4 features per sample"),
+                 qPrintable(panel.infoText()));
 
         if (const QString shots = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR"); !shots.isEmpty()) {
             panel.resize(380, 980);
