@@ -122,7 +122,9 @@ void LayerHealthGrid::paintCell(QPainter& p, const QRectF& cell, int layer, Meas
         }
     }
     if (points.isEmpty()) {
-        p.setPen(pal.color(QPalette::PlaceholderText));
+        QColor faint = pal.color(QPalette::Text);  // not PlaceholderText: some dark palettes leave it dark
+        faint.setAlpha(140);
+        p.setPen(faint);
         p.drawText(cell, Qt::AlignCenter, m == Dead && !m_samples.isEmpty() ? tr("no ReLU") : tr("—"));
         return;
     }
