@@ -294,7 +294,13 @@ void InferenceController::correct(int cardId, int classIndex) {
         m_panel->setCardError(cardId, errorText(decoded.error()));
         return;
     }
+    m_corrected = cardId;
     Q_EMIT correctionRequested(*decoded, s.path, classIndex);
+}
+
+void InferenceController::showCorrectionUnderWay() {
+    if (m_sources.contains(m_corrected))
+        m_panel->setCardWaiting(m_corrected, tr("Learning from your correction…"));
 }
 
 void InferenceController::classifyFolder(const QString& folder) {

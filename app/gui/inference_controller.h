@@ -46,6 +46,9 @@ public:
 
     /// Work in flight on the inference thread (tests wait for 0).
     int pendingJobs() const { return m_pending; }
+    /// The last corrected card says that the model is learning from it, until the fine-tuned
+    /// model predicts it again.
+    void showCorrectionUnderWay();
     void waitForIdle() { m_pool.waitForDone(); }
     /// Milliseconds from the newest drop to its bars being set (the drop-to-bars latency).
     double lastDropToBarsMs() const { return m_lastDropToBarsMs; }
@@ -88,6 +91,7 @@ private:
     QTimer m_cameraTimer;
     QString m_cameraSource;
     bool m_frameInFlight = false;
+    int m_corrected = -1;  // the card of the last correction requested
 };
 
 }  // namespace studio::app

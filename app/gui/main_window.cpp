@@ -588,6 +588,7 @@ void MainWindow::correctAndRetrain(const DecodedImage& image, const QString& pat
     settings["warmup_epochs"] = 0;
     m_controls->setStatus(tr("Preparing the fine-tuning…"));
     m_launcher->startFineTuning(m_bundle, model, settings, std::move(*correction));
+    m_inference->showCorrectionUnderWay();
     refreshStartState();
 }
 

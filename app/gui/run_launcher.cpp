@@ -63,13 +63,18 @@ void RunLauncher::onPrepared() {
                               .arg(pool.classCounts()[std::size_t(label)]));
     }
     const ModelSpec& spec = setup.spec;
+    const QString model = spec.name.empty() ? tr("custom model") : toQString(spec.name);
+    const QString optimizer = tr("%1 epochs, %2, learning rate %3")
+                                  .arg(setup.config.epochs)
+                                  .arg(toQString(setup.config.optimizer.kind))
+                                  .arg(double(setup.config.schedule.baseLr), 0, 'g', 3);
     const QString description =
-        tr("%1%2 on %3: %4 epochs, %5, learning rate %6")
-            .arg(fineTuning ? tr("Fine-tuning ") : QString(),
-                 spec.name.empty() ? tr("custom model") : toQString(spec.name), toQString(setup.data->pool.name()))
-            .arg(setup.config.epochs)
-            .arg(toQString(setup.config.optimizer.kind))
-            .arg(double(setup.config.schedule.baseLr), 0, 'g', 3);
+        fineTuning ? tr("Fine-tuning %1 on the corrected image (%2× an epoch) and %3 samples of every class: %4")
+                         .arg(model)
+                         .arg(kCorrectionCopies)
+                         .arg(kCorrectionReplayPerClass)
+                         .arg(optimizer)
+                   : tr("%1 on %2: %3").arg(model, toQString(setup.data->pool.name()), optimizer);
     (void)m_training->start(std::move(setup), description, prepared->recorder);  // it shows its own errors
     m_runs->refresh();
     Q_EMIT preparingEnded();

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 
 #include "app/gui/engine_conversions.h"
+#include "engine/core/rng.h"
 #include "engine/store/experiment.h"
 #include "engine/train/distillation_teacher.h"
 
@@ -116,23 +117,58 @@ Result<Correction> makeCorrection(const std::shared_ptr<const DatasetBundle>& da
     return correction;
 }
 
+namespace {
+
+// Up to `perClass` of `indices` per class, chosen by a seeded permutation, sorted ascending.
+std::vector<int> samplePerClass(const Dataset& pool, const std::vector<int>& indices, int perClass,
+                                std::uint64_t seed, std::uint64_t stream) {
+    Rng rng = Rng::forStream(seed, RngPurpose::Split, stream);
+    const std::vector<int> order = rng.permutation(static_cast<int>(indices.size()));
+    std::vector<int> taken(static_cast<std::size_t>(pool.classCount()), 0);
+    std::vector<int> out;
+    for (int i : order) {
+        const int index = indices[static_cast<std::size_t>(i)];
+        int& n = taken[static_cast<std::size_t>(pool.label(index))];
+        if (n < perClass) {
+            ++n;
+            out.push_back(index);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
 Result<TrainingSetup> prepareFineTuning(std::shared_ptr<const DatasetBundle> data, SnapshotPtr model,
                                         const QVariantMap& settings, Correction correction) {
     const Shape& shape = data->pool.sampleShape();
     const DecodedImage fitted = fitImage(correction.image, shape[0], shape[1], shape[2], correction.resize);
     auto grown = std::make_shared<DatasetBundle>(*data);
     grown->pool.addImage(fitted.chw.data(), correction.classIndex);
-    const int mustTrain = grown->pool.size() - 1;
-    if (!correction.source.empty()) grown->pool.setSource(mustTrain, correction.source);
+    const int corrected = grown->pool.size() - 1;
+    if (!correction.source.empty()) grown->pool.setSource(corrected, correction.source);
     data = std::move(grown);
     auto setup = prepareTrainingSetup(std::move(data), model->model.spec(), settings);
     if (!setup) return setup;
-    auto drop = [mustTrain](std::vector<int>& v) { v.erase(std::remove(v.begin(), v.end(), mustTrain), v.end()); };
-    drop(setup->split.validation);
-    if (setup->split.testFromPool) drop(setup->split.test);
-    auto& train = setup->split.train;
-    if (std::find(train.begin(), train.end(), mustTrain) == train.end())
-        train.insert(std::upper_bound(train.begin(), train.end(), mustTrain), mustTrain);  // stays sorted
+    const Dataset& pool = setup->data->pool;
+    const std::uint64_t seed = setup->config.seed;
+    DataSplit& split = setup->split;
+    auto without = [corrected](std::vector<int> v) {
+        v.erase(std::remove(v.begin(), v.end(), corrected), v.end());
+        return v;
+    };
+    // The corrected image, several times an epoch, among a replay sample of every class, so a few
+    // steps teach it without unlearning the rest; a small validation sample keeps epochs short.
+    std::vector<int> train = samplePerClass(pool, without(split.train), kCorrectionReplayPerClass, seed, 1);
+    train.insert(train.end(), kCorrectionCopies, corrected);
+    std::sort(train.begin(), train.end());
+    split.train = std::move(train);
+    split.validation = samplePerClass(pool, without(split.validation), kCorrectionValidationPerClass, seed, 2);
+    split.test.clear();  // the Evaluation tab scores the fine-tuned model on the whole test set itself
+    setup->config.batchSize = std::min(setup->config.batchSize, kCorrectionBatch);
+    setup->config.schedule.baseLr *= kCorrectionLearningRate;
+    setup->config.earlyStopping.patience = 0;
     setup->initialModel = model->model;
     setup->preprocessing = model->preprocessing;
     setup->backbone = model->backbone;  // the head fine-tunes on the backbone's features of every batch
