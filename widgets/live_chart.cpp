@@ -37,6 +37,7 @@ struct Curve {
     bool dashed = false;
     QList<QPointF> shown;    // what the raw line series draws
     QList<QPointF> clipped;  // points above the axis (spikes)
+    bool heldSmoothing = false;  // `smoothed` was computed with the spikes held at the clip fence
     QLineSeries* raw = nullptr;
     QLineSeries* smooth = nullptr;
 };
@@ -503,6 +504,16 @@ void LiveChart::updateAxes() {
                     for (const QPointF& p : c.shown)
                         if (d->inView(p)) raw.append(p.y());
             fence = spikeClippedRange(raw).fence;
+        }
+        // A clipped spike would drag the smoothed curve above the axis for many steps after it:
+        // with spikes clipped, the average runs over the points held at the fence instead.
+        for (Curve& c : d->curves) {
+            if (c.group != g.name || c.smoothing <= 0.0 || (fence == kInfinity && !c.heldSmoothing)) continue;
+            QList<QPointF> held = c.points;
+            for (QPointF& p : held) p.setY(std::min(p.y(), fence));
+            c.smoothed = exponentialMovingAverage(held, c.smoothing);
+            c.heldSmoothing = fence < kInfinity;
+            refreshSeries(c.id);
         }
         double lo = kInfinity;
         double hi = -lo;

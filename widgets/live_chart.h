@@ -96,7 +96,9 @@ public:
     int pointCount(const QString& id) const;       // every point received
     int shownPointCount(const QString& id) const;  // points drawn for the raw curve
     QList<QPointF> shownPoints(const QString& id) const;
-    QList<QPointF> smoothedPoints(const QString& id) const;  // full resolution; empty when smoothing is off
+    /// Full resolution; empty when smoothing is off. While spikes are clipped, the average of the
+    /// points held at the clip fence, so it stays on the axis.
+    QList<QPointF> smoothedPoints(const QString& id) const;
     AxisRange xRange() const;
     AxisRange yRange(const QString& axisGroup) const;
     bool isDarkTheme() const;

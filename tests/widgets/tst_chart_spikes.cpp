@@ -107,6 +107,10 @@ private Q_SLOTS:
         QCOMPARE(spiked.min, clean.min);
         QCOMPARE(spiked.max, clean.max);  // 1e6 does not flatten the curve
         QCOMPARE(chart.clippedPoints("batch"), (QList<QPointF>{QPointF(500, 1e6)}));
+        // The smoothed curve is not dragged above the axis by it: it averages the spike held at the fence.
+        for (const QPointF& p : chart.smoothedPoints("batch"))
+            QVERIFY2(p.y() <= spiked.max, qPrintable(QString("%1 at %2").arg(p.y()).arg(p.x())));
+        QVERIFY(chart.smoothedPoints("batch")[501].y() > chart.smoothedPoints("batch")[499].y());  // still a bump
         // The mark: red triangles at the top of the plot.
         chart.show();
         QVERIFY(QTest::qWaitForWindowExposed(&chart));
