@@ -137,6 +137,21 @@ private Q_SLOTS:
         QVERIFY2(r.lastJson()["test_accuracy"].toDouble() >= 0.85, qPrintable(r.out));
     }
 
+    void twoFeatureTableWorksLikeTheBuiltIn2DSets() {
+        // The petal columns of iris: a 2-D table draws its decision boundary like spirals does.
+        QFile source(table("iris.csv"));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QByteArray petals;
+        for (const QByteArray& line : source.readAll().split('\n'))
+            if (!line.isEmpty()) petals += line.split(',').mid(2).join(',') + "\n";
+        writeText(path("petals.csv"), petals);
+        const Run r = cli({"train", "--dataset", path("petals.csv"), "--model", "mlp", "--store", m_store, "--json",
+                           "--boundary", path("petals.png")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.lastJson()["test_accuracy"].toDouble() >= 0.8);
+        QVERIFY(QFile(path("petals.png")).size() > 1000);
+    }
+
     void mistakesGiveOneLine_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QByteArray>("file");  // written to bad.csv when not empty
