@@ -33,7 +33,9 @@ ClippedRange spikeClippedRange(const QList<double>& values) {
     const double low = percentile(sorted, 0.01), high = percentile(sorted, 0.95);
     double spread = high - low;
     if (!(spread > 0.0)) spread = high != 0.0 ? std::abs(high) * 0.5 : 1.0;
-    const double fence = high + 3.0 * spread;
+    // At least 3× the 95th percentile: a run stuck on a plateau has a tiny spread, and its first
+    // steps (the untrained model's loss, 2-3× the plateau) are its story, not spikes.
+    const double fence = high + std::max(3.0 * spread, 2.0 * std::abs(high));
     if (!(r.hi > fence)) return r;
     r.fence = fence;
     r.clipped = true;

@@ -5,7 +5,7 @@
 // the axis (and marked by the chart), the rest keeps its scale.
 //
 //   q1, q95 = the 1st and 95th percentiles of the finite values
-//   fence   = q95 + 3·(q95 − q1)        (spread 0: |q95|·0.5, or 1 at 0)
+//   fence   = q95 + max(3·(q95 − q1), 2·|q95|)   (spread 0: |q95|·0.5, or 1 at 0)
 //   shown   = [min, max of the values ≤ fence]; clipped = the values above the fence
 // With fewer than 8 values nothing is clipped (a handful of epoch means are all worth seeing).
 // Only the top is clipped: small losses are the point of training.

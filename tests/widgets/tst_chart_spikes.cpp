@@ -64,7 +64,7 @@ class ChartSpikesTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void clippedRangeByHand() {
-        // 1..20 and one 1000: q1 = 1 (rank 0 of 0..20), q95 = 20 (rank 19), fence 20 + 3·19 = 77.
+        // 1..20 and one 1000: q1 = 1 (rank 0 of 0..20), q95 = 20 (rank 19), fence 20 + max(3·19, 2·20) = 77.
         QList<double> v;
         for (int i = 1; i <= 20; ++i) v.append(i);
         v.append(1000.0);
@@ -85,6 +85,13 @@ private Q_SLOTS:
         const ClippedRange f = spikeClippedRange(flat);
         QVERIFY(f.clipped);
         QCOMPARE(f.hi, 2.0);
+        // A run stuck on a plateau (2.08 ± 0.02) after 10 steps falling from 6: the fall is kept
+        // (the fence is at least 3× the 95th percentile); a 1e3 step is not.
+        QList<double> plateau;
+        for (int i = 0; i < 300; ++i) plateau.append(i < 10 ? 6.0 - 0.39 * i : 2.08 + 0.02 * std::sin(i));
+        QVERIFY(!spikeClippedRange(plateau).clipped);
+        plateau.append(1e3);
+        QCOMPARE(spikeClippedRange(plateau).hi, 6.0);
         // A run that diverged for its last 30% of steps: that is the story, and the axis keeps
         // it (at least the 95th percentile, 1.2^49; only the last few steps are clipped).
         QList<double> diverging;
