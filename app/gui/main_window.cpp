@@ -22,6 +22,7 @@
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/feature_map_controller.h"
 #include "app/gui/inference_controller.h"
+#include "app/gui/lesson_controller.h"
 #include "app/gui/lr_finder_controller.h"
 #include "app/gui/recent_projects.h"
 #include "app/gui/run_launcher.h"
@@ -40,6 +41,7 @@
 #include "widgets/feature_map_view.h"
 #include "widgets/hyperparameter_form.h"
 #include "widgets/inference_panel.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/live_chart.h"
 #include "widgets/run_log.h"
 #include "widgets/schedule_preview.h"
@@ -89,10 +91,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_runs = new RunsController(this);  // before the menus: File ▸ Open Store… is its
     buildCentral();
     buildDocks();
+    buildLessonDock();
     m_training = new TrainingController({m_controls, lossChart(), accuracyChart(), learningRateChart(), m_log}, this);
     m_model = new CurrentModel(m_training, this);
     m_launcher = new RunLauncher(m_training, m_runs, m_log, this);
     m_menus = new StudioMenus(this);
+    m_lessons = new LessonController(m_lessonPanel, m_training, this);
     m_recent = new RecentProjects(m_menus->recentMenu(), this);
     m_architectureController = new ArchitectureController(
         m_architecture, [this] { return currentSpec(); }, this);
@@ -167,6 +171,20 @@ void MainWindow::buildCentral() {
         if (m_evaluation && m_tabs->currentWidget() == m_evaluationView) onModelChanged();
     });
     setCentralWidget(m_tabs);
+}
+
+void MainWindow::buildLessonDock() {
+    // A tab beside Data, Model and Training settings, raised when a project carries a lesson
+    // (Help ▸ Lessons). A dock on the right pushed the window past a 1280-pixel screen.
+    m_lessonPanel = new widgets::LessonPanel;
+    m_lessonDock = new QDockWidget(tr("Lesson"), this);
+    m_lessonDock->setObjectName("lessonDock");
+    m_lessonDock->setWidget(m_lessonPanel);
+    m_lessonDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                              QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_lessonDock);
+    if (auto* settings = findChild<QDockWidget*>("trainingDock")) tabifyDockWidget(settings, m_lessonDock);
+    m_lessonDock->hide();
 }
 
 void MainWindow::buildDocks() {
@@ -292,6 +310,21 @@ void MainWindow::connectIntents() {
         m_datasetPanel->setBundle(m_bundle);
     });
     connect(m_launcher, &RunLauncher::preparingEnded, this, &MainWindow::refreshStartState);
+    connect(m_lessons, &LessonController::lessonChanged, this, [this](bool present) {
+        m_lessonDock->setVisible(present);
+        if (present) m_lessonDock->raise();
+    });
+    connect(m_lessons, &LessonController::setUpRequested, this, [this](const LessonStep& step, const QString& text) {
+        Project next = m_project;
+        if (!step.dataset.isEmpty()) next.dataset = step.dataset;
+        if (!step.preset.isEmpty()) {
+            next.preset = step.preset;
+            next.settings = withPresetSettings(next.settings, step.preset);
+        }
+        for (auto it = step.settings.begin(); it != step.settings.end(); ++it)
+            if (next.settings.contains(it.key())) next.settings[it.key()] = it.value();
+        editProject(next, text);
+    });
 }
 
 // ---- the project -------------------------------------------------------------------------
@@ -303,6 +336,7 @@ void MainWindow::editProject(const Project& next, const QString& description) {
 
 void MainWindow::applyProject(const Project& project) {
     m_project = project;
+    m_lessons->setLesson(project.lesson);
     m_datasetPanel->setSettings(project.settings);
     m_hyperparameters->setValues(project.settings);
     const bool reload = !m_bundle || m_bundleSource != project.dataset || !m_bundleProject.sameDataSource(project);
@@ -601,10 +635,12 @@ Status MainWindow::openProject(const QString& path) {
         return project.error();
     }
     m_undo->clear();
-    m_projectPath = path;
+    // A built-in lesson opens like a project; saving it asks where (the lesson is read-only).
+    const bool builtIn = path.startsWith(QLatin1String(":/"));
+    m_projectPath = builtIn ? QString() : path;
     applyProject(*project);
-    m_recent->add(path);
-    setWindowTitle(tr("%1[*] — Training Studio").arg(QFileInfo(path).fileName()));
+    if (!builtIn) m_recent->add(path);
+    setWindowTitle(tr("%1[*] — Training Studio").arg(QFileInfo(path).completeBaseName()));
     showInfo(tr("Opened project %1").arg(path));
     return {};
 }

@@ -19,6 +19,7 @@
 #include "engine/infer/snapshot.h"
 #include "engine/train/trainer.h"
 
+class QDockWidget;
 class QTabWidget;
 class QUndoStack;
 
@@ -28,6 +29,7 @@ class BackbonePicker;
 class DeployView;
 class EvaluationView;
 class InferencePanel;
+class LessonPanel;
 class HyperparameterForm;
 class LiveChart;
 class RunLog;
@@ -46,6 +48,7 @@ class DatasetPanel;
 class DeployController;
 class EvaluationController;
 class InferenceController;
+class LessonController;
 class RecentProjects;
 class RunLauncher;
 class RunsController;
@@ -96,6 +99,8 @@ public:
     widgets::LiveChart* learningRateChart() const;
     widgets::RunLog* runLog() const;
     StudioMenus* menus() const { return m_menus; }
+    LessonController* lessonController() const { return m_lessons; }
+    widgets::LessonPanel* lessonPanel() const { return m_lessonPanel; }
     CurrentModel* modelChoice() const { return m_model; }
     TrainingController* trainingController() const { return m_training; }
     InferenceController* inferenceController() const { return m_inference; }
@@ -135,6 +140,7 @@ private:
     friend class ProjectEdit;
     void buildCentral();
     void buildDocks();
+    void buildLessonDock();
     void connectIntents();
     void connectRuns();
     /// Shows `project` everywhere; reloads the dataset when its source changed.
@@ -182,6 +188,9 @@ private:
     CurrentModel* m_model = nullptr;
     RunLauncher* m_launcher = nullptr;
     StudioMenus* m_menus = nullptr;
+    LessonController* m_lessons = nullptr;
+    widgets::LessonPanel* m_lessonPanel = nullptr;
+    QDockWidget* m_lessonDock = nullptr;
 
     QTabWidget* m_tabs = nullptr;
     DatasetPanel* m_datasetPanel = nullptr;

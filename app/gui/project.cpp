@@ -20,7 +20,7 @@ const char* kDataSourceKeys[] = {"samples", "noise", "image_size", "channels", "
 
 bool Project::operator==(const Project& other) const {
     return dataset == other.dataset && preset == other.preset && spec == other.spec && settings == other.settings &&
-           backbone == other.backbone;
+           backbone == other.backbone && lesson == other.lesson;
 }
 
 bool Project::sameDataSource(const Project& other) const {
@@ -43,6 +43,7 @@ nlohmann::json Project::toJson() const {
                          {"feature_layer", toStdString(backbone.featureLayer)},
                          {"mean", toStdString(backbone.mean)},
                          {"std", toStdString(backbone.stddev)}};
+    if (lesson.is_object()) j["lesson"] = lesson;  // kept as written, so a teacher's edits survive
     return j;
 }
 
@@ -68,6 +69,7 @@ Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& so
         };
         p.backbone = {text("path"), text("feature_layer"), text("mean"), text("std")};
     }
+    if (j.contains("lesson") && j["lesson"].is_object()) p.lesson = j["lesson"];
     if (j.contains("settings") && j["settings"].is_object()) {
         const QVariantMap stored = toVariant(j["settings"]).toMap();
         for (auto it = stored.begin(); it != stored.end(); ++it) {

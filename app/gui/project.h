@@ -29,6 +29,7 @@ struct Project {
     nlohmann::json spec;                         // ModelSpec::toJson() (input/classes may be empty)
     QVariantMap settings;                        // keys of trainingFields() and dataFields()
     ProjectBackbone backbone;                    // none unless chosen in the Model dock
+    nlohmann::json lesson;                       // a guided lesson's title and steps (null: none)
 
     bool operator==(const Project& other) const;
     bool operator!=(const Project& other) const { return !(*this == other); }

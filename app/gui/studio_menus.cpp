@@ -1,8 +1,11 @@
 #include "app/gui/studio_menus.h"
 
+#include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QMenuBar>
+#include <QFileInfo>
 #include <QUndoStack>
 
 #include "app/gui/current_model.h"
@@ -22,6 +25,7 @@ StudioMenus::StudioMenus(MainWindow* window) : QObject(window), m_window(window)
     buildEdit();
     buildTraining();
     buildView();
+    buildHelp();
 }
 
 void StudioMenus::buildFile() {
@@ -107,6 +111,26 @@ void StudioMenus::buildView() {
     m_view->addSeparator();
     m_darkAction = m_view->addAction(tr("&Dark Theme"), this, [this](bool dark) { Q_EMIT darkThemeToggled(dark); });
     m_darkAction->setCheckable(true);
+}
+
+void StudioMenus::buildHelp() {
+    QMenu* help = m_window->menuBar()->addMenu(tr("&Help"));
+    m_lessons = help->addMenu(tr("&Lessons"));
+    // The lessons are projects compiled in (resources/lessons); each opens like a project file.
+    const QStringList files = QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.json")}, QDir::Files,
+                                                                          QDir::Name);
+    for (const QString& file : files) {
+        const QString path = QStringLiteral(":/lessons/") + file;
+        QString title = QFileInfo(file).completeBaseName();
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly)) {  // the menu shows the lesson's own title
+            const auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+            if (j.is_object() && j.contains("lesson") && j["lesson"].value("title", "") != "")
+                title = toQString(j["lesson"]["title"].get<std::string>());
+        }
+        MainWindow* w = m_window;
+        m_lessons->addAction(title, w, [w, path] { (void)w->openProject(path); });
+    }
 }
 
 void StudioMenus::setTrainingState(bool canStart, bool running) {

@@ -1,6 +1,6 @@
 #pragma once
 // StudioMenus: the window's menu bar — File (projects, models, export), Edit (undo), Training
-// (start, pause, stop) and View (docks, theme). Each item calls the window's own operations;
+// (start, pause, stop), View (docks, theme) and Help (the guided lessons). Each item calls the window's own operations;
 // features add their items to the menus it exposes.
 
 #include <QObject>
@@ -22,6 +22,7 @@ public:
     QMenu* exportMenu() const { return m_export; }
     QMenu* trainingMenu() const { return m_training; }
     QMenu* viewMenu() const { return m_view; }
+    QMenu* lessonsMenu() const { return m_lessons; }
     QMenu* recentMenu() const { return m_recent; }
 
     /// Start, Pause/Resume and Stop follow the training's state.
@@ -36,6 +37,7 @@ private:
     void buildEdit();
     void buildTraining();
     void buildView();
+    void buildHelp();
 
     MainWindow* m_window;
     QMenu* m_file = nullptr;
@@ -43,6 +45,7 @@ private:
     QMenu* m_export = nullptr;
     QMenu* m_training = nullptr;
     QMenu* m_view = nullptr;
+    QMenu* m_lessons = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;

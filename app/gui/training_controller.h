@@ -66,6 +66,8 @@ public:
     const std::optional<Finished>& finished() const { return m_finished; }
     /// Optimizer steps per epoch of the current or last run (0 before its first event).
     int stepsPerEpoch() const { return m_started ? m_started->stepsPerEpoch : 0; }
+    /// What the current or last run began with (sizes, parameters, FLOPs per sample).
+    const std::optional<RunStarted>& started() const { return m_started; }
     /// The setup of the current or last run (its data, split and config).
     const std::optional<TrainingSetup>& lastSetup() const { return m_setup; }
 
