@@ -14,6 +14,7 @@
 
 #include "app/gui/architecture_controller.h"
 #include "app/gui/backbone_controller.h"
+#include "app/gui/boundary_controller.h"
 #include "app/gui/current_model.h"
 #include "app/gui/dataset_loader.h"
 #include "app/gui/dataset_panel.h"
@@ -34,8 +35,10 @@
 #include "engine/io/model_file.h"
 #include "engine/nn/layer_registry.h"
 #include "engine/train/option_schema.h"
+#include "engine/train/preset_options.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/backbone_picker.h"
+#include "widgets/boundary_panel.h"
 #include "widgets/deploy_view.h"
 #include "widgets/evaluation_view.h"
 #include "widgets/feature_map_view.h"
@@ -124,6 +127,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_inferencePanel, &widgets::InferencePanel::filesDropped, featureMaps, &FeatureMapController::showFirstFile);
     connect(m_datasetPanel, &DatasetPanel::sampleActivated, featureMaps,
             [this, featureMaps](int index) { featureMaps->showSample(m_bundle, index); });
+    m_boundaryPanel = new widgets::BoundaryPanel;  // 2-D data: the decision boundary, live
+    m_boundary = new BoundaryController(m_boundaryPanel, m_training, this);
+    m_tabs->insertTab(m_tabs->indexOf(m_trainingView) + 1, m_boundaryPanel, tr("Boundary"));
     m_tabs->addTab(m_runs->runsTab(), tr("Runs"));
     m_tabs->addTab(m_runs->sweepTab(), tr("Sweep"));
     connectIntents();
@@ -299,6 +305,11 @@ void MainWindow::connectIntents() {
     connect(m_menus, &StudioMenus::darkThemeToggled, this, &MainWindow::applyTheme);
     connect(this, &MainWindow::currentModelChanged, this, &MainWindow::onModelChanged);
     connect(this, &MainWindow::datasetChanged, this, &MainWindow::onModelChanged);
+    connect(this, &MainWindow::datasetChanged, m_boundary, [this] { m_boundary->setDataset(m_bundle); });
+    connect(this, &MainWindow::currentModelChanged, m_boundary, &BoundaryController::setModel);
+    connect(m_boundaryPanel, &widgets::BoundaryPanel::dataSettingEdited, this, [this](const QString& key, const QVariant& v) {
+        setSettingEdited(key, v, tr("Change %1").arg(m_datasetPanel->form()->label(key)));
+    });
     connect(m_inference, &InferenceController::loadModelRequested, this, &MainWindow::askLoadModel);
     connect(m_inference, &InferenceController::correctionRequested, this, &MainWindow::correctAndRetrain);
     connect(m_launcher, &RunLauncher::failed, this, [this](const QString& message) {
@@ -339,6 +350,7 @@ void MainWindow::applyProject(const Project& project) {
     m_lessons->setLesson(project.lesson);
     m_datasetPanel->setSettings(project.settings);
     m_hyperparameters->setValues(project.settings);
+    if (m_boundary) m_boundary->showDataSettings(project.dataset, project.settings);
     const bool reload = !m_bundle || m_bundleSource != project.dataset || !m_bundleProject.sameDataSource(project);
     if (reload)
         reloadDataset();
@@ -377,7 +389,7 @@ void MainWindow::connectRuns() {
 void MainWindow::setPreset(const QString& preset) {
     Project next = m_project;
     next.preset = preset;
-    next.settings = withPresetSettings(next.settings, preset);  // its tuned epochs, rate, schedule
+    next.settings = withRecommendedSettings(next.settings, preset, next.dataset);  // its tuned epochs, rate, schedule
     if (m_bundle) {
         auto spec = presetSpec(toStdString(preset), modelInput(), m_bundle->pool.classCount());
         if (!spec) return showError(errorText(spec.error()));
@@ -483,6 +495,9 @@ void MainWindow::requestDataset(const QString& nameOrPath) {
     if (nameOrPath == m_project.dataset && m_bundle) return;
     Project next = m_project;
     next.dataset = nameOrPath;
+    if (!datasetTrainingOptions(toStdString(nameOrPath)).empty() ||
+        !datasetTrainingOptions(toStdString(m_project.dataset)).empty())
+        next.settings = withRecommendedSettings(next.settings, next.preset, nameOrPath);  // a teaching set's epochs
     editProject(next,
                 tr("Use dataset %1")
                     .arg(QFileInfo(nameOrPath).fileName().isEmpty() ? nameOrPath : QFileInfo(nameOrPath).fileName()));
@@ -493,6 +508,7 @@ void MainWindow::reloadDataset() {
     const QVariantMap& s = m_project.settings;
     options.seed = static_cast<std::uint64_t>(s.value("seed", 1).toLongLong());
     options.samples = s.value("samples", 0).toInt();
+    options.noise = s.value("noise", 1.0).toDouble();
     if (QFileInfo(m_project.dataset).isDir()) {
         options.imageSize = s.value("image_size", 32).toInt();
         const QString channels = s.value("channels", "auto").toString();
@@ -677,7 +693,8 @@ void MainWindow::saveModel(const QString& path) {
                          {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
                          {"labelColumn", toStdString(s.value("label_column").toString())},
                          {"csvHeader", toStdString(s.value("csv_header", "auto").toString())},
-                         {"seed", s.value("seed", 1).toLongLong()}});
+                         {"seed", s.value("seed", 1).toLongLong()},
+                         {"noise", s.value("noise", 1.0).toDouble()}});
 }
 
 void MainWindow::applyStartup(const StartupOptions& options) {
@@ -690,7 +707,7 @@ void MainWindow::applyStartup(const StartupOptions& options) {
             presetNames().end() != std::find(presetNames().begin(), presetNames().end(), toStdString(options.model));
         if (preset) {
             next.preset = options.model;
-            next.settings = withPresetSettings(next.settings, options.model);  // as the CLI trains it
+            next.settings = withRecommendedSettings(next.settings, options.model, next.dataset);  // as the CLI trains it
         } else {
             auto spec = ModelSpec::fromFile(toStdString(options.model));
             if (!spec) return showError(errorText(spec.error()));

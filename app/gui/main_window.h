@@ -25,6 +25,7 @@ class QUndoStack;
 
 namespace studio::widgets {
 class ArchitectureEditor;
+class BoundaryPanel;
 class BackbonePicker;
 class DeployView;
 class EvaluationView;
@@ -41,6 +42,7 @@ class TrainingView;
 namespace studio::app {
 
 class ArchitectureController;
+class BoundaryController;
 class BackboneController;
 class CurrentModel;
 class DatasetLoader;
@@ -91,6 +93,8 @@ public:
     widgets::BackbonePicker* backbonePicker() const { return m_backbonePicker; }
     BackboneController* backboneController() const { return m_backbone; }
     widgets::HyperparameterForm* hyperparameterForm() const { return m_hyperparameters; }
+    widgets::BoundaryPanel* boundaryPanel() const { return m_boundaryPanel; }
+    BoundaryController* boundaryController() const { return m_boundary; }
     widgets::SchedulePreview* schedulePreview() const { return m_schedule; }
     widgets::TrainingView* trainingView() const { return m_trainingView; }
     widgets::TrainingControls* trainingControls() const;
@@ -198,6 +202,8 @@ private:
     widgets::BackbonePicker* m_backbonePicker = nullptr;
     BackboneController* m_backbone = nullptr;
     widgets::HyperparameterForm* m_hyperparameters = nullptr;
+    widgets::BoundaryPanel* m_boundaryPanel = nullptr;
+    BoundaryController* m_boundary = nullptr;
     widgets::SchedulePreview* m_schedule = nullptr;
     widgets::TrainingView* m_trainingView = nullptr;
     widgets::TrainingControls* m_controls = nullptr;  // the training view's, used everywhere

@@ -520,8 +520,8 @@ void MainWindowTest::startupOptions() {
     QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTrainTimeout);
     QCOMPARE(w.project().dataset, QString("spirals"));
     QCOMPARE(w.trainingController()->epochs().size(), std::size_t(2));  // --epochs over the preset's 10
-    QCOMPARE(w.project().settings.value("lr").toDouble(),                   // the rest as the CLI trains mlp
-             presetTrainingOptions("mlp")["lr"].get<double>());
+    QCOMPARE(w.project().settings.value("lr").toDouble(),  // the rest as the CLI trains mlp on spirals
+             withRecommendedOptions("mlp", "spirals", {})["lr"].get<double>());
     QCOMPARE(w.project().settings.value("batch_size").toInt(), defaultOptions()["batch_size"].get<int>());
 }
 
