@@ -438,6 +438,12 @@ void LiveChart::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) applyPalette();
 }
 
+bool LiveChart::event(QEvent* event) {
+    // View ▸ Presentation sets "lineScale" (thicker lines for a projector): restyle at once.
+    if (event->type() == QEvent::DynamicPropertyChange) applyPalette();
+    return QWidget::event(event);
+}
+
 void LiveChart::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     d->zoom->placeButtons();
@@ -625,13 +631,14 @@ void LiveChart::applyPalette() {
         axis->setTitleVisible(!axis->titleText().isEmpty());
     }
 
+    const double scale = property("lineScale").isValid() ? property("lineScale").toDouble() : 1.0;
     for (Curve& c : d->curves) {
-        QPen rawPen(c.color, 2.0);
+        QPen rawPen(c.color, 2.0 * scale);
         if (c.smooth) {
             QColor faint = c.color;
             faint.setAlphaF(0.35f);
-            rawPen = QPen(faint, 1.2);
-            c.smooth->setPen(QPen(c.color, 2.4, c.dashed ? Qt::DashLine : Qt::SolidLine));
+            rawPen = QPen(faint, 1.2 * scale);
+            c.smooth->setPen(QPen(c.color, 2.4 * scale, c.dashed ? Qt::DashLine : Qt::SolidLine));
             c.smooth->setName(c.title);
             c.raw->setName(tr("%1 (raw)").arg(c.title));
         } else {

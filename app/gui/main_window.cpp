@@ -24,6 +24,7 @@
 #include "app/gui/feature_map_controller.h"
 #include "app/gui/inference_controller.h"
 #include "app/gui/lesson_controller.h"
+#include "app/gui/presentation_mode.h"
 #include "app/gui/lr_finder_controller.h"
 #include "app/gui/recent_projects.h"
 #include "app/gui/run_launcher.h"
@@ -100,6 +101,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_launcher = new RunLauncher(m_training, m_runs, m_log, this);
     m_menus = new StudioMenus(this);
     m_lessons = new LessonController(m_lessonPanel, m_training, this);
+    auto* presentation = new PresentationMode(this);
+    connect(m_menus, &StudioMenus::presentationToggled, presentation, &PresentationMode::setEnabled);
+    connect(m_tabs, &QTabWidget::currentChanged, presentation, &PresentationMode::refresh);
     m_recent = new RecentProjects(m_menus->recentMenu(), this);
     m_architectureController = new ArchitectureController(
         m_architecture, [this] { return currentSpec(); }, this);

@@ -111,6 +111,11 @@ void StudioMenus::buildView() {
     m_view->addSeparator();
     m_darkAction = m_view->addAction(tr("&Dark Theme"), this, [this](bool dark) { Q_EMIT darkThemeToggled(dark); });
     m_darkAction->setCheckable(true);
+    QAction* presentation =
+        m_view->addAction(tr("&Presentation"), this, [this](bool on) { Q_EMIT presentationToggled(on); });
+    presentation->setCheckable(true);
+    presentation->setShortcut(QKeySequence(Qt::Key_F11));
+    presentation->setObjectName("presentationAction");
 }
 
 void StudioMenus::buildHelp() {

@@ -31,6 +31,7 @@ public:
 
 Q_SIGNALS:
     void darkThemeToggled(bool dark);
+    void presentationToggled(bool on);
 
 private:
     void buildFile();
