@@ -32,6 +32,7 @@
 #include "app/gui/studio_menus.h"
 #include "app/gui/studio_theme.h"
 #include "app/gui/training_controller.h"
+#include "app/gui/training_doctor_controller.h"
 #include "app/gui/training_setup.h"
 #include "engine/io/model_file.h"
 #include "engine/nn/layer_registry.h"
@@ -98,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildLessonDock();
     m_training = new TrainingController({m_controls, lossChart(), accuracyChart(), learningRateChart(), m_log}, this);
     m_model = new CurrentModel(m_training, this);
+    new TrainingDoctorController(m_training, m_trainingView, this);  // layer health and alerts
     m_launcher = new RunLauncher(m_training, m_runs, m_log, this);
     m_menus = new StudioMenus(this);
     m_lessons = new LessonController(m_lessonPanel, m_training, this);
