@@ -53,6 +53,21 @@ BackboneController::Reading readBackbone(const std::string& path, const std::str
 BackboneController::BackboneController(widgets::BackbonePicker* picker, QObject* parent)
     : QObject(parent), m_picker(picker) {
     m_pool.setMaxThreadCount(1);
+    connect(picker, &widgets::BackbonePicker::featureLayerChosen, this, [this](const QString& name) {
+        ProjectBackbone next = m_choice;
+        next.featureLayer = name;
+        Q_EMIT edited(next, tr("Use feature layer %1").arg(name));
+    });
+    connect(picker, &widgets::BackbonePicker::normalizationEdited, this,
+            [this](const QString& mean, const QString& stddev) {
+                for (const auto& [text, what] : {std::pair{mean, "The input mean"}, std::pair{stddev, "The input std"}})
+                    if (auto values = parseChannelValues(toStdString(text), what); !values)
+                        return Q_EMIT error(errorText(values.error()));
+                ProjectBackbone next = m_choice;
+                next.mean = mean;
+                next.stddev = stddev;
+                Q_EMIT edited(next, tr("Change the pretrained network's input normalization"));
+            });
 }
 
 BackboneController::~BackboneController() {

@@ -44,6 +44,10 @@ public:
 Q_SIGNALS:
     /// The file was read (or failed): the architecture and Start's state may change.
     void resolved();
+    /// The user chose another feature layer or normalization: one undoable project edit.
+    void edited(const studio::app::ProjectBackbone& next, const QString& description);
+    /// A normalization that is not a list of numbers (the project keeps the last good one).
+    void error(const QString& message);
 
 private:
     void publish(quint64 job, const std::shared_ptr<const Reading>& reading);

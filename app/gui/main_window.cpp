@@ -29,11 +29,13 @@
 #include "app/gui/recent_projects.h"
 #include "app/gui/run_launcher.h"
 #include "app/gui/runs_controller.h"
+#include "app/gui/studio_docks.h"
 #include "app/gui/studio_menus.h"
 #include "app/gui/studio_theme.h"
 #include "app/gui/training_controller.h"
 #include "app/gui/training_doctor_controller.h"
 #include "app/gui/training_setup.h"
+#include "engine/infer/trained_dataset.h"
 #include "engine/io/model_file.h"
 #include "engine/nn/layer_registry.h"
 #include "engine/train/option_schema.h"
@@ -71,18 +73,6 @@ private:
     Project m_before, m_after;
 };
 
-namespace {
-
-QScrollArea* scrolling(QWidget* content) {
-    auto* area = new QScrollArea;
-    area->setWidget(content);
-    area->setWidgetResizable(true);
-    area->setFrameShape(QFrame::NoFrame);
-    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    return area;
-}
-
-}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("Training Studio[*]"));
@@ -96,7 +86,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_runs = new RunsController(this);  // before the menus: File ▸ Open Store… is its
     buildCentral();
     buildDocks();
-    buildLessonDock();
     m_training = new TrainingController({m_controls, lossChart(), accuracyChart(), learningRateChart(), m_log}, this);
     m_model = new CurrentModel(m_training, this);
     new TrainingDoctorController(m_training, m_trainingView, this);  // layer health and alerts
@@ -185,60 +174,18 @@ void MainWindow::buildCentral() {
     setCentralWidget(m_tabs);
 }
 
-void MainWindow::buildLessonDock() {
-    // A tab beside Data, Model and Training settings, raised when a project carries a lesson
-    // (Help ▸ Lessons). A dock on the right pushed the window past a 1280-pixel screen.
-    m_lessonPanel = new widgets::LessonPanel;
-    m_lessonDock = new QDockWidget(tr("Lesson"), this);
-    m_lessonDock->setObjectName("lessonDock");
-    m_lessonDock->setWidget(m_lessonPanel);
-    m_lessonDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
-                              QDockWidget::DockWidgetClosable);
-    addDockWidget(Qt::LeftDockWidgetArea, m_lessonDock);
-    if (auto* settings = findChild<QDockWidget*>("trainingDock")) tabifyDockWidget(settings, m_lessonDock);
-    m_lessonDock->hide();
-}
-
 void MainWindow::buildDocks() {
-    m_datasetPanel = new DatasetPanel;
-    auto* data = new QDockWidget(tr("Data"), this);
-    data->setObjectName("dataDock");
-    data->setWidget(scrolling(m_datasetPanel));
-
-    auto* modelPanel = new QWidget;
-    auto* modelLayout = new QVBoxLayout(modelPanel);
-    m_backbonePicker = new widgets::BackbonePicker(modelPanel);
-    m_architecture = new widgets::ArchitectureEditor(modelPanel);
-    modelLayout->addWidget(m_backbonePicker);
-    modelLayout->addWidget(m_architecture, 1);
+    const StudioDocks docks = buildStudioDocks(this);
+    m_datasetPanel = docks.datasetPanel;
+    m_backbonePicker = docks.backbonePicker;
+    m_architecture = docks.architecture;
+    m_hyperparameters = docks.hyperparameters;
+    m_schedule = docks.schedule;
+    m_lessonPanel = docks.lessonPanel;
+    m_lessonDock = docks.lesson;
     m_backbone = new BackboneController(m_backbonePicker, this);
-    auto* model = new QDockWidget(tr("Model"), this);
-    model->setObjectName("modelDock");
-    model->setWidget(modelPanel);
-
-    auto* settings = new QWidget;
-    auto* settingsLayout = new QVBoxLayout(settings);
-    m_hyperparameters = new widgets::HyperparameterForm(settings);
-    m_hyperparameters->setFields(trainingFields());
-    m_schedule = new widgets::SchedulePreview(settings);
-    m_schedule->setMinimumHeight(170);
-    settingsLayout->addWidget(m_schedule);
-    settingsLayout->addWidget(m_hyperparameters, 1);
-    auto* training = new QDockWidget(tr("Training settings"), this);
-    training->setObjectName("trainingDock");
-    training->setWidget(scrolling(settings));
-
-    for (QDockWidget* dock : {data, model, training}) {
-        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-        dock->setMinimumWidth(420);
-        addDockWidget(Qt::LeftDockWidgetArea, dock);
-    }
-    tabifyDockWidget(data, model);
-    tabifyDockWidget(model, training);
-    data->raise();
-    setTabPosition(Qt::LeftDockWidgetArea, QTabWidget::North);
     // Docks take their width once the window has its own (a saved state overrides this).
-    QTimer::singleShot(0, this, [this, data] {
+    QTimer::singleShot(0, this, [this, data = docks.data] {
         if (!m_stateRestored) resizeDocks({data}, {440}, Qt::Horizontal);
     });
 }
@@ -275,21 +222,8 @@ void MainWindow::connectIntents() {
             });
     connect(m_architectureController, &ArchitectureController::error, this, &MainWindow::showError);
     connect(m_backbonePicker, &widgets::BackbonePicker::fileChosen, this, &MainWindow::setBackboneFile);
-    connect(m_backbonePicker, &widgets::BackbonePicker::featureLayerChosen, this, [this](const QString& name) {
-        ProjectBackbone next = m_project.backbone;
-        next.featureLayer = name;
-        setBackboneEdited(next, tr("Use feature layer %1").arg(name));
-    });
-    connect(m_backbonePicker, &widgets::BackbonePicker::normalizationEdited, this,
-            [this](const QString& mean, const QString& stddev) {
-                for (const auto& [text, what] : {std::pair{mean, "The input mean"}, std::pair{stddev, "The input std"}})
-                    if (auto values = parseChannelValues(toStdString(text), what); !values)
-                        return showError(errorText(values.error()));
-                ProjectBackbone next = m_project.backbone;
-                next.mean = mean;
-                next.stddev = stddev;
-                setBackboneEdited(next, tr("Change the pretrained network's input normalization"));
-            });
+    connect(m_backbone, &BackboneController::edited, this, &MainWindow::setBackboneEdited);
+    connect(m_backbone, &BackboneController::error, this, &MainWindow::showError);
     connect(m_backbone, &BackboneController::resolved, this, [this] {
         refreshArchitecture();
         refreshStartState();
@@ -510,21 +444,8 @@ void MainWindow::requestDataset(const QString& nameOrPath) {
 }
 
 void MainWindow::reloadDataset() {
-    DatasetOptions options;
-    const QVariantMap& s = m_project.settings;
-    options.seed = static_cast<std::uint64_t>(s.value("seed", 1).toLongLong());
-    options.samples = s.value("samples", 0).toInt();
-    options.noise = s.value("noise", 1.0).toDouble();
-    if (QFileInfo(m_project.dataset).isDir()) {
-        options.imageSize = s.value("image_size", 32).toInt();
-        const QString channels = s.value("channels", "auto").toString();
-        options.channels = channels == QLatin1String("gray") ? 1 : channels == QLatin1String("colour") ? 3 : 0;
-    }
-    options.threads = s.value("threads", 0).toInt();
-    options.labelColumn = toStdString(s.value("label_column").toString());
-    options.csvHeader = toStdString(s.value("csv_header", "auto").toString());
     m_datasetPanel->showLoading(m_project.dataset);
-    m_loader->load(m_project.dataset, options);
+    m_loader->load(m_project.dataset, datasetOptionsFromOptions(optionsFrom(m_project.settings)));
 }
 
 bool MainWindow::isDatasetLoading() const {
@@ -693,14 +614,8 @@ void MainWindow::askLoadModel() {
 
 void MainWindow::saveModel(const QString& path) {
     // Like the CLI, remember how the dataset was made so `evaluate` rebuilds the same test split.
-    const QVariantMap& s = m_project.settings;
-    m_model->save(path, {{"name", toStdString(m_bundleSource)},
-                         {"samples", s.value("samples", 0).toInt()},
-                         {"imageSize", QFileInfo(m_bundleSource).isDir() ? s.value("image_size", 32).toInt() : 0},
-                         {"labelColumn", toStdString(s.value("label_column").toString())},
-                         {"csvHeader", toStdString(s.value("csv_header", "auto").toString())},
-                         {"seed", s.value("seed", 1).toLongLong()},
-                         {"noise", s.value("noise", 1.0).toDouble()}});
+    m_model->save(path, datasetOptionsRecord(toStdString(m_bundleSource),
+                                             datasetOptionsFromOptions(optionsFrom(m_project.settings))));
 }
 
 void MainWindow::applyStartup(const StartupOptions& options) {

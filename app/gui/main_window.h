@@ -144,7 +144,6 @@ private:
     friend class ProjectEdit;
     void buildCentral();
     void buildDocks();
-    void buildLessonDock();
     void connectIntents();
     void connectRuns();
     /// Shows `project` everywhere; reloads the dataset when its source changed.

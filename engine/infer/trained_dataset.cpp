@@ -25,4 +25,12 @@ std::string trainedDatasetName(const ModelSnapshot& snapshot) {
     return snapshot.datasetName;
 }
 
+nlohmann::json datasetOptionsRecord(const std::string& source, const DatasetOptions& d) {
+    nlohmann::json record = {{"name", source}, {"samples", d.samples}, {"imageSize", d.imageSize}, {"seed", d.seed}};
+    if (d.noise != 1.0) record["noise"] = d.noise;
+    if (!d.labelColumn.empty()) record["labelColumn"] = d.labelColumn;
+    if (d.csvHeader != "auto") record["csvHeader"] = d.csvHeader;
+    return record;
+}
+
 }  // namespace studio

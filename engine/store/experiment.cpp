@@ -6,6 +6,7 @@
 
 #include "engine/core/sha256.h"
 #include "engine/data/dataset_catalog.h"
+#include "engine/infer/trained_dataset.h"
 #include "engine/io/checkpoint_file.h"
 #include "engine/io/model_file.h"
 #include "engine/store/run_recorder.h"
@@ -370,12 +371,7 @@ Result<RecordedOutcome> trainRecorded(const std::string& storePath, PreparedRun 
     }
     // The best model, with how its data was made so `evaluate` can rebuild the same split.
     ModelSnapshot best = *outcome->snapshot;
-    const DatasetOptions d = datasetOptionsFromOptions(options);
-    best.metrics["dataset_options"] = {
-        {"name", source}, {"samples", d.samples}, {"imageSize", d.imageSize}, {"seed", d.seed}};
-    if (d.noise != 1.0) best.metrics["dataset_options"]["noise"] = d.noise;
-    if (!d.labelColumn.empty()) best.metrics["dataset_options"]["labelColumn"] = d.labelColumn;
-    if (d.csvHeader != "auto") best.metrics["dataset_options"]["csvHeader"] = d.csvHeader;
+    best.metrics["dataset_options"] = datasetOptionsRecord(source, datasetOptionsFromOptions(options));
     best.metrics["run_id"] = rec.runId();
     RecordedOutcome result;
     result.weightsSha256 = weightsSha256(best.model);
