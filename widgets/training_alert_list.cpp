@@ -27,7 +27,7 @@ QString TrainingAlertList::rowText(const TrainingAlertEntry& a) {
 }
 
 void TrainingAlertList::addAlert(const TrainingAlertEntry& alert) {
-    if (m_alerts.isEmpty()) m_list->clear();  // the placeholder
+    if (m_alerts.isEmpty()) m_list->clear();  // the "No alerts" line
     m_alerts.append(alert);
     auto* item = new QListWidgetItem(rowText(alert), m_list);  // QListWidget draws plain text
     item->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
@@ -40,11 +40,11 @@ void TrainingAlertList::clear() {
     const bool had = !m_alerts.isEmpty();
     m_alerts.clear();
     m_list->clear();
-    auto* placeholder = new QListWidgetItem(
+    auto* noAlerts = new QListWidgetItem(
         tr("No alerts. The training doctor watches the loss, the validation curve, the class balance and each "
            "layer's health, and says here what it finds and what to try."),
         m_list);
-    placeholder->setFlags(Qt::NoItemFlags);
+    noAlerts->setFlags(Qt::NoItemFlags);
     if (had) Q_EMIT countChanged(0);
 }
 

@@ -4,9 +4,23 @@
 #include <filesystem>
 #include <vector>
 
+#include "app/cli/arguments.h"
+#include "engine/infer/trained_dataset.h"
 #include "engine/io/atomic_file.h"
 
 namespace studio::cli {
+
+Result<DatasetOptions> modelDatasetOptions(const Arguments& a, const ModelSnapshot& model, int threads) {
+    DatasetOptions options = trainedDatasetOptions(model);
+    auto samples = a.integer("--samples", options.samples, 0, 1000000);
+    if (!samples) return samples.error();
+    auto imageSize = a.integer("--image-size", options.imageSize, 0, 1024);
+    if (!imageSize) return imageSize.error();
+    options.samples = static_cast<int>(*samples);
+    options.imageSize = static_cast<int>(*imageSize);
+    options.threads = threads;
+    return options;
+}
 
 int reportError(const Error& error) {
     std::string line = error.what();

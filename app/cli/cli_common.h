@@ -11,9 +11,12 @@
 #include "engine/core/result.h"
 #include "engine/data/dataset.h"
 #include "engine/data/dataset_catalog.h"
+#include "engine/infer/snapshot.h"
 #include "engine/nn/model_spec.h"
 
 namespace studio::cli {
+
+class Arguments;
 
 /// Exit codes: 0 success, 1 a failure (missing file, bad model, numerical), 2 a usage mistake.
 inline constexpr int kExitFailure = 1;
@@ -28,6 +31,10 @@ int reportError(const Error& error);
 Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const DatasetOptions& options);
 /// --skipped FILE: where loadDatasetReporting writes every skipped file (path TAB reason).
 void setSkippedListFile(const std::string& path);
+
+/// The loading options of the data `model` was trained on (its file's record), with --samples and
+/// --image-size overriding them and `threads` for loading. Errors: a flag out of range.
+Result<DatasetOptions> modelDatasetOptions(const Arguments& a, const ModelSnapshot& model, int threads);
 
 /// A preset name (mlp, lenet, cnn, cnn-bn) or a spec JSON file; input and classes are filled in
 /// from the dataset when the file leaves them out.

@@ -95,14 +95,9 @@ int evaluateCommand(const Args& args) {
     // The split is rebuilt from the train config; an unreadable one falls back to the defaults.
     TrainConfig config;
     if (auto c = TrainConfig::fromJson(snapshot->trainConfig)) config = *c;
-    DatasetOptions options = trainedDatasetOptions(*snapshot);
-    auto samples = a.integer("--samples", options.samples, 0, 1000000);
-    if (!samples) return reportError(samples.error());
-    auto imageSize = a.integer("--image-size", options.imageSize, 0, 1024);
-    if (!imageSize) return reportError(imageSize.error());
-    options.samples = static_cast<int>(*samples);
-    options.imageSize = static_cast<int>(*imageSize);
-    options.threads = static_cast<int>(*threads);
+    auto loading = modelDatasetOptions(a, *snapshot, static_cast<int>(*threads));
+    if (!loading) return reportError(loading.error());
+    const DatasetOptions& options = *loading;
     auto bundle = loadDatasetReporting(*datasetName, options);
     if (!bundle) return reportError(bundle.error());
 

@@ -63,14 +63,9 @@ int exportCommand(const Args& args) {
 
     auto snapshot = loadModelFile(*modelPath);
     if (!snapshot) return reportError(snapshot.error());
-    DatasetOptions options = trainedDatasetOptions(*snapshot);
-    auto samples = a.integer("--samples", options.samples, 0, 1000000);
-    if (!samples) return reportError(samples.error());
-    auto imageSize = a.integer("--image-size", options.imageSize, 0, 1024);
-    if (!imageSize) return reportError(imageSize.error());
-    options.samples = static_cast<int>(*samples);
-    options.imageSize = static_cast<int>(*imageSize);
-    options.threads = static_cast<int>(*threads);
+    auto loading = modelDatasetOptions(a, *snapshot, static_cast<int>(*threads));
+    if (!loading) return reportError(loading.error());
+    const DatasetOptions& options = *loading;
     const std::string datasetName = a.value("--dataset").value_or(trainedDatasetName(*snapshot));
     if (datasetName.empty())
         return reportError(Error::invalid("Model '" + *modelPath + "' does not say which dataset it was trained on.",
