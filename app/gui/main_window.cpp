@@ -270,7 +270,7 @@ void MainWindow::connectIntents() {
         if (!step.dataset.isEmpty()) next.dataset = step.dataset;
         if (!step.preset.isEmpty()) {
             next.preset = step.preset;
-            next.settings = withPresetSettings(next.settings, step.preset);
+            next.settings = withRecommendedSettings(next.settings, step.preset, next.dataset);
         }
         for (auto it = step.settings.begin(); it != step.settings.end(); ++it)
             if (next.settings.contains(it.key())) next.settings[it.key()] = it.value();
@@ -352,7 +352,7 @@ void MainWindow::setBackboneFile(const QString& path) {
     // The head learns from feature vectors: a convolutional preset cannot be a head, the mlp can.
     if (!m_project.preset.isEmpty() && m_project.preset != QLatin1String("mlp")) {
         edited.preset = QStringLiteral("mlp");
-        edited.settings = withPresetSettings(edited.settings, edited.preset);
+        edited.settings = withRecommendedSettings(edited.settings, edited.preset, edited.dataset);
     }
     editProject(edited, tr("Start from the pretrained network %1").arg(QFileInfo(path).fileName()));
 }
