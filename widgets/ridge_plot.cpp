@@ -9,9 +9,6 @@
 namespace studio::widgets {
 
 namespace {
-constexpr int kLabelWidth = 58;
-constexpr int kTitleHeight = 20;
-constexpr int kAxisHeight = 18;
 constexpr double kOverlap = 1.8;  // a ridge may rise this many row heights
 }  // namespace
 
@@ -42,6 +39,14 @@ void RidgePlot::paintEvent(QPaintEvent*) {
     const bool dark = pal.color(QPalette::Base).lightness() < 128;
     p.fillRect(rect(), pal.color(QPalette::Base));
     p.setPen(pal.color(QPalette::Text));
+    // Margins from the fonts, so the labels fit at any size (View ▸ Presentation: "Epoch 1" lost
+    // its "E" with fixed pixel margins).
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    const QFontMetricsF smallMetrics(small);
+    const double kTitleHeight = QFontMetricsF(font()).height() + 4;
+    const double kAxisHeight = smallMetrics.height() + 4;
+    const double kLabelWidth = smallMetrics.horizontalAdvance(tr("epoch %1").arg(88)) + 12;
     p.drawText(QRectF(0, 0, width(), kTitleHeight), Qt::AlignCenter, m_title);
     if (m_histograms.isEmpty()) {
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
@@ -53,8 +58,6 @@ void RidgePlot::paintEvent(QPaintEvent*) {
     const auto [lo, hi] = valueRange();
     const int n = static_cast<int>(m_histograms.size());
     const double row = plot.height() / (n + kOverlap - 1.0);
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
     p.setFont(small);
 
     // Oldest at the top, newest at the bottom and in front (drawn last).
