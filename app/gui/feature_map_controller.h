@@ -43,6 +43,9 @@ public:
     /// The first file of a drop into Try it (folders are skipped).
     void showFirstFile(const QStringList& paths);
 
+    /// An image was chosen (or a file is waiting to be read).
+    bool hasImage() const { return m_image.has_value() || !m_path.isEmpty(); }
+
     /// For tests: jobs started and shown, and waiting for the worker.
     int jobsShown() const { return m_shown; }
     int shownEpoch() const { return m_shownEpoch; }

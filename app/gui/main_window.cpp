@@ -122,6 +122,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_inferencePanel, &widgets::InferencePanel::filesDropped, featureMaps, &FeatureMapController::showFirstFile);
     connect(m_datasetPanel, &DatasetPanel::sampleActivated, featureMaps,
             [this, featureMaps](int index) { featureMaps->showSample(m_bundle, index); });
+    // Until one is chosen the tab shows the data's first image, not an empty page.
+    connect(this, &MainWindow::datasetChanged, featureMaps, [this, featureMaps] {
+        if (!featureMaps->hasImage() && m_bundle && m_bundle->pool.storage() == Dataset::Storage::Pixels8 &&
+            m_bundle->pool.size() > 0)
+            featureMaps->showSample(m_bundle, 0);
+    });
     m_boundaryPanel = new widgets::BoundaryPanel;  // 2-D data: the decision boundary, live
     m_boundary = new BoundaryController(m_boundaryPanel, m_training, this);
     m_tabs->insertTab(m_tabs->indexOf(m_trainingView) + 1, m_boundaryPanel, tr("Boundary"));

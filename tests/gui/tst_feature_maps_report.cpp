@@ -278,9 +278,13 @@ private Q_SLOTS:
         QVERIFY(tabs && tabs->indexOf(view) >= 0);
         QCOMPARE(tabs->tabText(tabs->indexOf(view)), QString("Feature maps"));
         tabs->setCurrentWidget(view);
+        // Before anything is chosen the tab shows the data's first image, not an empty page.
+        QTRY_VERIFY2_WITH_TIMEOUT(view->captionText().startsWith("Data sample 0 ("), qPrintable(view->captionText()),
+                                  10000);
         Q_EMIT window.datasetPanel()->sampleActivated(5);
+        QTRY_VERIFY2_WITH_TIMEOUT(view->captionText().startsWith("Data sample 5 ("), qPrintable(view->captionText()),
+                                  10000);
         QTRY_COMPARE_WITH_TIMEOUT(view->grid()->groups().size(), qsizetype(3), 10000);  // lenet: 2 conv + filters
-        QVERIFY2(view->captionText().startsWith("Data sample 5 ("), qPrintable(view->captionText()));
         if (!screenshotDir().isEmpty()) QVERIFY(window.grab().save(screenshotDir() + "/window_feature_maps.png"));
     }
 
