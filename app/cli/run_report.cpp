@@ -155,6 +155,7 @@ int trainAndReport(const std::string& storePath, PreparedRun run, const Argument
             {"train_size", outcome.started.trainSize},
             {"validation_size", outcome.started.validationSize},
             {"seconds", f.seconds},
+            {"layer_health_seconds", f.healthSeconds},
             {"params", outcome.started.params},
             {"flops", outcome.started.flops},
             {"threads", outcome.started.threads},

@@ -61,6 +61,9 @@ LayerHealthMonitor::LayerHealthMonitor(const Model& model, const std::vector<int
     for (const HealthLayer& h : m_layers) {
         const Shape& shape = model.layer(h.block).outputShape();
         m_units.push_back(shape.empty() ? 1 : static_cast<std::size_t>(shape[0]));
+        std::size_t values = 1;
+        for (const auto d : shape) values *= static_cast<std::size_t>(d);
+        m_perSample.push_back(values);
     }
 }
 
@@ -81,49 +84,118 @@ void LayerHealthMonitor::captureGradients(const std::vector<Tensor>& summed) {
 }
 
 void LayerHealthMonitor::begin() {
+    const std::size_t n = m_probe.size();
     m_acc.assign(m_layers.size(), Accumulator{});
+    m_filled.assign(n, 0);
     for (std::size_t l = 0; l < m_layers.size(); ++l) {
-        m_acc[l].alive.assign(m_units[l], 0);
-        m_acc[l].min = std::numeric_limits<float>::infinity();
-        m_acc[l].max = -std::numeric_limits<float>::infinity();
+        Accumulator& a = m_acc[l];
+        a.sum.assign(n, 0.0);
+        a.sumSquares.assign(n, 0.0);
+        a.min.assign(n, std::numeric_limits<float>::infinity());
+        a.max.assign(n, -std::numeric_limits<float>::infinity());
+        a.alive.assign(n * m_units[l], 0);
+        a.stride = std::max<std::size_t>(1, n * m_perSample[l] / kHistogramValues);
+        a.values.assign((n * m_perSample[l] + a.stride - 1) / a.stride, std::numeric_limits<float>::quiet_NaN());
     }
 }
 
-void LayerHealthMonitor::addShard(const Workspace& ws) {
-    const std::size_t probeValues = m_probe.size();
+namespace {
+
+struct RowStats {
+    double sum = 0.0, squares = 0.0;
+    float lo = 0.0f, hi = 0.0f;  // finite values only (+inf/-inf when there are none)
+    float rawMax = 0.0f;         // an infinity included: > 0 means the unit is alive here
+};
+
+// Σx, Σx² and the min/max of x[0..n). Blocks of up to 512 values are summed in eight float lanes
+// (which the compiler vectorizes) and each block's sums are added in double, so precision does
+// not fall with the row's length; the order is fixed, so the result is the same on every run.
+RowStats rowStats(const float* x, std::size_t n) {
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    constexpr std::size_t kLanes = 8, kBlock = 512;
+    float lo[kLanes], hi[kLanes];
+    for (std::size_t k = 0; k < kLanes; ++k) lo[k] = kInf, hi[k] = -kInf;
+    double sum = 0.0, squares = 0.0;
+    std::size_t i = 0;
+    while (i + kLanes <= n) {
+        float s[kLanes] = {}, q[kLanes] = {};
+        const std::size_t end = i + std::min(kBlock, (n - i) / kLanes * kLanes);
+        for (; i < end; i += kLanes)
+            for (std::size_t k = 0; k < kLanes; ++k) {
+                const float v = x[i + k];
+                s[k] += v;
+                q[k] += v * v;
+                lo[k] = v < lo[k] ? v : lo[k];  // a NaN compares false and is skipped
+                hi[k] = v > hi[k] ? v : hi[k];
+            }
+        float bs = 0.0f, bq = 0.0f;
+        for (std::size_t k = 0; k < kLanes; ++k) bs += s[k], bq += q[k];
+        sum += bs;
+        squares += bq;
+    }
+    for (; i < n; ++i) {
+        sum += x[i];
+        squares += static_cast<double>(x[i]) * x[i];
+        lo[0] = x[i] < lo[0] ? x[i] : lo[0];
+        hi[0] = x[i] > hi[0] ? x[i] : hi[0];
+    }
+    RowStats r{sum, squares, kInf, -kInf, -kInf};
+    for (std::size_t k = 0; k < kLanes; ++k) r.lo = std::min(r.lo, lo[k]), r.hi = std::max(r.hi, hi[k]);
+    r.rawMax = r.hi;
+    if (std::isinf(r.lo) || std::isinf(r.hi)) {
+        // A diverging run: infinities count in the sums (which show it) but not in the range.
+        r.lo = kInf;
+        r.hi = -kInf;
+        for (std::size_t j = 0; j < n; ++j)
+            if (std::isfinite(x[j])) {
+                r.lo = std::min(r.lo, x[j]);
+                r.hi = std::max(r.hi, x[j]);
+            }
+    }
+    return r;
+}
+
+}  // namespace
+
+void LayerHealthMonitor::addShard(const Workspace& ws, std::size_t firstSample) {
+    const std::size_t probeSize = m_probe.size();
     for (std::size_t l = 0; l < m_layers.size(); ++l) {
         const Tensor& y = ws.layerOutput(m_layers[l].block);  // (n, units, positions...)
         Accumulator& a = m_acc[l];
         const std::size_t units = m_units[l];
         const std::size_t perSample = y.sampleSize();
+        STUDIO_ASSERT(perSample == m_perSample[l], "LayerHealthMonitor: the layer's output size changed");
+        if (perSample == 0) continue;
         const std::size_t positions = perSample / units;
-        // Every layer keeps about kHistogramValues values over the whole probe, at a fixed stride.
-        const std::size_t stride = std::max<std::size_t>(1, probeValues * perSample / kHistogramValues);
+        const std::size_t samples = std::min(y.size() / perSample, probeSize - std::min(probeSize, firstSample));
+        // Every layer keeps about kHistogramValues values over the whole probe, at a fixed stride
+        // of the probe's value index (sample · perSample + offset), wherever the shards split it.
+        const std::size_t stride = a.stride;
         const float* v = y.data();
-        const std::size_t samples = perSample > 0 ? y.size() / perSample : 0;
-        double sum = 0.0, squares = 0.0;
-        std::size_t index = a.count;
-        for (std::size_t s = 0; s < samples; ++s)
+        for (std::size_t s = 0; s < samples; ++s) {
+            const std::size_t sample = firstSample + s;
+            const float* x = v + s * perSample;
+            if (l == 0) m_filled[sample] = 1;
+            double sum = 0.0, squares = 0.0;
+            float lo = std::numeric_limits<float>::infinity(), hi = -lo;
             for (std::size_t u = 0; u < units; ++u) {
-                const float* row = v + s * perSample + u * positions;
-                bool alive = false;
-                for (std::size_t p = 0; p < positions; ++p, ++index) {
-                    const float x = row[p];
-                    sum += x;
-                    squares += static_cast<double>(x) * x;
-                    alive = alive || x > 0.0f;
-                    // A diverging run's activations overflow: they count in the mean (which
-                    // shows it) but not in the histogram's range.
-                    if (!std::isfinite(x)) continue;
-                    a.min = std::min(a.min, x);
-                    a.max = std::max(a.max, x);
-                    if (index % stride == 0) a.values.push_back(x);
-                }
-                if (alive) a.alive[u] = 1;
+                const RowStats r = rowStats(x + u * positions, positions);
+                sum += r.sum;
+                squares += r.squares;
+                lo = std::min(lo, r.lo);
+                hi = std::max(hi, r.hi);
+                if (r.rawMax > 0.0f) a.alive[sample * units + u] = 1;
             }
-        a.sum += sum;
-        a.sumSquares += squares;
-        a.count += y.size();
+            a.sum[sample] = sum;
+            a.sumSquares[sample] = squares;
+            a.min[sample] = lo;
+            a.max[sample] = hi;
+            const std::size_t from = sample * perSample, to = from + perSample;
+            for (std::size_t g = (from + stride - 1) / stride * stride; g < to; g += stride) {
+                const float value = x[g - from];
+                a.values[g / stride] = std::isfinite(value) ? value : std::numeric_limits<float>::quiet_NaN();
+            }
+        }
     }
 }
 
@@ -139,17 +211,33 @@ LayerHealth LayerHealthMonitor::finish(int epoch, std::int64_t step, bool epochE
         LayerHealthRow row;
         row.layer = h.name;
         row.index = h.layer;
-        if (a.count > 0) {
-            row.activationMean = a.sum / static_cast<double>(a.count);
-            row.activationStd =
-                std::sqrt(std::max(0.0, a.sumSquares / static_cast<double>(a.count) - row.activationMean * row.activationMean));
+        // Sums in probe order, over the samples that were added.
+        double sum = 0.0, squares = 0.0;
+        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+        std::size_t samples = 0;
+        const std::size_t units = m_units[l];
+        std::vector<char> alive(units, 0);
+        for (std::size_t s = 0; s < m_filled.size(); ++s) {
+            if (!m_filled[s]) continue;
+            ++samples;
+            sum += a.sum[s];
+            squares += a.sumSquares[s];
+            lo = std::min(lo, a.min[s]);
+            hi = std::max(hi, a.max[s]);
+            for (std::size_t u = 0; u < units; ++u) alive[u] |= a.alive[s * units + u];
         }
-        const bool anyFinite = a.min <= a.max;
-        row.histogramMin = anyFinite ? a.min : 0.0;
-        row.histogramMax = anyFinite ? a.max : 0.0;
-        if (h.relu && !a.alive.empty())
-            row.deadFraction = static_cast<double>(std::count(a.alive.begin(), a.alive.end(), 0)) /
-                               static_cast<double>(a.alive.size());
+        const std::size_t count = samples * m_perSample[l];
+        if (count > 0) {
+            row.activationMean = sum / static_cast<double>(count);
+            row.activationStd =
+                std::sqrt(std::max(0.0, squares / static_cast<double>(count) - row.activationMean * row.activationMean));
+        }
+        const bool anyFinite = lo <= hi;
+        row.histogramMin = anyFinite ? lo : 0.0;
+        row.histogramMax = anyFinite ? hi : 0.0;
+        if (h.relu && samples > 0)
+            row.deadFraction = static_cast<double>(std::count(alive.begin(), alive.end(), 0)) /
+                               static_cast<double>(alive.size());
         row.gradientNorm = l < m_gradientNorms.size() ? m_gradientNorms[l] : 0.0;
         const Tensor& w = params[h.weightParam]->value;
         const Tensor& w0 = before[h.weightParam];
@@ -162,13 +250,17 @@ LayerHealth LayerHealthMonitor::finish(int epoch, std::int64_t step, bool epochE
         row.updateRatio = size > 0.0 ? std::sqrt(change / size) : 0.0;
         row.histogram.assign(kHistogramBins, 0.0f);
         const double span = row.histogramMax - row.histogramMin;  // may overflow to +inf
-        for (float x : a.values) {
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < a.values.size(); ++i) {
+            const float x = a.values[i];
+            if (std::isnan(x) || !m_filled[i * a.stride / std::max<std::size_t>(1, m_perSample[l])]) continue;
             const double at = span > 0.0 && std::isfinite(span) ? (x - row.histogramMin) / span * kHistogramBins : 0.0;
             const int bin = std::clamp(static_cast<int>(std::min<double>(at, kHistogramBins - 1)), 0, kHistogramBins - 1);
             row.histogram[static_cast<std::size_t>(bin)] += 1.0f;
+            ++kept;
         }
-        if (!a.values.empty())
-            for (float& f : row.histogram) f /= static_cast<float>(a.values.size());
+        if (kept > 0)
+            for (float& f : row.histogram) f /= static_cast<float>(kept);
         health.layers.push_back(std::move(row));
     }
     return health;

@@ -56,28 +56,34 @@ public:
 
     /// Before the optimizer changes them (clipping, decay): the step's summed gradients.
     void captureGradients(const std::vector<Tensor>& summed);
-    /// The probe, shard by shard in order, after an inference forward into `ws`.
+    /// The probe after an inference forward into `ws`, whose rows are probe samples
+    /// [firstSample, firstSample + rows). Shards with disjoint samples may be added from
+    /// different threads at once, in any order: every sum is taken in probe order in finish(),
+    /// so the numbers do not depend on the split or the thread count.
     void begin();
-    void addShard(const Workspace& ws);
+    void addShard(const Workspace& ws, std::size_t firstSample);
     /// `before`: the weights before the step (aligned with params).
     LayerHealth finish(int epoch, std::int64_t step, bool epochEnd, const std::vector<Param*>& params,
                        const std::vector<Tensor>& before);
 
 private:
+    // Per layer, one slot per probe sample (or value), so shards write disjoint slots.
     struct Accumulator {
-        double sum = 0.0, sumSquares = 0.0;
-        std::size_t count = 0;
-        float min = 0.0f, max = 0.0f;
-        std::vector<char> alive;   // per unit: > 0 somewhere
-        std::vector<float> values; // for the histogram
+        std::vector<double> sum, sumSquares;  // per sample
+        std::vector<float> min, max;          // per sample, finite values only (+inf/-inf: none)
+        std::vector<char> alive;              // per sample and unit: > 0 somewhere
+        std::vector<float> values;            // every stride-th value of the probe, NaN if not finite
+        std::size_t stride = 1;
     };
 
     std::vector<HealthLayer> m_layers;
-    std::vector<std::size_t> m_units;  // per layer: channels or features of the block's output
+    std::vector<std::size_t> m_units;      // per layer: channels or features of the block's output
+    std::vector<std::size_t> m_perSample;  // per layer: values of the block's output per sample
     std::vector<int> m_probe;
     int m_every = 0;
     std::vector<double> m_gradientNorms;
     std::vector<Accumulator> m_acc;
+    std::vector<char> m_filled;  // per probe sample: added
 };
 
 }  // namespace studio

@@ -67,6 +67,7 @@ struct Finished {
     std::vector<std::vector<int>> testConfusion;  // [true][predicted]
     double seconds = 0.0;
     double trainSamplesPerSecond = 0.0;  // over all epochs, training time only
+    double healthSeconds = 0.0;          // of `seconds`, measuring layer health (its overhead)
 
     static const char* reasonText(Reason r) {
         return r == Reason::Completed ? "completed" : r == Reason::EarlyStopped ? "early-stopped" : "suspended";

@@ -302,6 +302,7 @@ void TrainingRun::run() {
         finished.testConfusion = std::move(test->confusion);
     }
     finished.seconds = secondsSince(runStart);
+    finished.healthSeconds = m_healthSeconds;
     finished.trainSamplesPerSecond =
         trainSeconds > 0 ? static_cast<double>(trainSize) * m_completedEpochs / trainSeconds : 0.0;
     m_publish(makeSnapshot(bestEpoch, {{"best_epoch", bestEpoch},
@@ -474,6 +475,7 @@ void TrainingRun::report(TrainingEvent event) {
 void TrainingRun::measureHealth(int epoch, bool epochEnd) {
     // In the training workspaces, free between steps (as for validation); inference mode reads
     // the weights and draws no random numbers, so the run's weights are the same without it.
+    const Clock::time_point start = Clock::now();
     const std::vector<int>& probe = m_health->probe();
     const int shardSize = m_setup.config.shardSize;
     const int shards = static_cast<int>(m_workspaces.size());
@@ -491,10 +493,11 @@ void TrainingRun::measureHealth(int epoch, bool epochEnd) {
                           0, 0, ws.input(), m_labels[us]);
             throughBackbone(ws, us);
             m_model.forward(ws, RunContext{});
+            m_health->addShard(ws, static_cast<std::size_t>(begin));  // its own samples' slots
         });
-        for (int s = 0; s < groupShards; ++s) m_health->addShard(m_workspaces[static_cast<std::size_t>(s)]);
     }
     report(m_health->finish(epoch, m_step, epochEnd, m_params, m_backup));
+    m_healthSeconds += secondsSince(start);
 }
 
 void TrainingRun::fail(Error error) {

@@ -95,6 +95,7 @@ private:
     std::vector<Chunk> m_chunks;
     std::vector<char> m_chunkBad;
     std::int64_t m_step = 0;  // optimizer steps taken
+    double m_healthSeconds = 0.0;  // spent measuring layer health (the probe and its sums)
     int m_stepsPerEpoch = 0;
     int m_completedEpochs = 0;
     TrainingDoctor m_doctor;

@@ -150,9 +150,22 @@ private Q_SLOTS:
         }
         monitor.captureGradients(grads);
         monitor.begin();
-        monitor.addShard(a);
-        monitor.addShard(b);
+        monitor.addShard(b, 100);  // shards may come in any order (threads)
+        monitor.addShard(a, 0);
         const LayerHealth h = monitor.finish(2, 20, false, params, before);
+        // The same numbers, bit for bit, from the probe in one piece: the sums do not depend on
+        // how the run splits the probe over its threads.
+        monitor.begin();
+        monitor.addShard(whole, 0);
+        const LayerHealth one = monitor.finish(2, 20, false, params, before);
+        for (std::size_t l = 0; l < h.layers.size(); ++l) {
+            QCOMPARE(one.layers[l].activationMean, h.layers[l].activationMean);
+            QCOMPARE(one.layers[l].activationStd, h.layers[l].activationStd);
+            QCOMPARE(one.layers[l].deadFraction, h.layers[l].deadFraction);
+            QCOMPARE(one.layers[l].histogramMin, h.layers[l].histogramMin);
+            QCOMPARE(one.layers[l].histogramMax, h.layers[l].histogramMax);
+            QVERIFY(one.layers[l].histogram == h.layers[l].histogram);
+        }
         QCOMPARE(h.layers.size(), std::size_t(4));
         const auto layers = healthLayers(*model);
         for (std::size_t l = 0; l < layers.size(); ++l) {
@@ -204,7 +217,7 @@ private Q_SLOTS:
         for (const Param* p : model->params()) zero.emplace_back(p->value.shape(), 0.0f);
         monitor.captureGradients(zero);
         monitor.begin();
-        monitor.addShard(ws);
+        monitor.addShard(ws, 0);
         const LayerHealth h = monitor.finish(1, 1, false, model->params(), zero);
         QCOMPARE(h.layers[0].deadFraction, 0.5);
         QCOMPARE(h.layers[0].gradientNorm, 0.0);
@@ -229,7 +242,7 @@ private Q_SLOTS:
         for (const Param* p : model->params()) zero.emplace_back(p->value.shape(), 0.0f);
         monitor.captureGradients(zero);
         monitor.begin();
-        monitor.addShard(ws);
+        monitor.addShard(ws, 0);
         const LayerHealth h = monitor.finish(1, 1, false, model->params(), zero);
         for (const LayerHealthRow& row : h.layers) {
             QVERIFY(std::isfinite(row.histogramMin) && std::isfinite(row.histogramMax));
