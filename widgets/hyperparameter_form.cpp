@@ -92,7 +92,20 @@ void HyperparameterForm::setFields(const QList<FieldSpec>& fields) {
             f.label->setToolTip(tip);
             f.label->setStatusTip(f.editor->statusTip());
             f.label->setBuddy(f.editor);
-            formFor(spec.group)->addRow(f.label, f.editor);
+            QWidget* field = f.editor;
+            if (QAction* action = m_actions.value(spec.key)) {
+                field = new QWidget;
+                auto* row = new QHBoxLayout(field);
+                row->setContentsMargins(0, 0, 0, 0);
+                row->addWidget(f.editor, 1);
+                auto* button = new QToolButton;
+                button->setDefaultAction(action);
+                button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+                button->setObjectName(spec.key + QStringLiteral("Action"));
+                row->addWidget(button);
+                f.actionButton = button;
+            }
+            formFor(spec.group)->addRow(f.label, field);
         }
         m_fields.push_back(f);
         Field& added = m_fields.back();
@@ -263,6 +276,26 @@ void HyperparameterForm::setFieldEnabled(const QString& key, bool enabled) {
     if (!f) return;
     f->editor->setEnabled(enabled);
     if (f->label) f->label->setEnabled(enabled);
+}
+
+void HyperparameterForm::setFieldAction(const QString& key, QAction* action) {
+    if (action)
+        m_actions.insert(key, action);
+    else
+        m_actions.remove(key);
+    if (!field(key)) return;  // placed when setFields names the key
+    const QVariantMap kept = values();
+    QStringList disabled;
+    for (const Field& f : m_fields)
+        if (!f.editor->isEnabled()) disabled.append(f.spec.key);
+    setFields(fields());
+    setValues(kept);
+    for (const QString& k : disabled) setFieldEnabled(k, false);
+}
+
+QWidget* HyperparameterForm::fieldActionButton(const QString& key) const {
+    const Field* f = field(key);
+    return f ? f->actionButton : nullptr;
 }
 
 void HyperparameterForm::setSuggestions(const QString& key, const QStringList& words) {

@@ -3,7 +3,9 @@
 // form built from field descriptions. It reports each finished edit once — a drag or a run of
 // arrow clicks is one gesture — so an undo stack gets one step per thing the user did.
 
+#include <QHash>
 #include <QList>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -12,6 +14,7 @@
 #include <QWidget>
 #include <vector>
 
+class QAction;
 class QLabel;
 
 namespace studio::widgets {
@@ -54,6 +57,12 @@ public:
     /// A Text field's list to pick from (e.g. a table's column names); the value is kept.
     void setSuggestions(const QString& key, const QStringList& words);
     bool isFieldEnabled(const QString& key) const;
+    /// A small button beside `key`'s editor that triggers `action` (e.g. "Find…" beside the
+    /// learning rate); kept when setFields rebuilds the form. The button follows the action's
+    /// text, tooltip and enabled state. nullptr removes it.
+    void setFieldAction(const QString& key, QAction* action);
+    /// The button setFieldAction put beside `key`, nullptr if none.
+    QWidget* fieldActionButton(const QString& key) const;
     /// What the user reads for `key` ("Validation" for "val_split"), e.g. in "Change Validation";
     /// `key` itself when unknown.
     QString label(const QString& key) const;
@@ -77,6 +86,7 @@ private:
         FieldSpec spec;
         QWidget* editor = nullptr;
         QLabel* label = nullptr;
+        QWidget* actionButton = nullptr;
         QVariant committed;  // the value before the current gesture
     };
     Field* field(const QString& key);
@@ -91,6 +101,7 @@ private:
     QWidget* m_content = nullptr;
     QTimer m_idle;
     QString m_pendingKey;
+    QHash<QString, QPointer<QAction>> m_actions;
 };
 
 }  // namespace studio::widgets

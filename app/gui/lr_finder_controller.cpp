@@ -33,10 +33,17 @@ LrFinderController::~LrFinderController() {
     m_watcher->waitForFinished();
 }
 
-void LrFinderController::addMenuItem(QMenu* menu) {
+void LrFinderController::addActions(QMenu* menu, widgets::HyperparameterForm* form) {
     QAction* action = menu->addAction(tr("Find Learning Rate…"), this, &LrFinderController::open);
     action->setObjectName("findLearningRateAction");
     action->setStatusTip(tr("Try rates from 1e-7 to 10 on a throwaway copy and suggest one"));
+    // Beside the field it sets, where a newcomer looks for help with the number.
+    auto* besideField = new QAction(tr("Find…"), form);
+    besideField->setObjectName("findLearningRateButtonAction");
+    besideField->setToolTip(tr("Find a learning rate: a short range test on a throwaway copy of the model "
+                               "suggests one (Training ▸ Find Learning Rate…)"));
+    connect(besideField, &QAction::triggered, this, &LrFinderController::open);
+    form->setFieldAction(QStringLiteral("lr"), besideField);
 }
 
 void LrFinderController::open() {

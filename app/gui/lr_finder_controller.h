@@ -17,6 +17,7 @@
 #include "engine/nn/model_spec.h"
 #include "engine/train/lr_finder.h"
 
+#include "widgets/hyperparameter_form.h"
 #include "widgets/lr_finder_dialog.h"
 
 class QMenu;
@@ -39,8 +40,9 @@ public:
 
     /// Shows the dialog (created on first use).
     void open();
-    /// "Find Learning Rate…" in `menu`, opening the dialog.
-    void addMenuItem(QMenu* menu);
+    /// "Find Learning Rate…" in `menu` and a "Find…" button beside the learning rate in `form`,
+    /// both opening the dialog.
+    void addActions(QMenu* menu, widgets::HyperparameterForm* form);
     widgets::LrFinderDialog* dialog() const { return m_dialog; }
     bool isRunning() const { return m_watcher->isRunning(); }
 

@@ -104,7 +104,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }, this);
     connect(lrFinder, &LrFinderController::learningRateChosen, this,
             [this](double lr) { setSettingEdited("lr", lr, tr("Apply suggested learning rate")); });
-    lrFinder->addMenuItem(m_menus->trainingMenu());
+    lrFinder->addActions(m_menus->trainingMenu(), m_hyperparameters);
     m_inference = new InferenceController(m_inferencePanel, this);
     m_evaluation = new EvaluationController(m_evaluationView, this);
     m_deployView = new widgets::DeployView;

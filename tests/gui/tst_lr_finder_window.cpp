@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -25,10 +26,17 @@ using namespace studio::app;
 
 namespace {
 
-widgets::LrFinderDialog* openDialog(MainWindow& w) {
-    auto* action = w.findChild<QAction*>("findLearningRateAction");
-    if (!action) return nullptr;
-    action->trigger();
+// From Training ▸ Find Learning Rate…, or from the "Find…" button beside the learning rate.
+widgets::LrFinderDialog* openDialog(MainWindow& w, bool besideField = false) {
+    if (besideField) {
+        auto* button = qobject_cast<QToolButton*>(w.hyperparameterForm()->fieldActionButton("lr"));
+        if (!button || button->text() != "Find…") return nullptr;
+        button->click();
+    } else {
+        auto* action = w.findChild<QAction*>("findLearningRateAction");
+        if (!action) return nullptr;
+        action->trigger();
+    }
     return w.findChild<widgets::LrFinderDialog*>();
 }
 
@@ -108,8 +116,9 @@ private Q_SLOTS:
         MainWindow w;
         QTRY_VERIFY_WITH_TIMEOUT(w.dataset() && !w.isDatasetLoading(), 20000);
         setField(w.hyperparameterForm(), "threads", 1);
-        widgets::LrFinderDialog* dialog = openDialog(w);
+        widgets::LrFinderDialog* dialog = openDialog(w, true);
         QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
         auto* find = dialog->findChild<QPushButton*>("findButton");
         find->click();
         QTRY_VERIFY_WITH_TIMEOUT(dialog->plot()->pointCount() > 0, 30000);

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void scientificEntry();
     void logScaleArrowsWalkOneTwoFive();
     void fieldCanBeDisabled();
+    void actionButtonBesideAField();
     void labelNamesTheField();
     void wheelScrollsPastUnfocusedEditors();
     void pathFieldIsTextWithOneSignalPerEdit();
@@ -273,6 +274,35 @@ void HyperparameterFormTest::fieldCanBeDisabled() {
     QVERIFY(!form.editor("momentum")->isEnabled());
     form.setFieldEnabled("momentum", true);
     QVERIFY(form.isFieldEnabled("momentum"));
+}
+
+void HyperparameterFormTest::actionButtonBesideAField() {
+    // "Find…" beside the learning rate: set after the form is built (values and disabled fields
+    // kept) and before (placed when setFields names the key), it triggers its action.
+    HyperparameterForm form;
+    form.setFields(trainingFields());
+    form.setValues({{"learning_rate", 3e-3}, {"epochs", 7}});
+    form.setFieldEnabled("momentum", false);
+    QAction find("Find…");
+    QSignalSpy triggered(&find, &QAction::triggered);
+    QVERIFY(!form.fieldActionButton("learning_rate"));
+    form.setFieldAction("learning_rate", &find);
+    auto* button = qobject_cast<QToolButton*>(form.fieldActionButton("learning_rate"));
+    QVERIFY(button);
+    QCOMPARE(button->text(), QString("Find…"));
+    QCOMPARE(form.value("learning_rate").toDouble(), 3e-3);
+    QCOMPARE(form.value("epochs").toInt(), 7);
+    QVERIFY(!form.isFieldEnabled("momentum"));
+    QVERIFY(qobject_cast<ScientificSpinBox*>(form.editor("learning_rate")));  // the editor is still the editor
+    button->click();
+    QCOMPARE(triggered.count(), 1);
+    form.setFields(trainingFields());  // rebuilt: the button comes back
+    QVERIFY(form.fieldActionButton("learning_rate"));
+    QVERIFY(!form.fieldActionButton("epochs"));
+    find.setEnabled(false);
+    QVERIFY(!form.fieldActionButton("learning_rate")->isEnabled());
+    form.setFieldAction("learning_rate", nullptr);
+    QVERIFY(!form.fieldActionButton("learning_rate"));
 }
 
 void HyperparameterFormTest::wheelScrollsPastUnfocusedEditors() {
