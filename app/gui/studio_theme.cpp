@@ -28,6 +28,9 @@ void applyStudioPalette(bool dark) {
         p.setColor(QPalette::PlaceholderText, disabled);
         for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
             p.setColor(QPalette::Disabled, role, disabled);
+        // Fusion etches disabled menu text with the Light colour one pixel down-right: the light
+        // palette's white made "Pause / Resume" and "Stop" look doubled on a dark menu.
+        p.setColor(QPalette::Disabled, QPalette::Light, window);
     }
     QApplication::setPalette(p);
 }
