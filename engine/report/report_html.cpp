@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <sstream>
 
@@ -47,7 +48,29 @@ std::string duration(double seconds) {
     return buf;
 }
 
-std::string jsonText(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+// A number that was a float (a model file's training config keeps floats) printed as the float
+// it was: 0.9 instead of 0.8999999761581421. Doubles that are not floats are left as they are.
+json floatsAsWritten(const json& v) {
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (!std::isfinite(d) || static_cast<double>(static_cast<float>(d)) != d) return v;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.9g", d);
+        for (int digits = 1; digits <= 9; ++digits) {  // the shortest text that reads back as the float
+            std::snprintf(buf, sizeof buf, "%.*g", digits, d);
+            if (std::strtof(buf, nullptr) == static_cast<float>(d)) break;
+        }
+        return std::strtod(buf, nullptr);
+    }
+    if (v.is_object() || v.is_array()) {
+        json out = v;
+        for (auto& item : out) item = floatsAsWritten(item);
+        return out;
+    }
+    return v;
+}
+
+std::string jsonText(const json& v) { return v.is_string() ? v.get<std::string>() : floatsAsWritten(v).dump(); }
 
 std::string img(const DecodedImage& image, int displayWidth, const std::string& alt) {
     if (image.chw.empty()) return "";
@@ -100,7 +123,7 @@ void architectureSection(std::ostringstream& o, const RunReportContents& r) {
         const LayerReport& l = r.architecture.layers[i];
         const json opts = i < r.spec.layers.size() ? r.spec.layers[i].options : json::object();
         o << "<tr><td>" << l.index << "</td><td>" << htmlEscape(l.kind) << "</td><td><code>"
-          << htmlEscape(opts.empty() ? "" : opts.dump()) << "</code></td><td>" << htmlEscape(shapeToString(l.output))
+          << htmlEscape(opts.empty() ? "" : jsonText(opts)) << "</code></td><td>" << htmlEscape(shapeToString(l.output))
           << "</td><td class=\"n\">" << grouped(l.params) << "</td><td class=\"n\">" << grouped(l.flops) << "</td></tr>\n";
     }
     o << "</table>\n";

@@ -200,6 +200,12 @@ private Q_SLOTS:
         QVERIFY(html.find("<p class=\"none\">None recorded.</p>") != std::string::npos);
         QVERIFY(html.find("No per-epoch history is recorded") != std::string::npos);
         QCOMPARE(static_cast<int>(dataUris(html).size()), 8 + 12);  // no charts
+        // A model file's options are its training config, whose floats read as written: 0.9 and
+        // 0.001, not 0.8999999761581421 and 0.0010000000474974513 (seen in a report's PDF).
+        QVERIFY(snapshot.trainConfig.contains("optimizer"));
+        QVERIFY(html.find("&quot;beta1&quot;:0.9,") != std::string::npos);
+        QVERIFY(html.find("0.8999999") == std::string::npos);
+        QVERIFY(html.find("00000004") == std::string::npos);
         // The model's own metrics carry alerts: they are shown.
         ModelSnapshot withAlerts = lenetFor(data.pool);
         withAlerts.metrics["alerts"] = nlohmann::json::array({{{"kind", "stalled"}, {"message", "loss flat"}}});
