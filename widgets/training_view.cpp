@@ -45,6 +45,7 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
     QFont bold = m_result->font();
     bold.setBold(true);
     m_result->setFont(bold);
+    m_result->hide();  // until a run has a result: an empty line would sit above the charts
     layout->addWidget(m_result);
 
     m_charts = new QWidget;
@@ -107,10 +108,12 @@ void TrainingView::showAlerts() {
 
 void TrainingView::setResult(const QString& text) {
     m_result->setText(text);
+    m_result->setVisible(!text.isEmpty());
 }
 
 void TrainingView::clearResult() {
     m_result->clear();
+    m_result->hide();
 }
 
 QString TrainingView::result() const {
