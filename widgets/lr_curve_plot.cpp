@@ -97,10 +97,25 @@ void LrCurvePlot::paintEvent(QPaintEvent*) {
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
     }
     p.setPen(text);
-    for (int k = static_cast<int>(m_x0); k <= static_cast<int>(m_x1); ++k) {
-        const QString label = QString::number(std::pow(10.0, k), 'g', 6);  // 1e-07 … 0.001 … 10
+    // Decades as 1e-7 … 1e-3, 0.01, 0.1, 1, 10; every second (third …) one when the labels of a
+    // projector's large font would touch.
+    auto decade = [](int k) {
+        return k <= -3 ? QStringLiteral("1e%1").arg(k) : QString::number(std::pow(10.0, k), 'g', 6);
+    };
+    const int first = static_cast<int>(m_x0), last = static_cast<int>(m_x1);
+    int widest = 0;
+    for (int k = first; k <= last; ++k) widest = std::max(widest, fm.horizontalAdvance(decade(k)));
+    const double spacing = last > first ? (px(std::pow(10.0, last)) - px(std::pow(10.0, first))) / (last - first) : 1e9;
+    const int every = std::max(1, static_cast<int>(std::ceil((widest + fm.horizontalAdvance(QLatin1Char(' '))) / spacing)));
+    m_xLabels.clear();
+    for (int k = first; k <= last; ++k) {
+        if ((k - first) % every != 0) continue;
         const double x = px(std::pow(10.0, k));
-        p.drawText(QRectF(x - 30, plot.bottom() + 3, 60, fm.height()), Qt::AlignHCenter | Qt::AlignTop, label);
+        const QString label = decade(k);
+        const double w = fm.horizontalAdvance(label);
+        const QRectF at(x - w / 2.0, plot.bottom() + 3, w, fm.height());
+        p.drawText(at, Qt::AlignHCenter | Qt::AlignTop, label);
+        m_xLabels.append({label, at});
     }
     for (int i = 0; i < m_yTicks; ++i) {
         const double v = m_y0 + i * yStep;

@@ -5,7 +5,10 @@
 // valley stays readable.
 
 #include <QList>
+#include <QPair>
 #include <QPointF>
+#include <QRectF>
+#include <QString>
 #include <QWidget>
 #include <optional>
 
@@ -28,6 +31,8 @@ public:
     /// The axes as drawn: x in decades (log10 lr), y in loss.
     QPointF xDecades() const;
     QPointF yRange() const;
+    /// The rate axis's labels and where the last paint put them (a projector's font may skip some).
+    QList<QPair<QString, QRectF>> xTickLabels() const { return m_xLabels; }
 
     QSize sizeHint() const override { return {560, 320}; }
     QSize minimumSizeHint() const override { return {300, 200}; }
@@ -45,6 +50,7 @@ private:
     double m_y0 = 0.0, m_y1 = 1.0;
     int m_yTicks = 2;
     QString m_yFormat = "%.1f";
+    QList<QPair<QString, QRectF>> m_xLabels;
 };
 
 }  // namespace studio::widgets
