@@ -1,22 +1,28 @@
 #include "widgets/folder_results_table.h"
 
+#include "widgets/natural_order.h"
 #include "widgets/probability_bars.h"
 #include "widgets/run_values.h"
 #include "widgets/studio_icons.h"
 
+#include <QApplication>
 #include <QCollator>
-
-#include "widgets/natural_order.h"
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPainter>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
+#include <QStyle>
+#include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTextLayout>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 namespace studio::widgets {
 namespace {
@@ -39,6 +45,60 @@ protected:
 
 private:
     QCollator m_collator = naturalOrder();
+};
+
+// The Error column wraps its text inside the cell: at spaces where it can, anywhere in a long
+// path where it must, so a message is never cut off mid-path (FolderResultsTable sets the rows'
+// heights to fit). The other columns stay one line and elide; their tooltips have the rest.
+class WrappingTextDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    static QTextOption wrapping(Qt::Alignment alignment) {
+        QTextOption option(alignment);
+        option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+        return option;
+    }
+    static int horizontalMargin(const QWidget* widget) {
+        const QStyle* style = widget ? widget->style() : QApplication::style();
+        return style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;
+    }
+    /// The height `text` takes wrapped into a cell `cellWidth` wide.
+    static int textHeight(const QString& text, const QFont& font, int cellWidth, const QWidget* widget) {
+        const qreal width = std::max(1, cellWidth - 2 * horizontalMargin(widget));
+        QTextLayout layout(text, font);
+        layout.setTextOption(wrapping(Qt::AlignLeft));
+        qreal height = 0;
+        layout.beginLayout();
+        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+            line.setLineWidth(width);
+            height += line.height();
+        }
+        layout.endLayout();
+        return int(std::ceil(height));
+    }
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QString text = opt.text;
+        opt.text.clear();  // the style draws the background, selection and focus; the text is ours
+        const QWidget* widget = opt.widget;
+        const QStyle* style = widget ? widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+        const int margin = horizontalMargin(widget);
+        const QRect rect = opt.rect.adjusted(margin, 0, -margin, 0);
+        const bool selected = opt.state & QStyle::State_Selected;
+        const QVariant foreground = index.data(Qt::ForegroundRole);
+        painter->save();
+        painter->setFont(opt.font);
+        painter->setPen(selected               ? opt.palette.color(QPalette::HighlightedText)
+                        : foreground.isValid() ? foreground.value<QBrush>().color()
+                                               : opt.palette.color(QPalette::Text));
+        painter->setClipRect(opt.rect);
+        painter->drawText(QRectF(rect), text, wrapping(Qt::AlignLeft | Qt::AlignVCenter));
+        painter->restore();
+    }
 };
 
 QStandardItem* makeItem(const QString& text, const QVariant& sortKey, int row) {
@@ -67,6 +127,7 @@ FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_view->setItemDelegateForColumn(ErrorColumn, new WrappingTextDelegate(m_view));
     QHeaderView* header = m_view->horizontalHeader();
     header->setSortIndicator(-1, Qt::AscendingOrder);  // the given order until the user sorts
     m_view->setSortingEnabled(true);
@@ -75,6 +136,11 @@ FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
     header->setSectionResizeMode(ConfidenceColumn, QHeaderView::ResizeToContents);
     header->setStretchLastSection(true);
     header->resizeSection(FileColumn, 280);
+    // A wrapped error's row is as tall as the error needs at the column's width, in any order.
+    // The stretched Error column settles after the view's resize: fit once things have settled.
+    connect(header, &QHeaderView::sectionResized, this, &FolderResultsTable::scheduleFit);
+    connect(proxy, &QAbstractItemModel::layoutChanged, this, &FolderResultsTable::scheduleFit);
+    m_view->viewport()->installEventFilter(this);
 
     m_summary = new QLabel(this);
     m_summary->setTextFormat(Qt::PlainText);  // names the folder
@@ -118,6 +184,36 @@ void FolderResultsTable::setRows(const QList<FolderResultRow>& rows, const QStri
     m_summary->setText(summary);
     m_export->setEnabled(!rows.isEmpty());
     m_view->setColumnHidden(ErrorColumn, errors == 0);
+    fitRowHeights();
+    scheduleFit();  // again once a shown Error column has its width
+}
+
+bool FolderResultsTable::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize) scheduleFit();
+    return QWidget::eventFilter(watched, event);
+}
+
+void FolderResultsTable::scheduleFit() {
+    if (m_fitPending) return;
+    m_fitPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_fitPending = false;
+        fitRowHeights();
+    });
+}
+
+void FolderResultsTable::fitRowHeights() {
+    const QAbstractItemModel* shown = m_view->model();
+    const int line = m_view->verticalHeader()->defaultSectionSize();
+    const int width = m_view->columnWidth(ErrorColumn);
+    for (int row = 0; row < shown->rowCount(); ++row) {
+        const QString error = shown->index(row, ErrorColumn).data(Qt::DisplayRole).toString();
+        const int height =
+            error.isEmpty() || m_view->isColumnHidden(ErrorColumn)
+                ? line
+                : std::max(line, WrappingTextDelegate::textHeight(error, m_view->font(), width, m_view) + 8);
+        if (m_view->rowHeight(row) != height) m_view->setRowHeight(row, height);
+    }
 }
 
 int FolderResultsTable::errorCount() const {

@@ -1,7 +1,8 @@
 #pragma once
 // FolderResultsTable: what the model said about every image of a classified folder — one row
 // per file (file, predicted class, confidence, error), sortable by any column, exportable as
-// CSV. It shows the rows it is given; the app runs the predictions and writes the file.
+// CSV. It shows the rows it is given; the app runs the predictions and writes the file. An
+// error wraps inside its cell, whole, however long the path it names.
 
 #include <QList>
 #include <QString>
@@ -56,12 +57,20 @@ Q_SIGNALS:
     /// The user asked to save the rows as CSV (the app asks where and calls writeCsv).
     void exportCsvRequested();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    /// Rows with an error as tall as their wrapped error at the Error column's width.
+    void fitRowHeights();
+    void scheduleFit();  // fitRowHeights once the current events are handled
+
     QList<FolderResultRow> m_rows;
     QStandardItemModel* m_model = nullptr;
     QTableView* m_view = nullptr;
     QLabel* m_summary = nullptr;
     QPushButton* m_export = nullptr;
+    bool m_fitPending = false;
 };
 
 }  // namespace studio::widgets

@@ -1,5 +1,6 @@
 // FolderResultsTable: RFC 4180 CSV (quoting, CRLF, view order), sorting by value and by
-// natural file order, atomic writes that report failures, the export intent.
+// natural file order, atomic writes that report failures, the export intent, long errors wrapped
+// whole in their cells.
 #include "widgets/folder_results_table.h"
 
 #include <QFile>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void summaryAndErrorColumn();
     void writesAtomicallyAndReportsFailure();
     void exportButtonEmitsIntent();
+    void longErrorsWrapWhole();
 };
 
 void FolderResultsTableTest::csvField_data() {
@@ -161,6 +163,46 @@ void FolderResultsTableTest::exportButtonEmitsIntent() {
     QSignalSpy spy(&table, &FolderResultsTable::exportCsvRequested);
     QTest::mouseClick(table.exportButton(), Qt::LeftButton);
     QCOMPARE(spy.count(), 1);
+}
+
+// An error names the file by its whole path: it used to be cut off mid-path in a one-line cell.
+void FolderResultsTableTest::longErrorsWrapWhole() {
+    const QString error =
+        "Image '/home/someone/Pictures/holidays/2025/the-coast/a-folder-with-a-rather-long-name/"
+        "IMG_20250812_181512_HDR.png' is not a supported image: its first bytes match no format the studio "
+        "reads. Choose a PNG, JPEG, BMP, TIFF, WebP or PNM file.";
+    FolderResultsTable table;
+    table.resize(640, 400);
+    table.setRows({{"ok.png", "cat", 0.9, {}}, {"IMG_20250812_181512_HDR.png", {}, 0.0, error}});
+    table.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&table));
+    QTableView* view = table.view();
+    const int oneLine = view->rowHeight(0);
+    auto needed = [&] {  // wrapping anywhere takes the fewest lines: at spaces it needs as many or more
+        const int width = view->columnWidth(FolderResultsTable::ErrorColumn);
+        return view->fontMetrics().boundingRect(QRect(0, 0, width, 100000), Qt::TextWrapAnywhere, error).height();
+    };
+    QVERIFY(view->columnWidth(FolderResultsTable::ErrorColumn) > 100);
+    QVERIFY2(needed() > view->fontMetrics().height(), "the error fits one line: the test shows nothing");
+    QVERIFY2(view->rowHeight(1) >= needed(),
+             qPrintable(QString("row %1 px, error %2 px").arg(view->rowHeight(1)).arg(needed())));
+    QCOMPARE(view->rowHeight(0), oneLine);
+
+    // A narrower table wraps into more lines; sorting takes each row's height along.
+    const int wide = view->rowHeight(1);
+    const int wideColumn = view->columnWidth(FolderResultsTable::ErrorColumn);
+    table.resize(520, 400);
+    QTRY_VERIFY(view->columnWidth(FolderResultsTable::ErrorColumn) < wideColumn);
+    QTRY_VERIFY2(view->rowHeight(1) > wide, qPrintable(QString("column %1 → %2 px, row %3 → %4 px")
+                                                           .arg(wideColumn)
+                                                           .arg(view->columnWidth(FolderResultsTable::ErrorColumn))
+                                                           .arg(wide)
+                                                           .arg(view->rowHeight(1))));
+    QVERIFY(view->rowHeight(1) >= needed());
+    view->sortByColumn(FolderResultsTable::ConfidenceColumn, Qt::AscendingOrder);  // failed files first
+    QCOMPARE(table.cellText(0, FolderResultsTable::ErrorColumn), error);
+    QVERIFY(view->rowHeight(0) >= needed());
+    QCOMPARE(view->rowHeight(1), oneLine);
 }
 
 QTEST_MAIN(FolderResultsTableTest)
