@@ -57,8 +57,11 @@ Result<std::vector<std::string>> listImageFiles(const std::string& folder, bool 
     std::vector<std::string> files;
     auto consider = [&](const fs::directory_entry& entry) {
         std::error_code ignored;
-        if (!hidden(entry.path()) && entry.is_regular_file(ignored) && hasImageExtension(entry.path().string()))
-            files.push_back(entry.path().string());
+        if (hidden(entry.path()) || !hasImageExtension(entry.path().string())) return;
+        // A link that loops or leads nowhere is listed too: its outcome then says so ("a symbolic
+        // link loop"), where leaving it out hid the file from the results without a word.
+        const bool brokenLink = entry.is_symlink(ignored) && !entry.exists(ignored);
+        if (entry.is_regular_file(ignored) || brokenLink) files.push_back(entry.path().string());
     };
     const std::string cannotList = "Cannot list the folder '" + folder + "': ";
     if (recursive) {

@@ -25,7 +25,9 @@ struct FileOutcome {
 bool hasImageExtension(const std::string& path);
 
 /// The image files in `folder` (and below it when `recursive`), by extension, sorted by path.
-/// Hidden files and folders (".name") are skipped. An empty list is not an error.
+/// Hidden files and folders (".name") are skipped. A symbolic link named like an image that
+/// loops or leads nowhere is listed (classifying it gives the reason), so no file goes unreported.
+/// An empty list is not an error.
 /// Errors: the folder does not exist, is not a folder, or cannot be listed — named.
 Result<std::vector<std::string>> listImageFiles(const std::string& folder, bool recursive);
 
