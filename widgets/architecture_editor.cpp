@@ -193,6 +193,15 @@ void ArchitectureEditor::setLayers(const QList<LayerRow>& layers) {
 void ArchitectureEditor::setTotals(qint64 params, qint64 flops, const QString& overallProblem) {
     m_totals->setText(tr("Total: %1 parameters (%2) · %3 FLOPs per sample")
                           .arg(groupedInteger(params), humanCount(double(params)), humanCount(double(flops))));
+    showOverallProblem(overallProblem);
+}
+
+void ArchitectureEditor::setTotalsUnknown(const QString& why, const QString& overallProblem) {
+    m_totals->setText(tr("Total: parameters and FLOPs %1").arg(why));
+    showOverallProblem(overallProblem);
+}
+
+void ArchitectureEditor::showOverallProblem(const QString& overallProblem) {
     m_problem->setText(overallProblem);
     m_problem->setVisible(!overallProblem.isEmpty());
     const bool dark = palette().color(QPalette::Window).lightness() < 128;

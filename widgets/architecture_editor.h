@@ -30,6 +30,8 @@ public:
     /// otherwise on the same index, clamped to the new row count.
     void setLayers(const QList<LayerRow>& layers);
     void setTotals(qint64 params, qint64 flops, const QString& overallProblem = {});
+    /// "Total: unknown until layer 2 is fixed": an invalid layer leaves the sums unknown.
+    void setTotalsUnknown(const QString& why, const QString& overallProblem = {});
 
     int selectedRow() const;  // -1 when nothing is selected
     void selectRow(int row);
@@ -64,6 +66,7 @@ protected:
 
 private:
     void rebuildAddMenu();
+    void showOverallProblem(const QString& overallProblem);
     /// The splitter gives the options panel only what its layout asks for, and a form
     /// under-estimates a wrapped label: reserve the lines the problem takes at the panel's width.
     void reserveProblemLines();

@@ -35,6 +35,9 @@ struct LayerRow {
     qint64 params = 0;
     qint64 flops = 0;
     QString problem;  // empty when the layer fits; otherwise what is wrong and how to fix it
+    /// Non-empty when an earlier layer is invalid: this layer's input, so its output shape,
+    /// parameters and FLOPs, are unknown (shown as "?"), and this says why.
+    QString unknownBecause;
 };
 
 }  // namespace studio::widgets

@@ -53,7 +53,19 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= m_layers.size()) return {};
     const LayerRow& row = m_layers[index.row()];
     const bool problem = !row.problem.isEmpty();
+    // After an invalid layer the numbers would describe a model without it: "?" instead.
+    const bool unknown = !row.unknownBecause.isEmpty();
+    const bool measured = index.column() == OutputShape || index.column() == Params || index.column() == Flops;
     const LayerKindDescription* k = kind(row.kind);
+    if (unknown && measured) {
+        if (role == Qt::DisplayRole) return QStringLiteral("?");
+        if (role == Qt::ToolTipRole) return plainToolTip(row.unknownBecause);
+        if (role == Qt::ForegroundRole) {
+            QColor faint = QApplication::palette().color(QPalette::Text);
+            faint.setAlphaF(0.55f);
+            return faint;
+        }
+    }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
             case Index: return index.row() + 1;

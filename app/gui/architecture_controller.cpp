@@ -71,7 +71,10 @@ void ArchitectureController::show(const ModelSpec& spec, bool hasData) {
             if (p.rfind("layer ", 0) != 0) overall = toQString(p);
     }
     if (spec.layers.empty()) overall = tr("Add layers or pick a preset.");
-    m_editor->setTotals(report.totalParams, report.totalFlops, overall);
+    if (const int invalid = firstInvalidLayer(report); invalid > 0)  // the sums would leave it out
+        m_editor->setTotalsUnknown(tr("unknown until layer %1 is fixed").arg(invalid), overall);
+    else
+        m_editor->setTotals(report.totalParams, report.totalFlops, overall);
 }
 
 void ArchitectureController::edit(const std::function<void(ModelSpec&)>& change, const QString& description) {

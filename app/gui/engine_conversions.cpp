@@ -130,6 +130,7 @@ QString shapeText(const Shape& shape) {
 
 QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& report) {
     QList<widgets::LayerRow> rows;
+    const int invalid = firstInvalidLayer(report);
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
         widgets::LayerRow row;
         row.kind = toQString(spec.layers[i].type);
@@ -141,9 +142,23 @@ QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& repo
             row.flops = r.flops;
             row.problem = toQString(r.problem);
         }
+        // The analysis carries on past an invalid layer as if it were absent, to check the rest;
+        // the shapes it finds that way are not this model's.
+        if (invalid > 0 && int(i) + 1 > invalid)
+            row.unknownBecause =
+                QObject::tr(
+                    "Unknown until layer %1 is fixed: this layer's input comes through layer %1, which is "
+                    "invalid.")
+                    .arg(invalid);
         rows.append(row);
     }
     return rows;
+}
+
+int firstInvalidLayer(const SpecReport& report) {
+    for (const LayerReport& r : report.layers)
+        if (!r.problem.empty()) return r.index;
+    return 0;
 }
 
 namespace {

@@ -38,8 +38,11 @@ nlohmann::json toJson(const QVariant& v);
 QList<widgets::LayerKindDescription> layerKindDescriptions();
 /// A new layer of `kind` with every option at its default (required ones at their minimum).
 LayerSpec defaultLayer(const QString& kind);
-/// One row per layer of `spec`, with the shapes, counts and problems of `report`.
+/// One row per layer of `spec`, with the shapes, counts and problems of `report`; the layers
+/// after an invalid one have their shapes and counts marked unknown.
 QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& report);
+/// The 1-based index of the first layer with a problem, 0 when every layer fits.
+int firstInvalidLayer(const SpecReport& report);
 
 /// The training settings form (optimizer, schedule, regularization, early stopping, run).
 QList<widgets::FieldSpec> trainingFields();
