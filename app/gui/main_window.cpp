@@ -4,10 +4,12 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTextDocument>
 #include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -327,7 +329,7 @@ void MainWindow::connectRuns() {
     });
     connect(m_runs, &RunsController::promoteRequested, this, [this](qint64 id, const QString& path, bool reopened) {
         if (reopened && currentModel()) return;  // the studio reopened, but a model is already here
-        if (auto s = loadModel(path); !s) return showError(errorText(s.error()));
+        if (!(reopened ? loadModel(path) : openModelFile(path))) return;  // the error is shown
         showInfo(tr("Run %1's best model is the current model (Try it, Evaluation, Save)").arg(id));
     });
 }
@@ -615,7 +617,22 @@ Status MainWindow::loadModel(const QString& path) {
 
 void MainWindow::askLoadModel() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load a trained model"), {}, tr("Models (*.tsmodel)"));
-    if (!path.isEmpty()) (void)loadModel(path);
+    if (!path.isEmpty()) (void)openModelFile(path);
+}
+
+Status MainWindow::openModelFile(const QString& path) {
+    Status s = loadModel(path);  // the status bar, the run controls and the log say it too
+    if (s) return s;
+    // The user is looking at the Try it tab or a file dialog, not at the status bar: say it there.
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not load the model"),
+                                tr("Could not load the model file “%1”.").arg(QFileInfo(path).fileName()),
+                                QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText);                                // a file name is never markup
+    box->setInformativeText(Qt::convertFromPlainText(errorText(s.error())));  // the path, what is wrong, the fix
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+    return s;
 }
 
 void MainWindow::saveModel(const QString& path) {

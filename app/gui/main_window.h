@@ -76,8 +76,11 @@ public:
     /// Where the project was last opened or saved ("" for a new one).
     QString projectPath() const { return m_projectPath; }
     Status loadModel(const QString& path);
-    /// Asks for a .tsmodel and loads it.
+    /// Asks for a .tsmodel and opens it with openModelFile.
     void askLoadModel();
+    /// loadModel for a file the user chose: a failure also opens a message box (window-modal,
+    /// not blocking) that names the file, what is wrong with it and what to do.
+    Status openModelFile(const QString& path);
     /// Saves the current model (latest snapshot, or the loaded one) atomically, off the GUI thread;
     /// the result shows in the status line and log.
     void saveModel(const QString& path);
