@@ -13,6 +13,7 @@
 #include <opencv2/dnn.hpp>
 
 #include "engine/core/sha256.h"
+#include "engine/deploy/onnx_input_check.h"
 
 namespace studio {
 
@@ -50,6 +51,9 @@ void quietOpenCv() {
 Result<cv::dnn::Net> readNet(const std::vector<std::uint8_t>& onnx, const std::string& label) {
     quietOpenCv();
     if (onnx.empty()) return cannotLoad(label, "the file is empty");
+    // OpenCV's importer trusts the file (it copied a tensor's stated size past the end of its
+    // bytes): ONNX's checker and our tensor budgets see it first.
+    STUDIO_TRY(checkOnnxBeforeOpenCv(onnx, label));
     try {
         cv::dnn::Net net = cv::dnn::readNetFromONNX(reinterpret_cast<const char*>(onnx.data()), onnx.size());
         if (net.empty()) return cannotLoad(label, "it holds no layers");
@@ -98,6 +102,64 @@ std::string resolveLayer(const std::vector<BackboneLayer>& layers, const std::ve
                 if (has(byOutput)) return byOutput;
             }
     return {};
+}
+
+// Values one image's layer outputs may take in all, before any runs: OpenCV allocates them when
+// the net runs, and a few changed bytes (a pad, a kernel size) can ask for terabytes.
+constexpr std::int64_t kMaxActivationValues = std::int64_t(1) << 27;  // 512 MiB of float32
+
+// The values a shape holds; -1 when a dimension is negative or the count passes `cap`.
+std::int64_t valuesIn(const cv::dnn::MatShape& shape, std::size_t from, std::int64_t cap) {
+    std::int64_t values = 1;
+    for (std::size_t d = from; d < shape.size(); ++d) {
+        if (shape[d] < 0) return -1;
+        if (shape[d] > 0 && values > cap / shape[d]) return -1;
+        values *= shape[d];
+    }
+    return values;
+}
+
+// Every layer of a loaded net with its output shape for one image of `inputShape`; refused when
+// the outputs of one image would pass kMaxActivationValues.
+Result<std::vector<BackboneLayer>> layersOf(cv::dnn::Net& net, const std::string& label, const Shape& inputShape) {
+    std::vector<BackboneLayer> layers;
+    auto tooLarge = [&](const std::string& layer) {
+        return Error::invalid("The backbone '" + label + "' would need more than " +
+                                  std::to_string((kMaxActivationValues * 4) >> 20) + " MiB for the outputs of its layers "
+                                  "up to '" + layer + "' on one " + shapeText(inputShape) + " image.",
+                              "Choose a smaller network or smaller images. " + std::string(kOpenCvHint));
+    };
+    try {
+        const cv::dnn::MatShape in = {1, inputShape[0], inputShape[1], inputShape[2]};
+        std::int64_t activations = 0;
+        for (const std::string& name : net.getLayerNames()) {
+            const int id = net.getLayerId(name);
+            BackboneLayer layer;
+            layer.name = name;
+            layer.type = net.getLayer(id)->type;
+            std::vector<cv::dnn::MatShape> inShapes, outShapes;
+            net.getLayerShapes(in, id, inShapes, outShapes);
+            for (const auto& shape : outShapes) {
+                const std::int64_t values = valuesIn(shape, 0, kMaxActivationValues);
+                if (values < 0 || activations + values > kMaxActivationValues) return tooLarge(name);
+                activations += values;
+            }
+            if (!outShapes.empty()) {
+                for (std::size_t d = 1; d < outShapes[0].size(); ++d) layer.outputShape.push_back(outShapes[0][d]);
+                layer.features = static_cast<int>(valuesIn(outShapes[0], 1, kMaxActivationValues));
+            }
+            layers.push_back(std::move(layer));
+        }
+    } catch (const cv::Exception& e) {
+        return Error::invalid("OpenCV DNN cannot run the backbone '" + label + "' on " + shapeText(inputShape) +
+                                  " inputs: " + openCvReason(e) + ".",
+                              "Check that the data's image size and channels are the ones the network takes.");
+    } catch (const std::exception& e) {  // std::bad_alloc, std::length_error from OpenCV's vectors
+        return Error::invalid("OpenCV DNN cannot run the backbone '" + label + "' on " + shapeText(inputShape) +
+                                  " inputs: " + e.what() + ".",
+                              "Check that the data's image size and channels are the ones the network takes.");
+    }
+    return layers;
 }
 
 }  // namespace
@@ -154,32 +216,7 @@ Result<std::vector<BackboneLayer>> Backbone::listLayers(const std::vector<std::u
                                                        const Shape& inputShape) {
     auto net = readNet(onnx, label);
     if (!net) return net.error();
-    std::vector<BackboneLayer> layers;
-    try {
-        const cv::dnn::MatShape in = {1, inputShape[0], inputShape[1], inputShape[2]};
-        for (const std::string& name : net->getLayerNames()) {
-            const int id = net->getLayerId(name);
-            BackboneLayer layer;
-            layer.name = name;
-            layer.type = net->getLayer(id)->type;
-            std::vector<cv::dnn::MatShape> inShapes, outShapes;
-            net->getLayerShapes(in, id, inShapes, outShapes);
-            if (!outShapes.empty()) {
-                std::int64_t features = 1;
-                for (std::size_t d = 1; d < outShapes[0].size(); ++d) {
-                    layer.outputShape.push_back(outShapes[0][d]);
-                    features *= outShapes[0][d];
-                }
-                layer.features = static_cast<int>(std::min<std::int64_t>(features, std::numeric_limits<int>::max()));
-            }
-            layers.push_back(std::move(layer));
-        }
-    } catch (const cv::Exception& e) {
-        return Error::invalid("OpenCV DNN cannot run the backbone '" + label + "' on " + shapeText(inputShape) +
-                                  " inputs: " + openCvReason(e) + ".",
-                              "Check that the data's image size and channels are the ones the network takes.");
-    }
-    return layers;
+    return layersOf(*net, label, inputShape);
 }
 
 std::string Backbone::suggestedFeatureLayer(const std::vector<BackboneLayer>& layers) {
@@ -232,7 +269,10 @@ Result<BackbonePtr> Backbone::fromBytes(std::vector<std::uint8_t> onnx, const st
                 "Load the data at the backbone's size: --image-size " + std::to_string(want[1]) + " --channels " +
                     std::to_string(want[0]) + " for an image folder (the studio: Data ▸ image size and colour).");
         }
-    auto layers = listLayers(onnx, label, inputShape);
+    // One import serves the layer list and the probe below (a large network takes seconds).
+    auto net = readNet(onnx, label);
+    if (!net) return net.error();
+    auto layers = layersOf(*net, label, inputShape);
     if (!layers) return layers.error();
     const std::string chosen =
         featureLayer.empty() ? suggestedFeatureLayer(*layers) : resolveLayer(*layers, onnx, featureLayer);
@@ -255,18 +295,16 @@ Result<BackbonePtr> Backbone::fromBytes(std::vector<std::uint8_t> onnx, const st
     // The output that a real batch of 2 gives, not only the declared shape: it catches layers
     // that fold the batch away (a Reshape to a fixed size) and kernels OpenCV cannot run.
     Tensor probe(Shape{2, inputShape[0], inputShape[1], inputShape[2]}, 0.5f);
-    std::unique_ptr<cv::dnn::Net> net;
-    {
-        auto first = readNet(*b->m_bytes, label);
-        if (!first) return first.error();
-        net = std::make_unique<cv::dnn::Net>(std::move(*first));
-    }
     cv::Mat out;
     try {
         out = runNet(*net, probe, chosen);
     } catch (const cv::Exception& e) {
         return Error::invalid("OpenCV DNN cannot run the backbone '" + label + "' up to layer '" + chosen +
                                   "': " + openCvReason(e) + ".",
+                              std::string("Choose another feature layer, or another network. ") + kOpenCvHint);
+    } catch (const std::exception& e) {
+        return Error::invalid("OpenCV DNN cannot run the backbone '" + label + "' up to layer '" + chosen +
+                                  "': " + e.what() + ".",
                               std::string("Choose another feature layer, or another network. ") + kOpenCvHint);
     }
     const std::int64_t total = static_cast<std::int64_t>(out.total());
@@ -287,7 +325,7 @@ Result<BackbonePtr> Backbone::fromBytes(std::vector<std::uint8_t> onnx, const st
                               "Choose a float32 layer as the features.");
     b->m_featureSize = static_cast<int>(total / 2);
     b->m_featureNormalization = Preprocessing::identity(Shape{b->m_featureSize}, false);
-    b->m_nets->idle.push_back(std::move(net));
+    b->m_nets->idle.push_back(std::make_unique<cv::dnn::Net>(std::move(*net)));
     return BackbonePtr(std::move(b));
 }
 
@@ -339,6 +377,9 @@ Status Backbone::features(const Tensor& x, Tensor& features) const {
             std::memcpy(features.data(), out.ptr<float>(), features.size() * sizeof(float));
     } catch (const cv::Exception& e) {
         status = Error::invalid("OpenCV DNN failed running the backbone '" + m_label + "': " + openCvReason(e) + ".",
+                                "Check the image size and channels the network takes.");
+    } catch (const std::exception& e) {
+        status = Error::invalid("OpenCV DNN failed running the backbone '" + m_label + "': " + e.what() + ".",
                                 "Check the image size and channels the network takes.");
     }
     std::lock_guard lock(m_nets->mutex);

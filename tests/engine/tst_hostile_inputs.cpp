@@ -17,6 +17,7 @@
 #include "engine/data/idx.h"
 #include "engine/data/image_header.h"
 #include "engine/data/image_io.h"
+#include "engine/deploy/backbone.h"
 #include "engine/io/json_limits.h"
 #include "engine/io/model_file.h"
 #include "engine/nn/model_spec.h"
@@ -385,7 +386,43 @@ private Q_SLOTS:
         QCOMPARE(bad.error().what(), std::string("Thing 'x' is not valid JSON. fix it"));
     }
 
+    // ONNX backbones from tests/fuzz/corpus/fuzz_onnx_backbone: the exports the corpus starts
+    // from load; a reproducer is refused with the file's name and the reason, before OpenCV.
+    void onnxBackboneSeedsLoad_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("conv") << "conv_bn_gelu_pools.onnx";
+        QTest::newRow("dense") << "pool_dense_bn_sigmoid.onnx";
+        QTest::newRow("global pool") << "conv_elu_global_pool.onnx";
+    }
+    void onnxBackboneSeedsLoad() {
+        QFETCH(QString, name);
+        auto backbone = Backbone::fromFile(onnxCorpus(name), {1, 28, 28});
+        QVERIFY2(backbone.ok(), backbone.ok() ? "" : backbone.error().what().c_str());
+        QVERIFY((*backbone)->featureSize() > 0);
+    }
+
+    void hostileOnnxBackbonesAreRefused_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("reason");
+        // A Gemm weight whose dims promise 1200 bytes held 1177: OpenCV 4.6's importer copied
+        // the promised 1200 (ASan: heap-buffer-overflow in cv::Mat::copyTo from readNetFromONNX).
+        QTest::newRow("raw data shorter than its dims") << "raw_data_shorter_than_dims.onnx" << "but holds";
+    }
+    void hostileOnnxBackbonesAreRefused() {
+        QFETCH(QString, name);
+        QFETCH(QString, reason);
+        const std::string path = onnxCorpus(name);
+        auto backbone = Backbone::fromFile(path, {1, 28, 28});
+        QVERIFY(!backbone.ok());
+        const std::string message = backbone.error().message();
+        QVERIFY2(contains(message, path) && contains(message, reason.toStdString()), message.c_str());
+    }
+
 private:
+    static std::string onnxCorpus(const QString& name) {
+        return STUDIO_SOURCE_DIR "/tests/fuzz/corpus/fuzz_onnx_backbone/" + name.toStdString();
+    }
+
     QTemporaryDir m_dir;
 };
 
