@@ -627,8 +627,9 @@ Status MainWindow::openModelFile(const QString& path) {
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not load the model"),
                                 tr("Could not load the model file “%1”.").arg(QFileInfo(path).fileName()),
                                 QMessageBox::Ok, this);
-    box->setTextFormat(Qt::PlainText);                                // a file name is never markup
-    box->setInformativeText(Qt::convertFromPlainText(errorText(s.error())));  // the path, what is wrong, the fix
+    box->setTextFormat(Qt::PlainText);  // a file name is never markup
+    // The details: the whole path, what is wrong, the fix; escaped, and wrapped to the box's width.
+    box->setInformativeText(Qt::convertFromPlainText(errorText(s.error()), Qt::WhiteSpaceNormal));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);
     box->open();

@@ -2,9 +2,11 @@
 // what is wrong and what to do — not only a status-bar line that goes after ten seconds.
 
 #include <QAbstractButton>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -41,7 +43,8 @@ void ModelLoadErrorTest::badFileIsAMessageBoxNamingItAndTheFix() {
     QVERIFY(w.findChildren<QMessageBox*>().isEmpty());
 
     // A file cut short, with a name that would be markup if it were read as rich text.
-    const QString broken = dir.filePath("<b>broken.tsmodel");
+    QVERIFY(QDir(dir.path()).mkpath("models-kept-in-a-folder-with-a-long-name"));
+    const QString broken = dir.filePath("models-kept-in-a-folder-with-a-long-name/<b>broken.tsmodel");
     QFile f(broken);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("TSMODEL\0\1\0\0\0\xff\xff", 14);
@@ -64,6 +67,10 @@ void ModelLoadErrorTest::badFileIsAMessageBoxNamingItAndTheFix() {
     QVERIFY2(detailText.contains(broken), qPrintable(detailText));
     QVERIFY2(detailText.contains("save the model again") || detailText.contains("use another copy"),
              qPrintable(detailText));
+    // It fits on the screen: the details wrap instead of running off its edge in one line.
+    const int screenWidth = box->screen()->availableGeometry().width();
+    QVERIFY2(box->frameGeometry().width() <= screenWidth,
+             qPrintable(QString("box %1 px on a %2 px screen").arg(box->frameGeometry().width()).arg(screenWidth)));
     box->button(QMessageBox::Ok)->click();
     QTRY_VERIFY(w.findChildren<QMessageBox*>().isEmpty());  // closed and deleted
 
