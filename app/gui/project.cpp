@@ -48,10 +48,14 @@ nlohmann::json Project::toJson() const {
 }
 
 Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& source) {
-    if (!j.is_object() || j.value("format", "") != "training-studio-project")
+    // json::value throws when the key holds another type ("version": "2"): check types first.
+    if (!j.is_object() || !j.contains("format") || j["format"] != "training-studio-project")
         return Error::invalid("'" + source + "' is not a Training Studio project.",
                               "Open a .json file saved with File ▸ Save Project.");
-    if (j.value("version", 0) > kProjectVersion)
+    if (j.contains("version") && !j["version"].is_number())
+        return Error::invalid("'" + source + "': 'version' must be a number, not " + j["version"].dump(-1).substr(0, 40) + ".",
+                              "Open a .json file saved with File ▸ Save Project.");
+    if (j.contains("version") && j["version"] > kProjectVersion)
         return Error::unsupported("'" + source + "' was saved by a newer Training Studio.",
                                   "Update Training Studio to open it.");
     Project p = defaultProject();
@@ -78,7 +82,11 @@ Result<Project> Project::fromJson(const nlohmann::json& j, const std::string& so
             const QString key = option ? toQString(option->key) : it.key();
             if (p.settings.contains(key)) p.settings[key] = it.value();
         }
-        if (stored.contains("gamma") && stored.value("schedule").toString() == QLatin1String("exponential"))
+        // Before the option schema, "gamma" was also the exponential schedule's decay. Only such
+        // files lack "decay_per_epoch": every save writes both, and taking "gamma" then turned
+        // a saved 0.95 into the step factor's 0.1 on every reopen.
+        if (stored.contains("gamma") && !stored.contains("decay_per_epoch") &&
+            stored.value("schedule").toString() == QLatin1String("exponential"))
             p.settings["decay_per_epoch"] = stored.value("gamma");
         auto config = trainConfigFrom(p.settings);
         if (!config) return Error::invalid("'" + source + "': " + config.error().message(), config.error().hint());

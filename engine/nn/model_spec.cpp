@@ -23,7 +23,12 @@ json ModelSpec::toJson() const {
         for (auto& [k, v] : o.items()) entry[k] = v;
         layersJson.push_back(entry);
     }
-    json j = {{"input", input}, {"classes", classes}, {"layers", layersJson}};
+    // Unknown until a dataset is chosen: left out, as fromJson reads a spec without them. (A
+    // project saved with no data loaded wrote "input": [] and "classes": 0, and did not open.)
+    json j = json::object();
+    if (!input.empty()) j["input"] = input;
+    if (classes > 0) j["classes"] = classes;
+    j["layers"] = layersJson;
     if (!name.empty()) j["name"] = name;
     return j;
 }
@@ -35,7 +40,8 @@ Result<ModelSpec> ModelSpec::fromJson(const json& j, const std::string& source) 
     if (!j.is_object()) return Error::invalid(source + ": the model spec must be a JSON object.", fix);
     ModelSpec spec;
     if (j.contains("name") && j["name"].is_string()) spec.name = j["name"].get<std::string>();
-    if (j.contains("input")) {
+    // [] and 0 stand for "not known yet", as projects saved before that was fixed wrote them.
+    if (j.contains("input") && !(j["input"].is_array() && j["input"].empty())) {
         const auto& in = j["input"];
         if (!in.is_array() || in.empty() || in.size() > 3)
             return Error::invalid(source + ": 'input' must be a list of 1 to 3 sizes, e.g. [1, 28, 28].", fix);
@@ -50,7 +56,7 @@ Result<ModelSpec> ModelSpec::fromJson(const json& j, const std::string& source) 
                                       std::to_string(kMaxValuesPerSample) + " (16 M, e.g. 3×2048×2048).",
                                   "Use a smaller input, e.g. [3, 224, 224]; images are resized to it.");
     }
-    if (j.contains("classes")) {
+    if (j.contains("classes") && j["classes"] != 0) {
         if (!j["classes"].is_number_integer() || j["classes"].get<long long>() < 1 ||
             j["classes"].get<long long>() > 100000)
             return Error::invalid(source + ": 'classes' must be a whole number from 1 to 100000.", fix);
