@@ -139,13 +139,9 @@ int backboneLayersCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = {"--backbone", "--input"};
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "backbone-layers");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kLayersHelp, stdout);
-        return 0;
-    }
+    auto start = startCommand(args, spec, "backbone-layers", kLayersHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto path = a.required("--backbone", "cnn.onnx");
     if (!path) return reportError(path.error());
     // Read through Backbone::fromFile's checks first: a missing or oversized file is named.

@@ -307,13 +307,9 @@ int benchCommand(const Args& args) {
     spec.valued = {"--threads",       "--epochs",          "--models",      "--dataset",
                    "--latency-count", "--scaling-samples", "--torch-script"};
     spec.flags = {"--no-torch", "--json"};
-    auto parsed = Arguments::parse(args, spec, "bench");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
+    auto start = startCommand(args, spec, "bench", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto threads = a.integer("--threads", 2, 1, 1024);
     if (!threads) return reportError(threads.error());
     auto epochs = a.integer("--epochs", 1, 1, 1000);

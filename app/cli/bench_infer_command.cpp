@@ -75,13 +75,9 @@ int benchInferCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = {"--model", "--batch", "--threads", "--min-time", "--min-runs", "--warmup"};
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "bench-infer");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
+    auto start = startCommand(args, spec, "bench-infer", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto modelPath = a.required("--model", "model.tsmodel");
     if (!modelPath) return reportError(modelPath.error());
     InferenceBenchOptions options;

@@ -39,6 +39,18 @@ void setSkippedListFile(const std::string& path) {
     g_skippedListFile = path;
 }
 
+std::variant<Arguments, int> startCommand(const std::vector<std::string>& args, const OptionSpec& spec,
+                                          const std::string& command, const std::string& help) {
+    auto parsed = Arguments::parse(args, spec, command);
+    if (!parsed) return reportError(parsed.error());
+    if (parsed->flag("--help")) {
+        std::fputs(help.c_str(), stdout);
+        return 0;
+    }
+    if (spec.valued.count("--skipped")) setSkippedListFile(parsed->value("--skipped").value_or(""));
+    return std::move(*parsed);
+}
+
 Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const DatasetOptions& options) {
     auto bundle = loadDataset(nameOrPath, options);
     if (!bundle) return bundle;

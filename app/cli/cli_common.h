@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,8 @@
 #include "engine/data/dataset_catalog.h"
 #include "engine/infer/snapshot.h"
 #include "engine/nn/model_spec.h"
+
+#include "app/cli/arguments.h"
 
 namespace studio::cli {
 
@@ -31,6 +34,15 @@ int reportError(const Error& error);
 Result<DatasetBundle> loadDatasetReporting(const std::string& nameOrPath, const DatasetOptions& options);
 /// --skipped FILE: where loadDatasetReporting writes every skipped file (path TAB reason).
 void setSkippedListFile(const std::string& path);
+
+/// How every command starts: `args` parsed against `spec` (a mistake is reported), --help prints
+/// `help` and ends the command, and --skipped FILE (when the command takes it) names the list of
+/// skipped dataset files. The arguments, or the exit code when the command ends here.
+///   auto start = startCommand(args, spec, "lr-find", kHelp);
+///   if (const int* done = std::get_if<int>(&start)) return *done;
+///   const Arguments& a = std::get<Arguments>(start);
+std::variant<Arguments, int> startCommand(const std::vector<std::string>& args, const OptionSpec& spec,
+                                          const std::string& command, const std::string& help);
 
 /// The loading options of the data `model` was trained on (its file's record), with --samples and
 /// --image-size overriding them and `threads` for loading. Errors: a flag out of range.

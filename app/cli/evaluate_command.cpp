@@ -75,14 +75,9 @@ int evaluateCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = {"--model", "--dataset", "--samples", "--image-size", "--threads", "--skipped"};
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "evaluate");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
-    setSkippedListFile(a.value("--skipped").value_or(""));
+    auto start = startCommand(args, spec, "evaluate", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto modelPath = a.required("--model", "model.tsmodel");
     if (!modelPath) return reportError(modelPath.error());
     auto datasetName = a.required("--dataset", "shapes");

@@ -45,14 +45,9 @@ int exportCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = {"--model", "--onnx", "--dataset", "--samples", "--image-size", "--threads", "--skipped"};
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "export");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
-    setSkippedListFile(a.value("--skipped").value_or(""));
+    auto start = startCommand(args, spec, "export", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto modelPath = a.required("--model", "model.tsmodel");
     if (!modelPath) return reportError(modelPath.error());
     auto out = a.required("--onnx", "model.onnx");

@@ -36,14 +36,9 @@ int forkCommand(const Args& args) {
     spec.valued.insert({"--epoch", "--store", "--name", "--save"});
     spec.flags = {"--json"};
     spec.positionals = true;
-    auto parsed = Arguments::parse(args, spec, "fork");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelpHead, stdout);
-        std::fputs(optionsHelp().c_str(), stdout);
-        return 0;
-    }
+    auto start = startCommand(args, spec, "fork", std::string(kHelpHead) + optionsHelp());
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     if (a.positionals().size() != 1)
         return reportError(
             Error::invalid("fork takes one run id.", "For example: training-studio-cli fork 3 --epoch 2 --lr 0.0005"));

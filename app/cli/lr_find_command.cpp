@@ -83,15 +83,9 @@ int lrFindCommand(const Args& args) {
     spec.valued = optionFlags();
     spec.valued.insert({"--dataset", "--model", "--steps", "--start-lr", "--end-lr", "--skipped"});
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "lr-find");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelpHead, stdout);
-        std::fputs(optionsHelp().c_str(), stdout);
-        return 0;
-    }
-    setSkippedListFile(a.value("--skipped").value_or(""));
+    auto start = startCommand(args, spec, "lr-find", std::string(kHelpHead) + optionsHelp());
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     LrFinderConfig finder;
     auto steps = a.integer("--steps", finder.steps, 10, 100000);
     if (!steps) return reportError(steps.error());

@@ -107,13 +107,9 @@ int predictCommand(const Args& args) {
     spec.valued = {"--model", "--top", "--csv", "--threads", "--saliency", "--saliency-method", "--saliency-class"};
     spec.flags = {"--json", "--recursive"};
     spec.positionals = true;
-    auto parsed = Arguments::parse(args, spec, "predict");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
+    auto start = startCommand(args, spec, "predict", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto modelPath = a.required("--model", "model.tsmodel");
     if (!modelPath) return reportError(modelPath.error());
     auto top = a.integer("--top", 3, 1, 100000);

@@ -101,14 +101,9 @@ int pruneCommand(const Args& args) {
     spec.valued = {"--model",   "--sparsity", "--fine-tune-epochs", "--out",          "--dataset",
                    "--threads", "--lr",       "--norm",             "--latency-runs", "--skipped"};
     spec.flags = {"--structured", "--per-layer", "--json"};
-    auto parsed = Arguments::parse(args, spec, "prune");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
-    setSkippedListFile(a.value("--skipped").value_or(""));
+    auto start = startCommand(args, spec, "prune", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto modelPath = a.required("--model", "model.tsmodel");
     if (!modelPath) return reportError(modelPath.error());
     auto sparsityText = a.required("--sparsity", "0.5");

@@ -63,14 +63,9 @@ int quantizeCommand(const Args& args) {
     spec.valued = {"--model",   "--calibration", "--calibration-method", "--percentile", "--out",
                    "--onnx",    "--dataset",     "--threads",            "--skipped"};
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "quantize");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
-    setSkippedListFile(a.value("--skipped").value_or(""));
+    auto start = startCommand(args, spec, "quantize", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto modelPath = a.required("--model", "model.tsmodel");
     if (!modelPath) return reportError(modelPath.error());
     auto calibrationText = a.required("--calibration", "1000");

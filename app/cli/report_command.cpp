@@ -45,13 +45,9 @@ int reportCommand(const Args& args) {
     spec.valued = {"--model", "--run", "--store", "--out", "--dataset", "--samples", "--image-size", "--mistakes",
                    "--threads"};
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "report");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
+    auto start = startCommand(args, spec, "report", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     const auto modelArg = a.value("--model");
     const auto runArg = a.value("--run");
     if (modelArg.has_value() == runArg.has_value())

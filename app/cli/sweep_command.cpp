@@ -67,15 +67,9 @@ int sweepCommand(const Args& args) {
     spec.valued.insert({"--dataset", "--model", "--space", "--strategy", "--trials", "--min-epochs", "--eta",
                         "--concurrency", "--budget-epochs", "--budget-seconds", "--name", "--store", "--skipped"});
     spec.flags = {"--json", "--enqueue-only"};
-    auto parsed = Arguments::parse(args, spec, "sweep");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelpHead, stdout);
-        std::fputs(optionsHelp().c_str(), stdout);
-        return 0;
-    }
-    setSkippedListFile(a.value("--skipped").value_or(""));
+    auto start = startCommand(args, spec, "sweep", std::string(kHelpHead) + optionsHelp());
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     SweepRequest req;
     auto dataset = a.required("--dataset", "shapes");
     if (!dataset) return reportError(dataset.error());

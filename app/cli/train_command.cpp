@@ -107,17 +107,10 @@ int trainCommand(const Args& args) {
     spec.valued.insert({"--dataset", "--model", "--save", "--store", "--name", "--resume", "--skipped", "--boundary"});
     spec.valued.insert(std::begin(kBackboneTrainFlags), std::end(kBackboneTrainFlags));
     spec.flags = {"--json"};
-    auto parsed = Arguments::parse(args, spec, "train");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelpHead, stdout);
-        std::fputs(optionsHelp().c_str(), stdout);
-        std::fputs(presetOptionsHelp().c_str(), stdout);
-        std::fputs(kHelpTail, stdout);
-        return 0;
-    }
-    setSkippedListFile(a.value("--skipped").value_or(""));
+    auto start =
+        startCommand(args, spec, "train", std::string(kHelpHead) + optionsHelp() + presetOptionsHelp() + kHelpTail);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     const std::string storePath = a.value("--store").value_or(defaultStorePath());
     if (const auto save = a.value("--save"))
         if (auto s = checkSaveTarget(*save); !s) return reportError(s.error());

@@ -50,13 +50,9 @@ extern "C" void onStopSignal(int) {
 int workerCommand(const Args& args) {
     OptionSpec spec;
     spec.valued = {"--store", "--sweep", "--threads", "--max-trials", "--idle-exit", "--lease", "--name"};
-    auto parsed = Arguments::parse(args, spec, "worker");
-    if (!parsed) return reportError(parsed.error());
-    const Arguments& a = *parsed;
-    if (a.flag("--help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
+    auto start = startCommand(args, spec, "worker", kHelp);
+    if (const int* done = std::get_if<int>(&start)) return *done;
+    const Arguments& a = std::get<Arguments>(start);
     auto store = a.required("--store", "postgresql://studio@db.example:5432/runs");
     if (!store) return reportError(store.error());
     auto sweep = a.integer("--sweep", 0, 0, 1'000'000'000'000LL);
