@@ -27,9 +27,11 @@
 #include "app/gui/inference_controller.h"
 #include "app/gui/lesson_controller.h"
 #include "app/gui/presentation_mode.h"
+#include "app/gui/quit_confirmation.h"
 #include "app/gui/lr_finder_controller.h"
 #include "app/gui/recent_projects.h"
 #include "app/gui/run_launcher.h"
+#include "app/gui/run_manager.h"
 #include "app/gui/runs_controller.h"
 #include "app/gui/studio_docks.h"
 #include "app/gui/studio_menus.h"
@@ -705,7 +707,23 @@ void MainWindow::saveSettings() {
     settings.setValue("lastProject", m_projectPath);
 }
 
+TrainingAtClose MainWindow::trainingAtClose() const {
+    TrainingAtClose t;
+    t.windowRun = m_training->isRunning();
+    if (t.windowRun) {
+        t.windowRunId = m_training->recordedRunId();
+        t.epochsKept = int(m_training->epochs().size());
+        t.epochsPlanned = m_training->lastSetup() ? m_training->lastSetup()->config.epochs : 0;
+    }
+    t.backgroundRuns = m_runs->manager()->runningCount();
+    return t;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!QuitConfirmation::confirm(this, trainingAtClose())) {
+        event->ignore();
+        return;
+    }
     // Runs that still train are kept as interrupted, each with its last epoch's checkpoint.
     if (m_training->isRunning() && !m_training->stopAndWait(1500))
         m_log->appendLine(tr("The training did not stop in time; closing anyway."), RunLog::Severity::Warning);

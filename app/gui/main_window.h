@@ -57,6 +57,8 @@ class RunsController;
 class StudioMenus;
 class TrainingController;
 
+struct TrainingAtClose;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -141,6 +143,7 @@ Q_SIGNALS:
     void currentModelChanged(studio::SnapshotPtr model);
 
 protected:
+    /// Asks first while something trains (QuitConfirmation), then stops and keeps the runs.
     void closeEvent(QCloseEvent* event) override;
 
 private:
@@ -169,6 +172,7 @@ private:
     void setBackboneEdited(const ProjectBackbone& backbone, const QString& description);
     void restoreSettings();
     void saveSettings();
+    TrainingAtClose trainingAtClose() const;
 
     Project m_project;
     QString m_projectPath;

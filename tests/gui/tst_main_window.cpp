@@ -416,6 +416,7 @@ void MainWindowTest::closingMidRunExitsQuickly() {
     QTRY_VERIFY_WITH_TIMEOUT(w->lossChart()->pointCount("batch") > 3, 10000);
     QElapsedTimer t;
     t.start();
+    answerNextQuestionWithDefault();  // "Quit while training?": Stop and Quit, the run is kept
     QVERIFY(w->close());
     delete w;
     const qint64 ms = t.elapsed();

@@ -273,7 +273,8 @@ private Q_SLOTS:
             id = w.trainingController()->recordedRunId();
             QElapsedTimer t;
             t.start();
-            w.close();
+            answerNextQuestionWithDefault();  // "Quit while training?": Stop and Quit keeps the run
+            QVERIFY(w.close());
             QVERIFY2(t.elapsed() < timeLimitMs(2000), qPrintable(QString::number(t.elapsed())));
         }
         // A new window (the studio restarted) shows it interrupted, and resumes it to the end.

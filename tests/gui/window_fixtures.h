@@ -1,9 +1,13 @@
 #pragma once
 // Driving the studio's settings form as a user does, for the window tests.
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QMessageBox>
 #include <QSpinBox>
+#include <QTimer>
 #include <QtTest>
 
 #include "widgets/hyperparameter_form.h"
@@ -23,4 +27,21 @@ inline void setField(studio::widgets::HyperparameterForm* form, const QString& k
         Q_EMIT combo->activated(combo->currentIndex());
     }
     form->commitPendingEdit();
+}
+
+/// Answers the next modal question (closing mid-run asks first) with its default button, as a
+/// user pressing Enter does; gives up after `waitMs` when none comes.
+inline void answerNextQuestionWithDefault(int waitMs = 10000) {
+    auto* poll = new QTimer;
+    auto* clock = new QElapsedTimer;
+    clock->start();
+    QObject::connect(poll, &QTimer::timeout, [poll, clock, waitMs] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box && clock->elapsed() < waitMs) return;
+        poll->stop();
+        poll->deleteLater();
+        delete clock;
+        if (box) QTest::keyClick(box, Qt::Key_Return);
+    });
+    poll->start(10);
 }
