@@ -2,13 +2,31 @@
 
 #include <QApplication>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QStyle>
+#include <QStyleFactory>
 
 namespace studio::app {
 
+namespace {
+
+// Fusion, without icons on dialog buttons: its standard Close/OK glyphs are dark and all but
+// vanish on the dark theme's buttons (seen on the LR finder's Close at 1920×1080); the words say it.
+class StudioStyle : public QProxyStyle {
+public:
+    StudioStyle() : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion"))) {}
+    int styleHint(StyleHint hint, const QStyleOption* option, const QWidget* widget,
+                  QStyleHintReturn* returnData) const override {
+        if (hint == QStyle::SH_DialogButtonBox_ButtonsHaveIcons) return 0;
+        return QProxyStyle::styleHint(hint, option, widget, returnData);
+    }
+};
+
+}  // namespace
+
 void applyStudioPalette(bool dark) {
     // Fusion draws both palettes faithfully, whatever the desktop's own style is.
-    QApplication::setStyle(QStringLiteral("Fusion"));
+    if (!dynamic_cast<StudioStyle*>(QApplication::style())) QApplication::setStyle(new StudioStyle);
     QPalette p = QApplication::style()->standardPalette();
     if (dark) {
         const QColor window(45, 47, 51), base(30, 31, 34), text(226, 228, 232), disabled(128, 130, 136);
