@@ -131,11 +131,14 @@ FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
     QHeaderView* header = m_view->horizontalHeader();
     header->setSortIndicator(-1, Qt::AscendingOrder);  // the given order until the user sorts
     m_view->setSortingEnabled(true);
-    header->setSectionResizeMode(FileColumn, QHeaderView::Interactive);
+    // File and Error share what the class and confidence leave, so the table never scrolls
+    // sideways: a fixed 280-pixel File column left the Error column off the edge on the Try it
+    // tab at 1024×700. File names elide in the middle (tooltip: the whole name); errors wrap.
+    header->setSectionResizeMode(FileColumn, QHeaderView::Stretch);
     header->setSectionResizeMode(ClassColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ConfidenceColumn, QHeaderView::ResizeToContents);
-    header->setStretchLastSection(true);
-    header->resizeSection(FileColumn, 280);
+    header->setSectionResizeMode(ErrorColumn, QHeaderView::Stretch);
+    header->setStretchLastSection(false);
     // A wrapped error's row is as tall as the error needs at the column's width, in any order.
     // The stretched Error column settles after the view's resize: fit once things have settled.
     connect(header, &QHeaderView::sectionResized, this, &FolderResultsTable::scheduleFit);

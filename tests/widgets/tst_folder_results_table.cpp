@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -43,6 +44,7 @@ private Q_SLOTS:
     void writesAtomicallyAndReportsFailure();
     void exportButtonEmitsIntent();
     void longErrorsWrapWhole();
+    void noSidewaysScrollingWhenNarrow();
 };
 
 void FolderResultsTableTest::csvField_data() {
@@ -203,6 +205,29 @@ void FolderResultsTableTest::longErrorsWrapWhole() {
     QCOMPARE(table.cellText(0, FolderResultsTable::ErrorColumn), error);
     QVERIFY(view->rowHeight(0) >= needed());
     QCOMPARE(view->rowHeight(1), oneLine);
+}
+
+// On the Try it tab at 1024×700 the table is about 580 pixels wide: every column fits in it.
+void FolderResultsTableTest::noSidewaysScrollingWhenNarrow() {
+    FolderResultsTable table;
+    table.resize(580, 400);
+    table.setRows({{"holiday photos/2025 at the coast with a long folder name/IMG_20250812_181512_HDR.png",
+                    {},
+                    0.0,
+                    "Image '/home/someone/Pictures/holiday photos/IMG_20250812_181512_HDR.png' is not a supported "
+                    "image."},
+                   {"star.png", "star", 0.99, {}}});
+    table.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&table));
+    QTableView* view = table.view();
+    QTRY_VERIFY(view->columnWidth(FolderResultsTable::ErrorColumn) > 0);
+    int total = 0;
+    for (int c = 0; c < FolderResultsTable::ColumnCount; ++c) total += view->columnWidth(c);
+    QVERIFY2(total <= view->viewport()->width(),
+             qPrintable(QString("columns %1 px in a %2 px view").arg(total).arg(view->viewport()->width())));
+    QVERIFY(!view->horizontalScrollBar()->isVisible());
+    QVERIFY(view->columnWidth(FolderResultsTable::ErrorColumn) >= 120);  // room to read an error
+    QVERIFY(view->columnWidth(FolderResultsTable::FileColumn) >= 120);
 }
 
 QTEST_MAIN(FolderResultsTableTest)
