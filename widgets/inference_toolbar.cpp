@@ -1,5 +1,6 @@
 #include "widgets/inference_toolbar.h"
 
+#include "widgets/flow_layout.h"
 #include "widgets/studio_icons.h"
 
 #include <QAction>
@@ -105,19 +106,12 @@ InferenceToolbar::InferenceToolbar(QAction* paste, QWidget* parent) : QWidget(pa
     auto* status = new QHBoxLayout;
     status->addWidget(m_modelStatus, 1);
     status->addWidget(m_loadModel);
-    auto* tools = new QHBoxLayout;
-    tools->setSpacing(6);
-    tools->addWidget(m_topK);
-    tools->addSpacing(8);
-    tools->addWidget(m_why);
-    tools->addWidget(m_saliencyClass);
-    tools->addWidget(m_saliencyMethod);
-    tools->addSpacing(8);
-    tools->addWidget(m_camera);
-    tools->addWidget(m_classifyFolder);
-    tools->addWidget(pasteButton);
-    tools->addStretch(1);
-    tools->addWidget(m_clear);
+    // The tools wrap onto a second row when the tab is narrow (about 580 pixels beside the docks
+    // at 1024×700), instead of squeezing every button until its text is cut ("Ca…ra").
+    auto* tools = new FlowLayout(nullptr, 6);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_topK, m_why, m_saliencyClass, m_saliencyMethod, m_camera,
+                                                      m_classifyFolder, pasteButton, m_clear})
+        tools->addWidget(w);
     for (QWidget* w : std::initializer_list<QWidget*>{m_topK, m_why, m_saliencyClass, m_saliencyMethod, m_camera,
                                                       m_classifyFolder, pasteButton, m_clear, m_loadModel})
         w->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void cameraViewFollowsToggle();
     void folderResultsTab();
     void gridWrapsWithWidth();
+    void toolbarWrapsInsteadOfClipping();
 };
 
 void InferencePanelControlsTest::whyTogglesOverlaysAndChoosesClass() {
@@ -191,6 +192,32 @@ void InferencePanelControlsTest::gridWrapsWithWidth() {
     QCOMPARE(tops.at(1), tops.at(0));
     QCOMPARE(tops.at(3), tops.at(2));
     QVERIFY(tops.at(4) > tops.at(2));
+}
+
+// The Try it tab beside the docks at 1024×700 is about 580 pixels wide: every tool keeps the width
+// its text needs (it used to read "Ca…ra" and "lassify fold"), wrapping onto a second row.
+void InferencePanelControlsTest::toolbarWrapsInsteadOfClipping() {
+    InferencePanel panel;
+    panel.setModelStatus("Model: lenet on shapes · epoch 2", true);
+    panel.setClassNames(kDigits);
+    panel.resize(580, 500);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_COMPARE(panel.width(), 580);  // not held wider by the tools' minimum widths
+    InferenceToolbar* toolbar = panel.toolbar();
+    int tools = 0;
+    for (QWidget* w : toolbar->findChildren<QWidget*>(Qt::FindDirectChildrenOnly)) {
+        if (!w->isVisible() ||
+            !(qobject_cast<QAbstractButton*>(w) || qobject_cast<QComboBox*>(w) || qobject_cast<QAbstractSpinBox*>(w)))
+            continue;
+        ++tools;
+        const QString name = w->metaObject()->className() + QString(" ") + w->toolTip().left(30);
+        QVERIFY2(w->width() >= w->sizeHint().width(),
+                 qPrintable(QString("%1: %2 px of %3").arg(name).arg(w->width()).arg(w->sizeHint().width())));
+        QVERIFY2(toolbar->rect().contains(w->geometry()), qPrintable(name + " is outside the toolbar"));
+    }
+    QVERIFY(tools >= 8);
+    QCOMPARE(toolbar->classifyFolderButton()->text(), QString("Classify folder…"));
 }
 
 QTEST_MAIN(InferencePanelControlsTest)
