@@ -650,8 +650,8 @@ void MainWindow::applyStartup(const StartupOptions& options) {
     Project next = m_project;
     if (!options.dataset.isEmpty()) next.dataset = options.dataset;
     if (!options.model.isEmpty()) {
-        const bool preset =
-            presetNames().end() != std::find(presetNames().begin(), presetNames().end(), toStdString(options.model));
+        const std::vector<std::string> presets = presetNames();  // one vector: its own begin and end
+        const bool preset = std::find(presets.begin(), presets.end(), toStdString(options.model)) != presets.end();
         if (preset) {
             next.preset = options.model;
             next.settings = withRecommendedSettings(next.settings, options.model, next.dataset);  // as the CLI trains it
