@@ -4,6 +4,8 @@
 #   scripts/setup.sh test     install what is needed, build, run the whole test suite (CTest)
 #   scripts/setup.sh sanitize the same suite built with AddressSanitizer and UBSan (build-sanitize/);
 #                             STUDIO_SANITIZE_GUI=OFF limits it to the engine and command-line tests
+#   scripts/setup.sh tsan     the trainer's, run control's, metrics queue's and the studio controllers'
+#                             tests under ThreadSanitizer (build-tsan/; STUDIO_TSAN_GUI=OFF: engine only)
 #   scripts/setup.sh fuzz SECONDS  install clang and libFuzzer too, run scripts/fuzz.sh SECONDS
 # Works as root or through sudo. Installs only missing Debian packages; builds incrementally.
 set -euo pipefail
@@ -24,9 +26,10 @@ packages=(
 case "$mode" in
   studio) packages+=(xauth) ;;
   test|sanitize) packages+=(postgresql) ;;  # the PostgreSQL run store's tests start a server of their own
+  tsan) ;;  # its tests need no PostgreSQL server
   bench) packages+=(python3-torch libopenblas0-pthread) ;;  # without an optimized BLAS Debian's torch uses the reference one
   fuzz) packages+=(clang libfuzzer-14-dev) ;;  # the harnesses build into build-fuzz/ (scripts/fuzz.sh)
-  *) echo "usage: scripts/setup.sh studio|test|sanitize|bench|fuzz [arguments for the studio, ctest or fuzz.sh]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup.sh studio|test|sanitize|tsan|bench|fuzz [arguments for the studio, ctest or fuzz.sh]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -48,10 +51,17 @@ if [ "$mode" = sanitize ]; then
   build=${STUDIO_SANITIZE_BUILD_DIR:-$here/build-sanitize}
   configure+=(-DSTUDIO_SANITIZE=ON "-DSTUDIO_BUILD_GUI=${STUDIO_SANITIZE_GUI:-ON}")
 fi
+targets=()
+if [ "$mode" = tsan ]; then
+  # -O2 -g: TSan's reports need line numbers; only the tests it runs are built (target tsan_tests).
+  build=${STUDIO_TSAN_BUILD_DIR:-$here/build-tsan}
+  configure=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTUDIO_TSAN=ON "-DSTUDIO_BUILD_GUI=${STUDIO_TSAN_GUI:-ON}")
+  targets=(--target tsan_tests)
+fi
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$here" -B "$build" "${configure[@]}"
 fi
-cmake --build "$build" -j"$(nproc)"
+cmake --build "$build" -j"$(nproc)" "${targets[@]}"
 
 case "$mode" in
   studio)
@@ -73,6 +83,11 @@ case "$mode" in
     export QT_QPA_PLATFORM=offscreen ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     exec ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
+    ;;
+  tsan)
+    # Any report fails its test (TSan's exit code 66); tests/tsan.supp lists each suppression.
+    export QT_QPA_PLATFORM=offscreen
+    exec ctest --test-dir "$build" -L tsan --output-on-failure -j"$(nproc)" "$@"
     ;;
   bench)
     exec "$build/app/training-studio-cli" bench "$@"

@@ -129,7 +129,7 @@ private Q_SLOTS:
         for (int i = 0; i < 12; ++i) {  // across the epoch boundary at step 10 (its validation runs)
             trainer.requestPeek();
             trainer.stepOnce();
-            const Drained d = drainFor(trainer, 400);
+            const Drained d = drainFor(trainer, timeLimitMs(400));  // the step (and a validation)
             QCOMPARE(d.steps, 1);
             QCOMPARE(d.lastStep, step + 1);
             step = d.lastStep;
