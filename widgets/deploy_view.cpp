@@ -1,5 +1,7 @@
 #include "widgets/deploy_view.h"
 
+#include "widgets/flow_layout.h"
+
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
@@ -86,7 +88,9 @@ QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
 DeployView::DeployView(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
 
-    auto* buttons = new QHBoxLayout;
+    // The buttons wrap onto a second row when the tab is narrow (about 580 pixels beside the docks
+    // at 1024×700) instead of being squeezed until their text is cut ("antize to IN").
+    auto* buttons = new FlowLayout(nullptr, 6);
     m_addModel = new QPushButton(tr("Add model…"), this);
     m_addModel->setToolTip(tr("Add a saved model file (a distilled student, an earlier variant) to compare"));
     m_quantize = new QPushButton(tr("Quantize to INT8"), this);
@@ -109,11 +113,8 @@ DeployView::DeployView(QWidget* parent) : QWidget(parent) {
     m_exportOnnx = new QPushButton(tr("Export ONNX…"), this);
     m_exportOnnx->setToolTip(tr("Export the chosen variant to ONNX and check it against OpenCV DNN"));
     for (QWidget* w : std::initializer_list<QWidget*>{m_addModel, m_quantize, m_sparsity, m_structured, m_prune,
-                                                      m_measure})
+                                                      m_measure, m_save, m_exportOnnx})
         buttons->addWidget(w);
-    buttons->addStretch(1);
-    buttons->addWidget(m_save);
-    buttons->addWidget(m_exportOnnx);
     layout->addLayout(buttons);
 
     auto* statusRow = new QHBoxLayout;
