@@ -93,18 +93,22 @@ void readTiff(Bytes b, ImageHeader& h) {
     const std::size_t ifd = u32(4);
     if (ifd < 8 || ifd + 2 > b.size()) return;
     const std::size_t entries = u16(ifd);
-    std::uint64_t width = 0, height = 0;
+    std::uint64_t width = 0, height = 0, rowsPerStrip = 0, tileWidth = 0, tileHeight = 0;
     for (std::size_t k = 0; k < entries; ++k) {
         const std::size_t e = ifd + 2 + 12 * k;
         if (e + 12 > b.size()) return;  // a directory cut off: the size cannot be trusted
         const std::uint32_t tag = u16(e), type = u16(e + 2), count = u32(e + 4);
-        if ((tag != 256 && tag != 257) || count != 1) continue;
+        std::uint64_t* size = tag == 256 ? &width : tag == 257 ? &height : tag == 278 ? &rowsPerStrip
+                            : tag == 322 ? &tileWidth : tag == 323 ? &tileHeight : nullptr;
+        if (!size || count != 1) continue;
         const std::uint64_t value = type == 3 ? u16(e + 8) : type == 4 ? u32(e + 8) : 0;
-        std::uint64_t& size = tag == 256 ? width : height;
-        size = std::max(size, value);  // a repeated tag: believe the larger, so nothing slips past the limit
+        *size = std::max(*size, value);  // a repeated tag: believe the larger, so nothing slips past the limit
     }
     h.width = width;
     h.height = height;
+    h.rowsPerStrip = rowsPerStrip == 0xFFFFFFFFu ? 0 : rowsPerStrip;  // 2^32-1: the whole image is one strip
+    h.tileWidth = tileWidth;
+    h.tileHeight = tileHeight;
 }
 
 // RIFF/WEBP: a lossy "VP8 ", lossless "VP8L" or extended "VP8X" first chunk.

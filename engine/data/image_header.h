@@ -17,6 +17,9 @@ struct ImageHeader {
     std::string format;                   // "PNG", "JPEG", "BMP", "TIFF", "WebP", "PNM"; "" when not one of them
     std::string knownOther;               // "GIF", "DICOM", ... when recognised but not supported
     std::uint64_t width = 0, height = 0;  // 0 when the header does not state them (then refuse)
+    // TIFF: the strip or tile its decoder allocates whole (as 4-byte RGBA for many layouts),
+    // whatever the image's height: RowsPerStrip (0 = not stated, or "one strip") or the tile size.
+    std::uint64_t rowsPerStrip = 0, tileWidth = 0, tileHeight = 0;
 };
 
 /// Reads the format and the size from the first bytes. Never reads past `bytes`.

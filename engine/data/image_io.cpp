@@ -133,6 +133,19 @@ Result<DecodedImage> decodeImageBytes(const std::vector<std::uint8_t>& bytes, co
         return Error::invalid("Image " + name + " is too large: " + std::to_string(header.width) + "×" +
                                   std::to_string(header.height) + " pixels (the limit is 100 megapixels).",
                               "Scale it down first.");
+    // OpenCV 4.6 reads a TIFF a strip (or tile) at a time into a buffer of the strip's stated
+    // size, not clipped to the image: a 200-byte file of 65285×4 pixels whose strips claim 8973
+    // rows made it allocate 2.3 GB.
+    if (header.format == "TIFF") {
+        const bool tiled = header.tileWidth > 0 || header.tileHeight > 0;
+        const std::uint64_t blockWidth = tiled ? header.tileWidth : header.width;
+        const std::uint64_t blockHeight = tiled ? header.tileHeight : header.rowsPerStrip ? header.rowsPerStrip : header.height;
+        if (blockWidth > kMaxPixels || blockHeight > kMaxPixels || blockWidth * blockHeight > kMaxPixels)
+            return Error::invalid("Image " + name + " is a TIFF whose " + (tiled ? "tiles" : "strips") + " are " +
+                                      std::to_string(blockWidth) + "×" + std::to_string(blockHeight) +
+                                      " pixels, which the decoder allocates whole (the limit is 100 megapixels).",
+                                  "Re-save it with smaller strips, or convert it to PNG.");
+    }
     if (header.format == "JPEG" && jpegLooksTruncated(bytes))
         return Error::corrupt("Image " + name + " is a truncated JPEG (no end marker).",
                               "Re-export or re-download the file.");

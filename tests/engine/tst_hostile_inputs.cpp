@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -384,6 +385,26 @@ private Q_SLOTS:
         auto bad = parseJsonLimited("{nope", "Thing 'x'", "fix it");
         QVERIFY(!bad.ok());
         QCOMPARE(bad.error().what(), std::string("Thing 'x' is not valid JSON. fix it"));
+    }
+
+    // fuzz_image: a 200-byte TIFF of 65285×4 pixels whose strips claim 8973 rows: OpenCV 4.6
+    // allocated a strip buffer of 65285×8973 RGBA pixels (2.3 GB) before reading a byte of it.
+    void tiffStripsLargerThanTheLimitAreRefused() {
+        const std::string path = STUDIO_SOURCE_DIR "/tests/fuzz/corpus/fuzz_image/tiff_strip_taller_than_image.tif";
+        std::ifstream in(path, std::ios::binary);
+        const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        QCOMPARE(bytes.size(), std::size_t(200));
+        const long before = peakRssKiB();
+        auto image = decodeImageBytes(bytes, "strips.tif");
+        QVERIFY(!image.ok());
+        QVERIFY2(contains(image.error().message(), "'strips.tif' is a TIFF whose strips are 65285×8973 pixels"),
+                 image.error().message().c_str());
+        QVERIFY(peakRssKiB() - before < 32 * 1024);
+        // An ordinary TIFF (the fuzzer's seed, written by OpenCV) states its strips too, and decodes.
+        std::ifstream seed(STUDIO_SOURCE_DIR "/tests/fuzz/corpus/fuzz_image/gray.tif", std::ios::binary);
+        const Bytes ordinary((std::istreambuf_iterator<char>(seed)), std::istreambuf_iterator<char>());
+        auto decoded = decodeImageBytes(ordinary, "gray.tif");
+        QVERIFY2(decoded.ok(), decoded.ok() ? "" : decoded.error().what().c_str());
     }
 
     // ONNX backbones from tests/fuzz/corpus/fuzz_onnx_backbone: the exports the corpus starts
