@@ -105,7 +105,9 @@ QVariant ClassMetricsModel::headerData(int section, Qt::Orientation orientation,
             case ClassMetricsTable::F1:
                 return ClassMetricsTable::tr("F1");
             case ClassMetricsTable::Support:
-                return ClassMetricsTable::tr("Support");
+                // "N", not "Support": at 1024×700 the table has ~316 px for five columns, and each
+                // title also reserves room for a sort arrow; the tooltip says what it counts.
+                return ClassMetricsTable::tr("N");
             default:
                 return {};
         }
@@ -119,7 +121,7 @@ QVariant ClassMetricsModel::headerData(int section, Qt::Orientation orientation,
             case ClassMetricsTable::F1:
                 return ClassMetricsTable::tr("Harmonic mean of precision and recall");
             case ClassMetricsTable::Support:
-                return ClassMetricsTable::tr("Samples of this class in the evaluated set");
+                return ClassMetricsTable::tr("Support: samples of this class in the evaluated set");
             default:
                 return {};
         }
@@ -157,9 +159,9 @@ ClassMetricsTable::ClassMetricsTable(QWidget* parent)
     QHeaderView* header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(Class, QHeaderView::Stretch);
-    // Each column sizes to its title plus a sort arrow (ResizeToContents counts the arrow); the
-    // floor keeps the short "F1" column from squeezing its arrow into the title.
-    header->setMinimumSectionSize(header->fontMetrics().horizontalAdvance(tr("Support")) + 24);
+    // Each column sizes to its title plus a sort arrow (ResizeToContents counts the arrow in every
+    // title, "F1" too) or to its widest value, whichever is wider; no wider floor, so the five
+    // columns fit the ~316 px the Evaluation tab gives the table at 1024×700.
     header->setSortIndicatorClearable(true);  // a third click goes back to class order
     sortByColumn(ColumnCount, Qt::AscendingOrder);
     connect(m_view, &QAbstractItemView::activated, this,

@@ -4,6 +4,7 @@
 
 #include <QHeaderView>
 #include <QSignalSpy>
+#include <QScrollBar>
 #include <QTableView>
 #include <QtTest>
 
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void sortSurvivesNewMetrics();
     void doubleClickNamesClassIndex();
     void clearEmpties();
+    void fitsWithoutSideways();
 };
 
 void ClassMetricsTableTest::showsPercentages() {
@@ -155,6 +157,32 @@ void ClassMetricsTableTest::clearEmpties() {
     QCOMPARE(table.tableView()->model()->rowCount(), 0);
     QVERIFY(table.metrics().isEmpty());
     QCOMPARE(table.summaryText(), QString("No metrics yet"));
+}
+
+// At 1024×700 the Evaluation tab gives the table about 316 px (its splitter half beside the
+// confusion matrix). All five columns must fit there, each at least as wide as its title (with
+// the sort arrow) and its widest value, so nothing scrolls sideways and no number is cut.
+void ClassMetricsTableTest::fitsWithoutSideways() {
+    ClassMetricsTable table;
+    table.resize(316, 300);
+    table.setMetrics(rows(), 0.5, 0.5, 12149);
+    table.sortByColumn(ClassMetricsTable::F1, Qt::AscendingOrder);  // the arrow takes room too
+    table.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&table));
+    QTableView* view = table.tableView();
+    QHeaderView* header = view->horizontalHeader();
+    QTest::qWait(50);  // the header resizes its sections on a timer
+    int total = 0;
+    for (int c = 0; c < ClassMetricsTable::ColumnCount; ++c) {
+        int needed = header->sectionSizeHint(c);
+        for (int r = 0; r < view->model()->rowCount(); ++r)
+            needed = std::max(needed, view->sizeHintForIndex(view->model()->index(r, c)).width() + 1);  // + grid
+        QVERIFY2(header->sectionSize(c) >= needed,
+                 qPrintable(QString("column %1 is %2 px, needs %3").arg(c).arg(header->sectionSize(c)).arg(needed)));
+        total += header->sectionSize(c);
+    }
+    QVERIFY(total <= view->viewport()->width());
+    QVERIFY(!view->horizontalScrollBar()->isVisible());
 }
 
 QTEST_MAIN(ClassMetricsTableTest)
