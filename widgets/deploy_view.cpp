@@ -8,6 +8,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
+#include <QResizeEvent>
+#include <QScrollBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -130,6 +132,7 @@ DeployView::DeployView(QWidget* parent) : QWidget(parent) {
 
     auto* vertical = new QSplitter(Qt::Vertical, this);
     auto* top = new QSplitter(Qt::Horizontal, vertical);
+    m_top = top;
     m_variants = makeTable({tr("Variant"), tr("Accuracy"), tr("Δ"), tr("File"), tr("Latency"), tr("Samples/s"),
                             tr("Status")},
                            top);
@@ -156,8 +159,9 @@ DeployView::DeployView(QWidget* parent) : QWidget(parent) {
         l->addWidget(body, 1);
         return w;
     };
-    m_bench = makeTable({tr("Batch"), tr("Latency, 1 thread"), tr("Samples/s, 1 thread"), tr("Latency, all threads"),
-                         tr("Samples/s, all threads")},
+    // Two-line titles: five one-line ones ("Samples/s, 2 threads") are cut at 1024×700.
+    m_bench = makeTable({tr("Batch"), tr("Latency\n1 thread"), tr("Samples/s\n1 thread"), tr("Latency\nall threads"),
+                         tr("Samples/s\nall threads")},
                         nullptr);
     m_bench->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_classes = makeTable({tr("Class"), tr("Float"), tr("Variant"), tr("Change"), tr("Samples")}, nullptr);
@@ -224,6 +228,7 @@ void DeployView::setVariants(const QList<DeployVariantRow>& rows) {
         }
     }
     fillChart(rows);
+    placeChart();  // the columns' widths follow their values
     const int keep = m_rowIds.contains(previous) ? previous : (m_rowIds.isEmpty() ? -1 : m_rowIds.first());
     m_selected = keep;
     if (keep < 0) return;
@@ -233,6 +238,31 @@ void DeployView::setVariants(const QList<DeployVariantRow>& rows) {
     }
     m_chart->setSelected(keep);
     if (keep != previous) Q_EMIT variantSelected(keep);
+}
+
+void DeployView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    placeChart();
+}
+
+void DeployView::placeChart() {
+    const QHeaderView* header = m_variants->horizontalHeader();
+    int tableWidth = 2 * m_variants->frameWidth() + m_variants->verticalScrollBar()->sizeHint().width() +
+                     80;  // Status: elides, its tooltip has it all
+    for (int c = 0; c < Status; ++c) {
+        int column = header->sectionSizeHint(c);
+        for (int r = 0; r < m_variants->rowCount(); ++r)
+            column = std::max(column, m_variants->sizeHintForIndex(m_variants->model()->index(r, c)).width() + 1);
+        tableWidth += column;
+    }
+    const int besideWidth = tableWidth + m_top->handleWidth() + m_chart->minimumSizeHint().width();
+    const Qt::Orientation wanted = m_top->width() >= besideWidth ? Qt::Horizontal : Qt::Vertical;
+    if (m_top->orientation() == wanted) return;
+    m_top->setOrientation(wanted);
+    if (wanted == Qt::Horizontal)
+        m_top->setSizes({tableWidth, std::max(0, m_top->width() - tableWidth)});
+    else
+        m_top->setSizes({1, 1});
 }
 
 void DeployView::fillChart(const QList<DeployVariantRow>& rows) {
@@ -266,9 +296,9 @@ void DeployView::setBench(const QString& title, const QList<BenchCell>& cells) {
     }
     const int one = threads.empty() ? 1 : *threads.begin();
     const int all = threads.empty() ? 1 : *threads.rbegin();
-    m_bench->setHorizontalHeaderLabels({tr("Batch"), tr("Latency, %n thread(s)", "", one),
-                                        tr("Samples/s, %n thread(s)", "", one), tr("Latency, %n thread(s)", "", all),
-                                        tr("Samples/s, %n thread(s)", "", all)});
+    m_bench->setHorizontalHeaderLabels({tr("Batch"), tr("Latency\n%n thread(s)", "", one),
+                                        tr("Samples/s\n%n thread(s)", "", one), tr("Latency\n%n thread(s)", "", all),
+                                        tr("Samples/s\n%n thread(s)", "", all)});
     m_bench->setRowCount(int(batches.size()));
     int row = 0;
     for (int b : batches) {

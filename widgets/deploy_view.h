@@ -16,6 +16,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QTableWidget;
 class QTabWidget;
 
@@ -105,12 +106,19 @@ Q_SIGNALS:
     void exportOnnxRequested(int id);
     void variantSelected(int id);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void fillChart(const QList<DeployVariantRow>& rows);
+    /// The chart beside the variants table when both fit (every column but Status at its
+    /// content width), else below it, so the table never scrolls sideways.
+    void placeChart();
 
     int m_selected = -1;
     QList<int> m_rowIds;
     QTableWidget* m_variants = nullptr;
+    QSplitter* m_top = nullptr;
     VariantScatterChart* m_chart = nullptr;
     QTabWidget* m_details = nullptr;
     QTableWidget* m_bench = nullptr;

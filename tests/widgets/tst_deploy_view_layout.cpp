@@ -5,6 +5,9 @@
 
 #include <QAbstractButton>
 #include <QAbstractSpinBox>
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QTableWidget>
 #include <QtTest>
 
 using namespace studio::widgets;
@@ -30,6 +33,48 @@ private Q_SLOTS:
         QVERIFY(buttons >= 7);  // Add model, Quantize, Structured, Prune, Measure again, Save, Export ONNX
         for (QAbstractSpinBox* s : view->findChildren<QAbstractSpinBox*>(Qt::FindDirectChildrenOnly))
             QVERIFY2(s->width() >= s->sizeHint().width(), "the sparsity box is squeezed");
+    }
+
+    // At 1024×700 the variants table sat beside the chart in ~275 px: its File column was cut and
+    // it scrolled sideways; the Speed table's five Stretch columns cut "Latency, 1 thread(s)".
+    // Now every variants column but Status (which elides, with a tooltip) is at least its title
+    // and values with no sideways scroll bar, and every Speed title is whole.
+    void tablesFitWithoutSideways() {
+        QWidget tab;
+        tab.resize(580, 640);
+        auto* view = new DeployView(&tab);
+        view->setGeometry(0, 0, 580, 640);
+        DeployVariantRow f{1, "float (epoch 12)", "float", 0.9512, 0.0, 2480000, 16.0, 61121.0, ""};
+        DeployVariantRow q{2, "INT8", "INT8", 0.9488, -0.0024, 622000, 9.0, 120345.0, "measuring…"};
+        view->setVariants({f, q});
+        QList<BenchCell> cells;
+        for (int batch : {1, 8, 32, 256})
+            for (int threads : {1, 2}) cells.append({batch, threads, 13200.0 * batch / 256, 61046.0});
+        view->setBench("float (epoch 12): median time of one batch", cells);
+        tab.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tab));
+        QTest::qWait(50);  // headers resize their sections on a timer
+
+        QTableWidget* variants = view->variantsTable();
+        QHeaderView* header = variants->horizontalHeader();
+        for (int c = 0; c < DeployView::Status; ++c) {
+            int needed = header->sectionSizeHint(c);
+            for (int r = 0; r < variants->rowCount(); ++r)
+                needed = std::max(needed, variants->sizeHintForIndex(variants->model()->index(r, c)).width() + 1);
+            QVERIFY2(header->sectionSize(c) >= needed,
+                     qPrintable(QString("variants column %1: %2 px of %3").arg(c).arg(header->sectionSize(c)).arg(needed)));
+        }
+        QVERIFY2(!variants->horizontalScrollBar()->isVisible(), "the variants table scrolls sideways");
+
+        QTableWidget* bench = view->benchTable();
+        QHeaderView* benchHeader = bench->horizontalHeader();
+        for (int c = 0; c < bench->columnCount(); ++c)
+            QVERIFY2(benchHeader->sectionSize(c) >= benchHeader->sectionSizeHint(c),
+                     qPrintable(QString("Speed title '%1': %2 px of %3")
+                                    .arg(bench->horizontalHeaderItem(c)->text())
+                                    .arg(benchHeader->sectionSize(c))
+                                    .arg(benchHeader->sectionSizeHint(c))));
+        QVERIFY(!bench->horizontalScrollBar()->isVisible());
     }
 };
 
