@@ -193,11 +193,13 @@ void RunsTable::setRuns(const QList<RunRow>& runs) {
     m_model->setRuns(runs);
     if (!m_sizedColumns && !runs.isEmpty()) {
         m_view->resizeColumnsToContents();
-        // Long names (a fork's, a sweep trial's) are elided rather than pushing the metrics away.
+        // Long names (a fork's, a sweep trial's) are elided rather than pushing the metrics away;
+        // short ones and the status keep their content width, so Show to Time fit ~580 px (the
+        // Runs tab at 1024×700) without scrolling sideways.
         m_view->setColumnWidth(RunsTableModel::NameColumn,
-                               std::clamp(m_view->columnWidth(RunsTableModel::NameColumn), 140, 220));
+                               std::clamp(m_view->columnWidth(RunsTableModel::NameColumn), 90, 180));
         m_view->setColumnWidth(RunsTableModel::StatusColumn,
-                               std::clamp(m_view->columnWidth(RunsTableModel::StatusColumn), 120, 170));
+                               std::clamp(m_view->columnWidth(RunsTableModel::StatusColumn), 90, 170));
         m_sizedColumns = true;
     }
 }

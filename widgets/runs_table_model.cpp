@@ -220,15 +220,19 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
         return {};
     }
     if (role == Qt::ToolTipRole && section == ShowColumn) return tr("Which runs the charts overlay");
+    // "Best acc", not "Best val acc": the main columns fit the ~580 px of the Runs tab at 1024×700.
+    if (role == Qt::ToolTipRole && section == LeadingColumnCount + BestAccuracyColumn)
+        return tr("Best validation accuracy");
+    if (role == Qt::ToolTipRole && section == LeadingColumnCount + BestLossColumn) return tr("Best validation loss");
     if (role != Qt::DisplayRole) return {};
     if (section == ShowColumn) return tr("Show");
     if (section == NameColumn) return tr("Name");
     if (section == StatusColumn) return tr("Status");
     switch (section - LeadingColumnCount) {
         case BestAccuracyColumn:
-            return tr("Best val acc");
+            return tr("Best acc");
         case BestLossColumn:
-            return tr("Best val loss");
+            return tr("Best loss");
         case EpochColumn:
             return tr("Epoch");
         case TimeColumn:

@@ -13,6 +13,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTimer>
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void forkAsksForAnEpochWithinDone();
     void cellsReadAsPeopleSayThem();
     void currentRunIsReported();
+    void mainColumnsFitWithoutSideways();
 };
 
 void RunsTableTest::differingOptionsBecomeColumns() {
@@ -112,7 +114,7 @@ void RunsTableTest::numbersSortAsNumbersNaNLast() {
     const int batch = titleColumn(table, "batch_size");
     table.view()->sortByColumn(batch, Qt::AscendingOrder);
     QCOMPARE(shownColumn(table, batch), (QStringList{"9", "10", "32", "100"}));
-    const int best = titleColumn(table, "Best val acc");
+    const int best = titleColumn(table, "Best acc");
     table.view()->sortByColumn(best, Qt::AscendingOrder);
     QCOMPARE(shownColumn(table, best), (QStringList{"75.0%", "80.0%", "90.0%", "—"}));
     table.view()->sortByColumn(best, Qt::DescendingOrder);
@@ -124,7 +126,7 @@ void RunsTableTest::updatesInPlaceKeepingChecksAndSelection() {
     table.setOptionColumns(kOptionColumns);
     QList<RunRow> runs = sampleRuns();
     table.setRuns(runs);
-    const int best = titleColumn(table, "Best val acc");
+    const int best = titleColumn(table, "Best acc");
     table.view()->sortByColumn(best, Qt::DescendingOrder);
     table.setChecked(3, true);
     table.setChecked(6, true);
@@ -363,8 +365,8 @@ void RunsTableTest::cellsReadAsPeopleSayThem() {
     table.setRuns({r, running});
     const auto cell = [&](const char* title) { return table.cellText(0, titleColumn(table, title)); };
     QCOMPARE(table.cellText(0, RunsTableModel::StatusColumn), QString("stopped (pruned)"));
-    QCOMPARE(cell("Best val acc"), QString("91.2%"));
-    QCOMPARE(cell("Best val loss"), QString("0.312"));
+    QCOMPARE(cell("Best acc"), QString("91.2%"));
+    QCOMPARE(cell("Best loss"), QString("0.312"));
     QCOMPARE(cell("Epoch"), QString("3/10"));
     QCOMPARE(cell("Time"), QString("1 m 05 s"));
     QCOMPARE(cell("Samples/s"), QString("12.5 k"));
@@ -382,6 +384,35 @@ void RunsTableTest::currentRunIsReported() {
     QCOMPARE(current.at(0).at(0).toLongLong(), 4);
     table.setRuns(sampleRuns());  // an update is not a new current run
     QCOMPARE(current.count(), 1);
+}
+
+// At 1024×700 the Runs tab gives the table about 582 px. The main columns (Show to Time) fit in
+// it without scrolling sideways, each at least as wide as its title and its values; the option
+// columns after them may scroll.
+void RunsTableTest::mainColumnsFitWithoutSideways() {
+    RunsTable table;
+    table.resize(582, 300);
+    table.setOptionColumns(kOptionColumns);
+    table.setRuns(sampleRuns());
+    table.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&table));
+    QTableView* view = table.view();
+    QHeaderView* header = view->horizontalHeader();
+    const int lastMain = RunsTableModel::LeadingColumnCount + RunsTableModel::TimeColumn;
+    for (int c = 0; c <= lastMain; ++c) {
+        int needed = header->sectionSizeHint(c);
+        for (int r = 0; r < view->model()->rowCount(); ++r)
+            needed = std::max(needed, view->sizeHintForIndex(view->model()->index(r, c)).width() + 1);
+        QVERIFY2(header->sectionSize(c) >= needed, qPrintable(QString("column %1 '%2': %3 px of %4")
+                                                                  .arg(c)
+                                                                  .arg(table.columnTitles().value(c))
+                                                                  .arg(header->sectionSize(c))
+                                                                  .arg(needed)));
+    }
+    view->horizontalScrollBar()->setValue(0);
+    const int right = header->sectionViewportPosition(lastMain) + header->sectionSize(lastMain);
+    QVERIFY2(right <= view->viewport()->width(),
+             qPrintable(QString("Time ends at %1 px of %2").arg(right).arg(view->viewport()->width())));
 }
 
 QTEST_MAIN(RunsTableTest)
