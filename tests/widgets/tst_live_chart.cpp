@@ -3,6 +3,11 @@
 #include "widgets/series_decimation.h"
 
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QGraphicsTextItem>
+#include <QLabel>
+#include <QLegend>
 #include <QImage>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -30,6 +35,7 @@ private Q_SLOTS:
     void dashedSeriesDrawDashed();
     void removeSeriesForgetsItAndRefitsAxes();
     void markersAreKeptAndCleared();
+    void legendIsNotElidedWhenNarrow();
 };
 
 void LiveChartTest::appendsListsAndCounts() {
@@ -293,6 +299,54 @@ void LiveChartTest::markersAreKeptAndCleared() {
     QVERIFY(chart.markerPositions().isEmpty());
     QImage without = chart.grab().toImage();
     QVERIFY(with != without);  // the markers were drawn
+}
+
+
+namespace {
+// The texts the legend draws (Qt Charts elides a marker's label with "…" when a row is short).
+void collectTexts(QGraphicsItem* item, QStringList& texts) {
+    if (auto* text = dynamic_cast<QGraphicsTextItem*>(item)) texts << text->toPlainText();
+    for (QGraphicsItem* child : item->childItems()) collectTexts(child, texts);
+}
+}  // namespace
+
+// At 1024×700 the Training tab's loss chart is about 290 px wide: its legend read "Trai…" and
+// "Vali…". Every entry must show its whole name.
+void LiveChartTest::legendIsNotElidedWhenNarrow() {
+    LiveChart chart;
+    chart.resize(290, 380);
+    chart.setTitle("Loss");
+    chart.setAxisGroupTitle("loss", "Cross-entropy");
+    chart.addSeries("batch", "Batch", QColor(100, 150, 240), "loss");
+    chart.addSeries("train", "Train (epoch)", QColor(30, 60, 160), "loss");
+    chart.addSeries("val", "Validation", QColor(230, 120, 30), "loss");
+    chart.setSmoothing("batch", 0.9);
+    QList<QPointF> batch;
+    for (int i = 0; i < 300; ++i) batch.append({i / 150.0, i == 20 ? 400.0 : 2.0 / (1 + i / 30.0)});
+    chart.appendPoints("batch", batch);  // one spike: clipped, and named in the legend
+    chart.appendPoints("train", {{0.5, 0.9}, {1.0, 0.5}, {1.5, 0.3}, {2.0, 0.2}});
+    chart.appendPoints("val", {{0.5, 0.95}, {1.0, 0.55}, {1.5, 0.35}, {2.0, 0.25}});
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    QTest::qWait(50);
+    auto* view = chart.findChild<QChartView*>();
+    QVERIFY(view);
+    QStringList shown;  // the entries of the legend, wherever it is drawn
+    QLegend* legend = view->chart()->legend();
+    if (legend->isVisible()) collectTexts(legend, shown);
+    for (QLabel* label : chart.findChildren<QLabel*>()) {
+        if (!label->isVisible() || label->text().isEmpty()) continue;
+        shown << label->text();
+        QVERIFY2(label->width() >= label->sizeHint().width(), qPrintable("cut: " + label->text()));
+        const QRect inChart(label->mapTo(&chart, QPoint(0, 0)), label->size());
+        QVERIFY2(chart.rect().contains(inChart), qPrintable("outside the chart: " + label->text()));
+    }
+    for (const QString& t : shown)
+        QVERIFY2(!t.endsWith("...") && !t.endsWith(QChar(0x2026)), qPrintable("elided: " + t));
+    QVERIFY2(shown.contains("Train (epoch)"), qPrintable(shown.join(", ")));
+    QVERIFY(shown.contains("Validation"));
+    QVERIFY(shown.contains("Batch"));
+    QVERIFY(std::any_of(shown.begin(), shown.end(), [](const QString& t) { return t.startsWith("▲"); }));
 }
 
 QTEST_MAIN(LiveChartTest)
