@@ -158,6 +158,13 @@ void readPnm(Bytes b, ImageHeader& h) {
 
 ImageHeader readImageHeader(Bytes b) {
     ImageHeader h;
+    // First, whatever the first bytes say: cv::imdecode tries its other readers when the one
+    // for the stated format refuses the signature, and its DICOM reader (GDCM) aborts the
+    // process on a broken file. fuzz_image found a "WebP" with "DICM" at 128 that did that.
+    if (startsWith(b, {'D', 'I', 'C', 'M'}, 128)) {
+        h.knownOther = "DICOM";
+        return h;
+    }
     if (startsWith(b, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
         h.format = "PNG";
         readPng(b, h);

@@ -407,6 +407,18 @@ private Q_SLOTS:
         QVERIFY2(decoded.ok(), decoded.ok() ? "" : decoded.error().what().c_str());
     }
 
+    // fuzz_image: RIFF/WEBP bytes that WebP's reader refused went on to OpenCV's DICOM reader
+    // ("DICM" at 128), whose assertion aborted: any file with that marker is DICOM to us.
+    void dicomMarkerBehindAnotherMagicIsRefused() {
+        const std::string path = STUDIO_SOURCE_DIR "/tests/fuzz/corpus/fuzz_image/webp_with_dicom_marker";
+        std::ifstream in(path, std::ios::binary);
+        const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        QVERIFY(bytes.size() > 132);
+        auto image = decodeImageBytes(bytes, "webp.webp");
+        QVERIFY(!image.ok());
+        QVERIFY2(contains(image.error().message(), "'webp.webp' is a DICOM file"), image.error().message().c_str());
+    }
+
     // ONNX backbones from tests/fuzz/corpus/fuzz_onnx_backbone: the exports the corpus starts
     // from load; a reproducer is refused with the file's name and the reason, before OpenCV.
     void onnxBackboneSeedsLoad_data() {
