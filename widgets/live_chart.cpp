@@ -1,8 +1,7 @@
 #include "widgets/live_chart.h"
 
-#include "widgets/flow_layout.h"
-
 #include "widgets/live_chart_clips.h"
+#include "widgets/live_chart_legend.h"
 #include "widgets/live_chart_markers.h"
 #include "widgets/live_chart_zoom.h"
 #include "widgets/nice_axis.h"
@@ -12,8 +11,6 @@
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -75,49 +72,21 @@ struct LiveChart::Private {
     std::optional<AxisRange> userX;  // zoomed or panned: x shows this instead of following the data
     LiveChartZoom* zoom = nullptr;  // gestures and the buttons over the chart
     QString logGroup;                // the group the Log button switches
-    // The legend under the plot: Qt Charts' own legend puts every entry on one row and elides
-    // them ("Trai…", "Vali…") when the chart is narrow, so the entries are labels that wrap.
-    QWidget* legendBox = nullptr;
-    FlowLayout* legendFlow = nullptr;
-    QList<std::pair<QString, QColor>> legendEntries;
+    LiveChartLegend* legend = nullptr;  // under the plot; Qt Charts' own stays hidden
 
-    // Shows the entries Qt Charts' legend would show, wrapped onto as many rows as the width
-    // needs; show false hides the legend. Rebuilt only when an entry changes, not every frame.
+    // Shows the entries Qt Charts' legend would show (show false hides the legend): each curve
+    // once (the smoothed line, not its faint raw one), then the ▲ marks of clipped spikes, whose
+    // series is named only while it has any.
     void syncLegend(bool show) {
         chart->legend()->setVisible(false);
-        QList<std::pair<QString, QColor>> entries;
+        QList<LiveChartLegend::Entry> entries;
         if (show) {
-            // What the chart's legend named: each curve once (the smoothed line, not its faint raw
-            // one), then the ▲ marks of clipped spikes, whose series is named only while it has any.
             for (const Curve& c : curves) entries.append({c.title, c.color});
             for (QAbstractSeries* series : chart->series())
                 if (auto* marks = qobject_cast<QScatterSeries*>(series); marks && !marks->name().isEmpty())
                     entries.append({marks->name(), marks->color()});
         }
-        legendBox->setVisible(!entries.isEmpty());
-        if (entries == legendEntries) return;
-        legendEntries = entries;
-        while (QLayoutItem* item = legendFlow->takeAt(0)) {
-            delete item->widget();
-            delete item;
-        }
-        const int side = legendBox->fontMetrics().height() * 2 / 3;
-        for (const auto& [label, color] : entries) {
-            auto* entry = new QWidget(legendBox);
-            auto* row = new QHBoxLayout(entry);
-            row->setContentsMargins(0, 0, 0, 0);
-            row->setSpacing(4);
-            QPixmap swatch(side, side);
-            swatch.fill(color);
-            auto* box = new QLabel(entry);
-            box->setPixmap(swatch);
-            auto* text = new QLabel(label, entry);
-            text->setTextFormat(Qt::PlainText);
-            row->addWidget(box);
-            row->addWidget(text);
-            entry->setToolTip(label);
-            legendFlow->addWidget(entry);
-        }
+        legend->setEntries(entries);
     }
 
     bool inView(const QPointF& p) const { return !userX || (p.x() >= userX->min && p.x() <= userX->max); }
@@ -180,13 +149,8 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(d->view);
-    d->legendBox = new QWidget(this);
-    d->legendBox->setBackgroundRole(QPalette::Base);  // one surface with the plot
-    d->legendBox->setAutoFillBackground(true);
-    d->legendFlow = new FlowLayout(d->legendBox, 10);
-    d->legendFlow->setContentsMargins(8, 0, 8, 4);
-    d->legendBox->hide();
-    layout->addWidget(d->legendBox);
+    d->legend = new LiveChartLegend(this);
+    layout->addWidget(d->legend);
 
     d->zoom = new LiveChartZoom(d->view, d->chart, this);
     connect(d->zoom, &LiveChartZoom::rangeRequested, this, &LiveChart::setXView);
