@@ -11,7 +11,7 @@ seconds=${1:?usage: scripts/fuzz.sh SECONDS [NAME ...]}
 shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_model_file fuzz_image fuzz_model_spec fuzz_idx fuzz_cifar fuzz_csv_table
-                                      fuzz_project_json fuzz_onnx_backbone)
+                                      fuzz_project_json fuzz_onnx_backbone fuzz_run_store)
 
 need=()
 command -v clang++ >/dev/null || need+=(clang)

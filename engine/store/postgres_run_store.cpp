@@ -23,7 +23,6 @@
 #include <limits>
 
 #include "engine/io/atomic_file.h"
-#include "engine/io/json_limits.h"
 #include "engine/store/postgres_connection.h"
 
 namespace studio {
@@ -55,21 +54,16 @@ std::string text(const pqxx::field& f) {
     return f.is_null() ? std::string() : f.as<std::string>();
 }
 
-json parseJson(const std::string& s) {
-    auto j = parseJsonLimited(s, "A stored value", "");
-    return j ? *j : json();
-}
-
 RunRecord readRun(const pqxx::row& q) {
     RunRecord r;
     r.id = integer(q[0]);
     r.name = text(q[1]);
     r.color = text(q[2]);
     r.status = runStatusFromText(text(q[3])).value_or(RunStatus::Interrupted);
-    r.options = parseJson(text(q[4]));
+    r.options = storedObject(text(q[4]));
     r.model = text(q[5]);
-    r.spec = parseJson(text(q[6]));
-    r.dataset = parseJson(text(q[7]));
+    r.spec = storedObject(text(q[6]));
+    r.dataset = storedObject(text(q[7]));
     r.parentRun = integer(q[8]);
     r.parentEpoch = static_cast<int>(integer(q[9]));
     r.sweepId = integer(q[10]);
@@ -84,7 +78,7 @@ RunRecord readRun(const pqxx::row& q) {
     r.bestEpoch = static_cast<int>(integer(q[19]));
     r.bestValAccuracy = real(q[20]);
     r.bestValLoss = real(q[21]);
-    r.final = parseJson(text(q[22]));
+    r.final = storedObject(text(q[22]));
     r.bestModelPath = text(q[23]);
     r.error = text(q[24]);
     r.host = text(q[25]);
@@ -94,6 +88,7 @@ RunRecord readRun(const pqxx::row& q) {
     r.forWorkers = integer(q[29]) != 0;
     r.worker = text(q[30]);
     r.attempts = static_cast<int>(integer(q[31]));
+    dropMistypedFields(r);
     return r;
 }
 
@@ -101,10 +96,11 @@ SweepRecord readSweep(const pqxx::row& q) {
     SweepRecord s;
     s.id = integer(q[0]);
     s.name = text(q[1]);
-    s.space = parseJson(text(q[2]));
-    s.settings = parseJson(text(q[3]));
+    s.space = storedObject(text(q[2]));
+    s.settings = storedObject(text(q[3]));
     s.status = text(q[4]);
     s.createdAt = real(q[5]);
+    dropMistypedFields(s);
     return s;
 }
 
@@ -316,7 +312,7 @@ public:
         return rowsOfRun<OptionEdit>("read the edits", runId,
                                      "SELECT step, key, value FROM edits WHERE run_id = $1 ORDER BY seq",
                                      [](const pqxx::row& q) {
-                                         return OptionEdit{integer(q[0]), text(q[1]), parseJson(text(q[2]))};
+                                         return OptionEdit{integer(q[0]), text(q[1]), storedJson(text(q[2]))};
                                      });
     }
 

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "engine/io/json_limits.h"
+
 namespace studio {
 
 namespace {
@@ -40,6 +42,32 @@ std::optional<RunStatus> runStatusFromText(const std::string& text) {
 
 bool isResumable(RunStatus s) {
     return s == RunStatus::Stopped || s == RunStatus::Interrupted || s == RunStatus::Failed || s == RunStatus::Finished;
+}
+
+nlohmann::json storedJson(const std::string& text) {
+    auto j = parseJsonLimited(text, "A stored value", "");
+    return j ? *j : nlohmann::json();
+}
+
+nlohmann::json storedObject(const std::string& text) {
+    auto j = storedJson(text);
+    return j.is_object() ? j : nlohmann::json::object();
+}
+
+void dropMistypedFields(RunRecord& run) {
+    for (const char* key : {"source", "name", "hash"})
+        if (run.dataset.contains(key) && !run.dataset[key].is_string()) run.dataset.erase(key);
+}
+
+void dropMistypedFields(SweepRecord& sweep) {
+    nlohmann::json& s = sweep.settings;
+    if (s.contains("strategy") && !s["strategy"].is_string()) s.erase("strategy");
+    if (s.contains("rungs")) {
+        const nlohmann::json& rungs = s["rungs"];
+        bool whole = rungs.is_array();
+        for (const auto& r : rungs) whole = whole && r.is_number_integer();
+        if (!whole) s.erase("rungs");
+    }
 }
 
 bool isActive(RunStatus s) {

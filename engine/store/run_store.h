@@ -192,6 +192,17 @@ std::string defaultStorePath();
 std::string runColor(std::int64_t runId);
 double unixNow();
 std::string hostName();
+/// A stored JSON value as the readers of both stores take it: text that does not parse (or nests
+/// absurdly deep) reads as null; storedObject also reads anything but an object as {} (a run's
+/// options, spec, dataset and final, a sweep's space and settings), so a store written by hand or
+/// by something else never hands a view a record that throws when asked for a key.
+nlohmann::json storedJson(const std::string& text);
+nlohmann::json storedObject(const std::string& text);
+/// What both stores do to a record they read: a field the readers take with a type (the dataset's
+/// source, name and hash are text; a sweep's strategy is text and its rungs whole numbers) is
+/// dropped, as if absent, when the store holds another type there.
+void dropMistypedFields(RunRecord& run);
+void dropMistypedFields(SweepRecord& sweep);
 /// True while process `pid` runs on this host (a zombie — killed, not yet reaped — is not).
 bool processAlive(std::int64_t pid);
 

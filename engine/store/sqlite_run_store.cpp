@@ -6,7 +6,6 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "engine/io/json_limits.h"
 
 #include <unistd.h>
 #include <cerrno>
@@ -81,12 +80,6 @@ double real(const SQLite::Column& c) {
     return c.isNull() ? kNaN : c.getDouble();
 }
 
-// A stored value that does not parse (or nests absurdly deep) reads as null, never a crash.
-json parseJson(const std::string& text) {
-    auto j = parseJsonLimited(text, "A stored value", "");
-    return j ? *j : json();
-}
-
 const char* kRunColumns =
     "id, name, color, status, options, model, spec, dataset, parent_run, parent_epoch, sweep_id, epochs_planned, "
     "epochs_done, steps, wall_seconds, cpu_seconds, samples_per_s, threads, peak_rss, best_epoch, best_val_accuracy, "
@@ -98,10 +91,10 @@ RunRecord readRun(SQLite::Statement& q) {
     r.name = q.getColumn(1).getString();
     r.color = q.getColumn(2).getString();
     r.status = runStatusFromText(q.getColumn(3).getString()).value_or(RunStatus::Interrupted);
-    r.options = parseJson(q.getColumn(4).getString());
+    r.options = storedObject(q.getColumn(4).getString());
     r.model = q.getColumn(5).getString();
-    r.spec = parseJson(q.getColumn(6).getString());
-    r.dataset = parseJson(q.getColumn(7).getString());
+    r.spec = storedObject(q.getColumn(6).getString());
+    r.dataset = storedObject(q.getColumn(7).getString());
     r.parentRun = q.getColumn(8).getInt64();
     r.parentEpoch = q.getColumn(9).getInt();
     r.sweepId = q.getColumn(10).getInt64();
@@ -116,7 +109,7 @@ RunRecord readRun(SQLite::Statement& q) {
     r.bestEpoch = q.getColumn(19).getInt();
     r.bestValAccuracy = real(q.getColumn(20));
     r.bestValLoss = real(q.getColumn(21));
-    r.final = parseJson(q.getColumn(22).getString());
+    r.final = storedObject(q.getColumn(22).getString());
     r.bestModelPath = q.getColumn(23).getString();
     r.error = q.getColumn(24).getString();
     r.host = q.getColumn(25).getString();
@@ -126,6 +119,7 @@ RunRecord readRun(SQLite::Statement& q) {
     r.forWorkers = q.getColumn(29).getInt() != 0;
     r.worker = q.getColumn(30).getString();
     r.attempts = q.getColumn(31).getInt();
+    dropMistypedFields(r);
     return r;
 }
 
@@ -317,7 +311,7 @@ public:
             std::vector<OptionEdit> out;
             while (q.executeStep())
                 out.push_back(
-                    {q.getColumn(0).getInt64(), q.getColumn(1).getString(), parseJson(q.getColumn(2).getString())});
+                    {q.getColumn(0).getInt64(), q.getColumn(1).getString(), storedJson(q.getColumn(2).getString())});
             return out;
         });
     }
@@ -533,10 +527,11 @@ private:
         SweepRecord s;
         s.id = q.getColumn(0).getInt64();
         s.name = q.getColumn(1).getString();
-        s.space = parseJson(q.getColumn(2).getString());
-        s.settings = parseJson(q.getColumn(3).getString());
+        s.space = storedObject(q.getColumn(2).getString());
+        s.settings = storedObject(q.getColumn(3).getString());
         s.status = q.getColumn(4).getString();
         s.createdAt = q.getColumn(5).getDouble();
+        dropMistypedFields(s);
         return s;
     }
 

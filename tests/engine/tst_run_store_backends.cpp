@@ -14,6 +14,7 @@
 #include "engine/io/model_file.h"
 #include "engine/store/experiment.h"
 #include "engine/store/run_store.h"
+#include "engine/store/runs_csv.h"
 #include "tests/postgres_fixture.h"
 
 using namespace studio;
@@ -128,6 +129,46 @@ private Q_SLOTS:
         QVERIFY(again->updateSweep(s).ok());
         QCOMPARE(again->sweep(*sid)->status, std::string("finished"));
         QCOMPARE(again->sweeps()->size(), std::size_t(1));
+    }
+
+    // A store someone else wrote may hold any JSON where a record's objects belong (fuzz_run_store
+    // found `runs export --csv` and resume throwing out of the process on such values): readers get
+    // objects, and typed fields of another type read as absent.
+    void valuesOfTheWrongTypeReadAsAbsent_data() { backends(); }
+    void valuesOfTheWrongTypeReadAsAbsent() {
+        skipWithoutServer();
+        auto store = open(freshStore());
+        RunRecord r = queued(0, false);
+        r.status = RunStatus::Interrupted;
+        r.options = json::array({1, 2});                                // tests/fuzz/corpus/fuzz_run_store/
+        r.dataset = {{"source", json::array()}, {"hash", 5}, {"samples", 64}};  // options_not_an_object,
+        r.final = "done";                                                 // dataset_hash_is_a_number
+        auto id = store->createRun(r);
+        QVERIFY(id.ok());
+        SweepRecord sweep;
+        sweep.name = "hand-edited";
+        sweep.space = json::array();
+        sweep.settings = {{"strategy", 3}, {"rungs", {1, "two"}}, {"trials", 4}};
+        sweep.status = "finished";
+        auto sweepId = store->createSweep(sweep);
+        QVERIFY(sweepId.ok());
+
+        auto back = store->run(*id);
+        QVERIFY(back.ok());
+        QCOMPARE(back->options, json::object());
+        QCOMPARE(back->final, json::object());
+        QCOMPARE(back->dataset, (json{{"samples", 64}}));
+        auto sweepBack = store->sweep(*sweepId);
+        QVERIFY(sweepBack.ok());
+        QCOMPARE(sweepBack->space, json::object());
+        QCOMPARE(sweepBack->settings, (json{{"trials", 4}}));
+
+        auto runs = store->runs();
+        QVERIFY(runs.ok());
+        QVERIFY(runsCsv(*runs).find("hand") == std::string::npos);  // it exports, with every option column
+        auto resumed = prepareResume(*store, *id, 0, 1, plainDatasetLoader());
+        QVERIFY(!resumed.ok());  // no checkpoint: an error, not an exception
+        QVERIFY(resumed.error().what().find("no checkpoint") != std::string::npos);
     }
 
     void claimsNeverGiveARunTwice_data() { backends(); }
