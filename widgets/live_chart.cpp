@@ -18,6 +18,7 @@
 #include <QPixmap>
 #include <QScatterSeries>
 #include <QVBoxLayout>
+#include <QFontMetricsF>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
@@ -63,6 +64,7 @@ struct LiveChart::Private {
     QChart* chart = nullptr;
     QValueAxis* xAxis = nullptr;
     AxisRange xRange;
+    int yTicks = 5;  // ticks a linear y axis aims for (yTickBudget)
     std::vector<Curve> curves;
     std::vector<AxisGroup> groups;
     LiveChartMarkers* markers = nullptr;
@@ -160,11 +162,29 @@ LiveChart::LiveChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
         Q_EMIT logScaleToggled(d->logGroup, on);
     });
 
+    // A short plot gets fewer y ticks: Qt Charts shortens labels that do not fit between their
+    // neighbours to "…" (the Accuracy chart at 1024×700 showed nothing else).
+    connect(d->chart, &QChart::plotAreaChanged, this, [this] {
+        if (yTickBudget() != d->yTicks) updateAxes();
+    });
     applyPalette();
     updateAxes();
 }
 
 LiveChart::~LiveChart() = default;
+
+int LiveChart::yTickBudget() const {
+    const double height = d->chart->plotArea().height();
+    if (height <= 0.0) return 5;
+    const double pitch = 1.8 * QFontMetricsF(font()).height();  // a label and some air
+    return std::clamp(int(height / pitch) + 1, 2, 5);
+}
+
+int LiveChart::yTickCount(const QString& axisGroup) const {
+    for (const AxisGroup& g : d->groups)
+        if (g.name == axisGroup && !g.logarithmic) return static_cast<QValueAxis*>(g.axis)->tickCount();
+    return 0;
+}
 
 void LiveChart::setTitle(const QString& title) {
     d->chart->setTitle(title);
@@ -520,6 +540,7 @@ void LiveChart::updateAxes() {
         d->xAxis->setLabelFormat(x.labelFormat);
     }
 
+    d->yTicks = yTickBudget();
     for (AxisGroup& g : d->groups) {
         // Spikes are judged on the raw points in view; a linear axis without bounds leaves the
         // ones far above the rest above its top (spike_clipping.h) instead of scaling to them.
@@ -585,7 +606,7 @@ void LiveChart::updateAxes() {
             paddedHi = std::min(paddedHi, g.bounds->max);
             if (paddedHi <= paddedLo) paddedHi = std::min(g.bounds->max, paddedLo + 1e-3);
         }
-        NiceAxis y = niceAxis(paddedLo, paddedHi);
+        NiceAxis y = niceAxis(paddedLo, paddedHi, d->yTicks);
         if (g.bounds) {
             y.min = std::max(y.min, g.bounds->min);
             y.max = std::min(y.max, g.bounds->max);

@@ -101,6 +101,8 @@ public:
     QList<QPointF> smoothedPoints(const QString& id) const;
     AxisRange xRange() const;
     AxisRange yRange(const QString& axisGroup) const;
+    /// Ticks on a linear y axis: fewer on a short plot, so every label fits (0 for a log axis).
+    int yTickCount(const QString& axisGroup) const;
     bool isDarkTheme() const;
 
     /// Renders the widget as it is on screen into a PNG file; false when the file cannot be written.
@@ -121,6 +123,7 @@ private:
     struct Private;
     void refreshSeries(const QString& id);
     void updateAxes();
+    int yTickBudget() const;
     void updateClipMarkers();
     void applyPalette();
 

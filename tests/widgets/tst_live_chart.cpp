@@ -36,6 +36,7 @@ private Q_SLOTS:
     void removeSeriesForgetsItAndRefitsAxes();
     void markersAreKeptAndCleared();
     void legendIsNotElidedWhenNarrow();
+    void shortChartsKeepEveryTickLabel();
 };
 
 void LiveChartTest::appendsListsAndCounts() {
@@ -347,6 +348,42 @@ void LiveChartTest::legendIsNotElidedWhenNarrow() {
     QVERIFY(shown.contains("Validation"));
     QVERIFY(shown.contains("Batch"));
     QVERIFY(std::any_of(shown.begin(), shown.end(), [](const QString& t) { return t.startsWith("▲"); }));
+}
+
+
+// At 1024×700 the Accuracy chart's plot is about 75 px tall: with six ticks Qt Charts shortened
+// every y label to "…". A short plot gets fewer ticks, each label whole.
+void LiveChartTest::shortChartsKeepEveryTickLabel() {
+    LiveChart chart;
+    chart.resize(290, 165);
+    chart.setTitle("Accuracy");
+    chart.setAxisGroupTitle("acc", "Correct");
+    chart.setAxisGroupBounds("acc", 0.0, 1.0);
+    chart.addSeries("batch", "Batch", QColor(100, 150, 240), "acc");
+    chart.addSeries("val", "Validation", QColor(230, 120, 30), "acc");
+    QList<QPointF> batch;
+    for (int i = 0; i < 300; ++i) batch.append({i / 150.0, 0.8 + 0.19 * i / 300.0});
+    chart.appendPoints("batch", batch);
+    chart.appendPoints("val", {{1.0, 0.9}, {2.0, 0.97}});
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    auto* view = chart.findChild<QChartView*>();
+    QVERIFY(view);
+    auto elided = [&] {
+        QStringList texts;
+        for (QGraphicsItem* item : view->scene()->items())
+            if (!item->parentItem()) collectTexts(item, texts);
+        QStringList cut;
+        for (const QString& t : texts)
+            if (t.endsWith("...") || t.endsWith(QChar(0x2026))) cut << t;
+        return cut;
+    };
+    QTRY_VERIFY2(elided().isEmpty(), qPrintable(elided().join(", ")));
+    const int shortTicks = chart.yTickCount("acc");
+    QVERIFY2(shortTicks >= 2 && shortTicks <= 4, qPrintable(QString::number(shortTicks)));
+    chart.resize(290, 600);  // room again: as many ticks as niceAxis likes for five
+    QTRY_VERIFY2(chart.yTickCount("acc") > shortTicks, qPrintable(QString::number(chart.yTickCount("acc"))));
+    QTRY_VERIFY2(elided().isEmpty(), qPrintable(elided().join(", ")));
 }
 
 QTEST_MAIN(LiveChartTest)
