@@ -27,6 +27,12 @@ std::shared_ptr<const DatasetBundle> CurrentModel::dataFor(const SnapshotPtr& mo
     return shown;
 }
 
+bool CurrentModel::onlyInMemory() const {
+    const SnapshotPtr current = model();
+    if (!current || current == m_loaded || current == m_saved) return false;
+    return current == m_training->snapshot() && !m_training->isRunning() && m_training->recordedRunId() == 0;
+}
+
 Status CurrentModel::load(const QString& path) {
     auto snapshot = loadModelFile(toStdString(path));
     if (!snapshot) {
@@ -54,13 +60,15 @@ void CurrentModel::save(const QString& path, const nlohmann::json& datasetOption
     if (!copy->metrics.contains("dataset_options") && current == m_training->snapshot())
         copy->metrics["dataset_options"] = datasetOptions;
     auto* watcher = new QFutureWatcher<Status>(this);
-    connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, path] {
+    connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, path, current] {
         const Status s = watcher->result();
         watcher->deleteLater();
-        if (!s)
+        if (!s) {
             Q_EMIT error(errorText(s.error()));
-        else
-            Q_EMIT info(tr("Saved the model to %1").arg(path));
+            return;
+        }
+        m_saved = current;
+        Q_EMIT info(tr("Saved the model to %1").arg(path));
     });
     watcher->setFuture(QtConcurrent::run([copy, path] { return saveModelFile(toStdString(path), *copy); }));
 }

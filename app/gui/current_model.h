@@ -33,6 +33,10 @@ public:
     /// Saves the current model atomically, off the GUI thread. `datasetOptions` says how the data
     /// was made, so `evaluate` rebuilds the same test split (kept if the model already has one).
     void save(const QString& path, const nlohmann::json& datasetOptions);
+    /// True when the current model exists only in memory: the result of a fine-tuning (Correct…),
+    /// which the run store does not keep, not saved since. A loaded file, a recorded run's model
+    /// (the store keeps its best model) and a saved model are kept.
+    bool onlyInMemory() const;
 
 Q_SIGNALS:
     void changed(studio::SnapshotPtr model);
@@ -43,6 +47,7 @@ private:
     TrainingController* m_training;
     SnapshotPtr m_loaded;
     bool m_preferLoaded = false;  // a model file was loaded after the last run started
+    SnapshotPtr m_saved;          // the model last saved to a file
 };
 
 }  // namespace studio::app

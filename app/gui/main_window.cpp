@@ -716,11 +716,12 @@ TrainingAtClose MainWindow::trainingAtClose() const {
         t.epochsPlanned = m_training->lastSetup() ? m_training->lastSetup()->config.epochs : 0;
     }
     t.backgroundRuns = m_runs->manager()->runningCount();
+    t.unsavedModel = !t.windowRun && m_model->onlyInMemory();
     return t;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (!QuitConfirmation::confirm(this, trainingAtClose())) {
+    if (!QuitConfirmation::confirm(this, [this] { return trainingAtClose(); })) {
         event->ignore();
         return;
     }

@@ -7,6 +7,7 @@
 #include <QSettings>
 #include <QStringList>
 #include <QTextDocument>
+#include <QTimer>
 #include <algorithm>
 
 namespace studio::app {
@@ -18,6 +19,7 @@ QString tr(const char* text) {
 }  // namespace
 
 QString QuitConfirmation::headline(const TrainingAtClose& t) {
+    if (!t.windowRun && t.backgroundRuns == 0 && t.unsavedModel) return tr("The corrected model is not saved.");
     if (!t.windowRun)
         return t.backgroundRuns == 1 ? tr("A run is training in the background.")
                                      : tr("%1 runs are training in the background.").arg(t.backgroundRuns);
@@ -44,6 +46,9 @@ QString QuitConfirmation::consequence(const TrainingAtClose& t) {
                       : tr("Quitting stops it and keeps it in the run store as interrupted. It has not finished "
                            "its first epoch, so Resume (Runs tab) starts it again from the beginning."));
     }
+    if (!t.windowRun && t.unsavedModel)
+        lines << tr("Fine-tuning on your corrections made a model that is only in memory: quitting discards it. "
+                    "To keep it, cancel and choose File ▸ Save Model….");
     if (t.backgroundRuns > 0)
         lines << (t.windowRun ? (t.backgroundRuns == 1
                                      ? tr("A run training in the background is stopped and kept the same way.")
@@ -54,13 +59,15 @@ QString QuitConfirmation::consequence(const TrainingAtClose& t) {
     return lines.join(QStringLiteral("\n\n"));
 }
 
-bool QuitConfirmation::confirm(QWidget* parent, const TrainingAtClose& t) {
+bool QuitConfirmation::confirm(QWidget* parent, const std::function<TrainingAtClose()>& now) {
+    TrainingAtClose t = now();
     if (!t.anything()) return true;
     const bool kept = t.everythingKept();
     QSettings settings;
     if (kept && !settings.value(kAskSetting, true).toBool()) return true;
 
     QMessageBox box(QMessageBox::Question, tr("Quit while training?"), headline(t), QMessageBox::NoButton, parent);
+    if (!t.windowRun && t.backgroundRuns == 0) box.setWindowTitle(tr("Quit without saving?"));
     box.setTextFormat(Qt::PlainText);
     box.setInformativeText(Qt::convertFromPlainText(consequence(t), Qt::WhiteSpaceNormal));
     QPushButton* quit = box.addButton(kept ? tr("Stop and Quit") : tr("Discard and Quit"), QMessageBox::AcceptRole);
@@ -73,6 +80,24 @@ bool QuitConfirmation::confirm(QWidget* parent, const TrainingAtClose& t) {
         dontAsk = new QCheckBox(tr("Do not ask again: quit and keep the runs"));
         box.setCheckBox(dontAsk);
     }
+    // The runs go on while the question is open: keep its epoch current, and say so when what
+    // it asked about has ended (the buttons stay: the answer still decides).
+    QTimer refresh;
+    QObject::connect(&refresh, &QTimer::timeout, &box, [&] {
+        const TrainingAtClose latest = now();
+        if (!latest.anything()) {
+            box.setText(tr("The training has ended."));
+            box.setInformativeText(QString());
+            return;
+        }
+        if (latest.windowRun != t.windowRun || latest.backgroundRuns != t.backgroundRuns ||
+            latest.epochsKept != t.epochsKept || latest.unsavedModel != t.unsavedModel) {
+            t = latest;
+            box.setText(headline(t));
+            box.setInformativeText(Qt::convertFromPlainText(consequence(t), Qt::WhiteSpaceNormal));
+        }
+    });
+    refresh.start(500);
     box.exec();
     if (box.clickedButton() != quit) return false;
     if (dontAsk && dontAsk->isChecked()) settings.setValue(kAskSetting, false);

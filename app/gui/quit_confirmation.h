@@ -4,10 +4,11 @@
 // interrupted, with its last epoch's checkpoint, and Resume (Runs tab) goes on from that epoch:
 // the question says so and its default answer quits, so a close is one more key (Enter) and
 // stays fast. A fine-tuning from Correct… is not kept in the store: closing discards it, and
-// the default answer is Cancel. "Do not ask again" (for kept runs) is remembered in QSettings
+// the default answer is Cancel; so does closing with its finished model unsaved. "Do not ask again" (for kept runs) is remembered in QSettings
 // under kAskSetting; tests and scripts answer with the dialog's default.
 
 #include <QString>
+#include <functional>
 #include <QtGlobal>
 
 class QWidget;
@@ -21,8 +22,9 @@ struct TrainingAtClose {
     int epochsKept = 0;      // its epochs that ended, each with a checkpoint
     int epochsPlanned = 0;
     int backgroundRuns = 0;  // resumed, forked or sweep runs training in the background
-    bool anything() const { return windowRun || backgroundRuns > 0; }
-    bool everythingKept() const { return !windowRun || windowRunId != 0; }
+    bool unsavedModel = false;  // nothing trains, but the current model is a fine-tuning's, not saved
+    bool anything() const { return windowRun || backgroundRuns > 0 || unsavedModel; }
+    bool everythingKept() const { return (!windowRun || windowRunId != 0) && !unsavedModel; }
 };
 
 class QuitConfirmation {
@@ -35,7 +37,9 @@ public:
     static QString consequence(const TrainingAtClose& t);
     /// True to go on closing: nothing trains, the user said not to ask for kept runs, or the
     /// user answered the (modal) question with Stop and Quit.
-    static bool confirm(QWidget* parent, const TrainingAtClose& t);
+    /// `now` is asked again twice a second while the question is open, so its epoch stays current
+    /// and a run that ends meanwhile is no longer mentioned.
+    static bool confirm(QWidget* parent, const std::function<TrainingAtClose()>& now);
 };
 
 }  // namespace studio::app

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include "app/gui/inference_controller.h"
+#include "app/gui/current_model.h"
 #include "app/gui/main_window.h"
 #include "app/gui/startup_options.h"
 #include "app/gui/training_controller.h"
@@ -135,6 +136,13 @@ private Q_SLOTS:
         QVERIFY2(accuracyAfter >= accuracyBefore - 0.005,
                  qPrintable(QString("%1 → %2").arg(accuracyBefore).arg(accuracyAfter)));
         QVERIFY(w.runLog()->plainText().contains("Fine-tuning"));
+
+        // The fine-tuned model is in memory only (the run store does not keep fine-tunings):
+        // closing would ask first, until it is saved.
+        QVERIFY(w.modelChoice()->onlyInMemory());
+        w.saveModel(m_dir.filePath("corrected.tsmodel"));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.modelChoice()->onlyInMemory(), 20000);
+        QVERIFY(QFileInfo::exists(m_dir.filePath("corrected.tsmodel")));
     }
 };
 

@@ -33,14 +33,15 @@ struct Question {
 };
 
 /// Reads the next modal question and answers it with `key` (Enter: the default; Escape: Cancel),
-/// optionally ticking "Do not ask again" first.
-void answerNextQuestion(Question* seen, Qt::Key key, bool tickDoNotAsk = false) {
+/// optionally ticking "Do not ask again" first, and reading it no sooner than readAfterMs.
+void answerNextQuestion(Question* seen, Qt::Key key, bool tickDoNotAsk = false, int readAfterMs = 0) {
     auto* poll = new QTimer;
     auto* clock = new QElapsedTimer;
     clock->start();
     QObject::connect(poll, &QTimer::timeout, [=] {
         auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        if (!box && clock->elapsed() < 3000) return;
+        if (!box && clock->elapsed() < 3000 + readAfterMs) return;
+        if (box && clock->elapsed() < readAfterMs) return;
         poll->stop();
         poll->deleteLater();
         delete clock;
@@ -73,6 +74,7 @@ class QuitConfirmationTest : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void sentencesSayWhatHappensToTheRun();
+    void theQuestionFollowsTheRun();
     void closingMidRunAsksAndCancelKeepsTraining();
     void doNotAskAgainIsRemembered();
 };
@@ -98,7 +100,35 @@ void QuitConfirmationTest::sentencesSayWhatHappensToTheRun() {
     QCOMPARE(QuitConfirmation::headline(background), QString("2 runs are training in the background."));
     QVERIFY(QuitConfirmation::consequence(background).contains("Resume"));
     QVERIFY(!TrainingAtClose{}.anything());
-    QVERIFY(QuitConfirmation::confirm(nullptr, TrainingAtClose{}));  // idle: no question at all
+    QVERIFY(QuitConfirmation::confirm(nullptr, [] { return TrainingAtClose{}; }));  // idle: no question at all
+
+    TrainingAtClose unsaved;  // idle, with the model from a fine-tuning only in memory
+    unsaved.unsavedModel = true;
+    QVERIFY(unsaved.anything());
+    QVERIFY(!unsaved.everythingKept());
+    QCOMPARE(QuitConfirmation::headline(unsaved), QString("The corrected model is not saved."));
+    QVERIFY(QuitConfirmation::consequence(unsaved).contains("File ▸ Save Model"));
+}
+
+void QuitConfirmationTest::theQuestionFollowsTheRun() {
+    // The run goes on while the question is open: an epoch ends every call here.
+    int calls = 0;
+    const auto now = [&] { return TrainingAtClose{true, 12, 2 + calls++, 10, 0}; };
+    Question seen;
+    answerNextQuestion(&seen, Qt::Key_Escape, false, 1300);
+    QVERIFY(!QuitConfirmation::confirm(nullptr, now));
+    QVERIFY(seen.asked);
+    QVERIFY2(seen.headline.startsWith("Run 12 is training (epoch ") &&
+                 seen.headline != "Run 12 is training (epoch 3 of 10).",
+             qPrintable(seen.headline));
+
+    Question unsaved;  // nothing left to ask about a kept run, but the fine-tuned model is unsaved
+    TrainingAtClose t;
+    t.unsavedModel = true;
+    answerNextQuestion(&unsaved, Qt::Key_Return);
+    QVERIFY2(!QuitConfirmation::confirm(nullptr, [t] { return t; }), "Enter must cancel: the model would be lost");
+    QCOMPARE(unsaved.defaultButton, QString("Cancel"));
+    QVERIFY(!unsaved.offersDoNotAsk);
 }
 
 void QuitConfirmationTest::closingMidRunAsksAndCancelKeepsTraining() {
