@@ -6,9 +6,11 @@
 #include <variant>
 
 #include "app/gui/engine_conversions.h"
+#include "engine/train/option_schema.h"
 #include "widgets/human_units.h"
 #include "widgets/live_chart.h"
 #include "widgets/run_log.h"
+#include "widgets/run_values.h"
 #include "widgets/training_controls.h"
 
 namespace studio::app {
@@ -184,7 +186,10 @@ void TrainingController::handle(const RunStarted& e) {
 }
 
 void TrainingController::handle(const OptionChanged& e) {
-    const QString label = QString::fromStdString(e.key) + " = " + QString::fromStdString(e.value.dump());
+    // In the user's words, as the form names it: "Learning rate = 0.005", not "lr = 0.005".
+    const OptionInfo* option = findOption(e.key);
+    const QString name = QString::fromStdString(option ? option->label : e.key);
+    const QString label = name + " = " + widgets::optionValueText(toVariant(e.value));
     m_views.log->appendLine(tr("Changed %1 from step %2 on").arg(label, widgets::groupedInteger(e.step)));
     // A marker where it took effect, on the charts' epoch axis.
     const int steps = m_started ? std::max(1, m_started->stepsPerEpoch) : 1;

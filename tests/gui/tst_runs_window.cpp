@@ -124,7 +124,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.runLog()->plainText().contains("epoch 1/3"), kTimeout);
         const qint64 id = w.trainingController()->recordedRunId();
         setField(w.hyperparameterForm(), "lr", 0.002);  // the run is still training
-        QTRY_VERIFY_WITH_TIMEOUT(w.runLog()->plainText().contains("Changed lr = 0.002"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.runLog()->plainText().contains("Changed Learning rate = 0.002"), 10000);
         QCOMPARE(w.lossChart()->markerPositions().size(), 1);  // marked where it took effect
         QTRY_VERIFY_WITH_TIMEOUT(w.trainingController()->finished().has_value(), kTimeout);
         auto store = openRunStore(w.runsController()->storePath().toStdString());
