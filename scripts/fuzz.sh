@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of tests/fuzz (clang, ASan+UBSan, into build-fuzz/) if needed and
-# runs each for SECONDS from its seed corpus (tests/fuzz/corpus/NAME), one line per target:
+# runs each for SECONDS from its seed corpus (tests/fuzz/corpus/NAME), as many at once as there are
+# cores (STUDIO_FUZZ_JOBS), one line per target:
 #   NAME: N execs, 0 crashes
 # Exits non-zero on any crash, leak, timeout or out-of-memory, and keeps the reproducer in
 # build-fuzz/findings/NAME/. New inputs that reached new code go to build-fuzz/corpus/NAME.
@@ -28,21 +29,40 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 cmake --build build-fuzz --target "${targets[@]}" >/dev/null
 
-failed=0
-for t in "${targets[@]}"; do
-  corpus=build-fuzz/corpus/$t findings=build-fuzz/findings/$t
+# One target a core (STUDIO_FUZZ_JOBS, default every core) at a time; lines print in order.
+# STUDIO_FUZZ_TIMEOUT (s, default 25): an input that runs longer is a finding; raise it for a
+# campaign that runs niced beside builds, where a starved process would miss it by waiting.
+jobs=${STUDIO_FUZZ_JOBS:-$(nproc)}
+run_target() {
+  local t=$1 corpus=build-fuzz/corpus/$1 findings=build-fuzz/findings/$1
   mkdir -p "$corpus" "$findings"
-  log=build-fuzz/$t.log
   # -rss_limit_mb: a hostile input under 1 MB must stay under 1 GB (plus ASan's own overhead).
-  if build-fuzz/tests/fuzz/$t "$corpus" tests/fuzz/corpus/$t -max_total_time="$seconds" -max_len=1048576 \
-       -rss_limit_mb=2048 -timeout=25 -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1; then
-    crashes=0
-  else
+  build-fuzz/tests/fuzz/$t "$corpus" tests/fuzz/corpus/$t -max_total_time="$seconds" -max_len=1048576 \
+    -rss_limit_mb=2048 -timeout="${STUDIO_FUZZ_TIMEOUT:-25}" -artifact_prefix="$findings/" -print_final_stats=1 >"build-fuzz/$t.log" 2>&1
+}
+report() {
+  local t=$1 status=$2 findings=build-fuzz/findings/$1 log=build-fuzz/$1.log crashes=0
+  if [ "$status" != 0 ]; then
     crashes=$(ls "$findings" | wc -l)
     [ "$crashes" -gt 0 ] || crashes=1
-    failed=1
   fi
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   echo "$t: ${execs:-0} execs, $crashes crashes$([ "$crashes" = 0 ] || echo " (reproducers in $findings, log $log)")"
+  [ "$crashes" = 0 ]
+}
+
+failed=0
+for ((first = 0; first < ${#targets[@]}; first += jobs)); do
+  batch=("${targets[@]:first:jobs}")
+  pids=()
+  for t in "${batch[@]}"; do
+    run_target "$t" &
+    pids+=($!)
+  done
+  for i in "${!batch[@]}"; do
+    status=0
+    wait "${pids[$i]}" || status=$?
+    report "${batch[$i]}" "$status" || failed=1
+  done
 done
 exit $failed
