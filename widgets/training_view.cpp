@@ -68,6 +68,10 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
     // Equal columns: at 1024×700 a 3:2 split elided the small charts' legends ("Train …").
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
+    // Equal rows: left to their size hints, the Accuracy chart (whose legend wraps) got a third of
+    // the Learning rate chart's height at 1024×700, too short for its axis labels.
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
 
     m_chartTabs = new QTabWidget;
     m_chartTabs->setObjectName("chartTabs");

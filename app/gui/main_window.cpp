@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -140,7 +141,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connectIntents();
     connectRuns();
     statusBar()->showMessage(tr("Ready"));
-    resize(1280, 800);
+    // 1280×800, or the screen when it is smaller (a 1024×768 laptop; a saved geometry wins).
+    const QSize room = screen() ? screen()->availableGeometry().size() : QSize(1280, 800);
+    resize(std::min(1280, room.width()), std::min(800, room.height()));
     restoreSettings();
     m_datasetPanel->setCatalog(listDatasets());
     applyProject(m_project);
@@ -194,9 +197,11 @@ void MainWindow::buildDocks() {
     m_lessonPanel = docks.lessonPanel;
     m_lessonDock = docks.lesson;
     m_backbone = new BackboneController(m_backbonePicker, this);
-    // Docks take their width once the window has its own (a saved state overrides this).
+    // Docks take their width once the window has its own (a saved state overrides this): 440 px,
+    // less on a small screen, where the window's eight tabs need about 600 px beside it (at
+    // 1024×700 a 440-px dock left them scroll arrows and "Sweep" cut off).
     QTimer::singleShot(0, this, [this, data = docks.data] {
-        if (!m_stateRestored) resizeDocks({data}, {440}, Qt::Horizontal);
+        if (!m_stateRestored) resizeDocks({data}, {std::clamp(width() - 640, 380, 440)}, Qt::Horizontal);
     });
 }
 

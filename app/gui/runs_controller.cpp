@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSpinBox>
@@ -229,7 +230,13 @@ void RunsController::buildSweepTab() {
     bar->addStretch(1);
     layout->addLayout(bar);
     m_sweepView = new widgets::SweepView;
-    layout->addWidget(m_sweepView, 1);
+    // Its plots need about 630 px of height: on a 700-px screen they scroll instead of making the
+    // window taller than the screen.
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(m_sweepView);
+    layout->addWidget(scroll, 1);
     connect(m_sweepView, &widgets::SweepView::stopRequested, m_manager, &RunManager::stopSweep);
     connect(m_sweepView, &widgets::SweepView::promoteRequested, this,
             [this](qint64 id) { apply(RunAction::Promote, {id}); });

@@ -65,7 +65,7 @@ StudioDocks buildStudioDocks(QMainWindow* window) {
 
     for (QDockWidget* d : {docks.data, model, training, docks.lesson}) {
         d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-        d->setMinimumWidth(420);
+        d->setMinimumWidth(380);
         window->addDockWidget(Qt::LeftDockWidgetArea, d);
     }
     docks.lesson->setFeatures(docks.lesson->features() | QDockWidget::DockWidgetClosable);
