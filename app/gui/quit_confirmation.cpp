@@ -48,7 +48,7 @@ QString QuitConfirmation::consequence(const TrainingAtClose& t) {
     }
     if (!t.windowRun && t.unsavedModel)
         lines << tr("Fine-tuning on your corrections made a model that is only in memory: quitting discards it. "
-                    "To keep it, cancel and choose File ▸ Save Model….");
+                    "To keep it, cancel, then save it (File ▸ Save Model…).");
     if (t.backgroundRuns > 0)
         lines << (t.windowRun ? (t.backgroundRuns == 1
                                      ? tr("A run training in the background is stopped and kept the same way.")

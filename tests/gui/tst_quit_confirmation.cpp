@@ -1,7 +1,8 @@
 // Closing the studio while a run trains asks first and says what happens to the run: it is kept
 // in the run store as interrupted, with its last epoch's checkpoint, and resumes from the Runs
 // tab. Cancel keeps it training; the default answer (Enter) closes within the fast-close limit;
-// "Do not ask again" is remembered. A fine-tuning, which is not kept, defaults to Cancel.
+// "Do not ask again" is remembered. A fine-tuning, which is not kept, defaults to Cancel. With
+// STUDIO_SCREENSHOT_DIR set, each question is saved there as it was answered.
 
 #include <QCheckBox>
 #include <QElapsedTimer>
@@ -54,6 +55,8 @@ void answerNextQuestion(Question* seen, Qt::Key key, bool tickDoNotAsk = false, 
         seen->defaultButton = box->defaultButton() ? box->defaultButton()->text() : QString();
         seen->offersDoNotAsk = box->checkBox() != nullptr;
         if (tickDoNotAsk && box->checkBox()) box->checkBox()->setChecked(true);
+        if (const QString shots = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR"); !shots.isEmpty())
+            box->grab().save(shots + "/quit-" + QString::number(box->text().size()) + ".png");  // to look at
         QTest::keyClick(box, key);
     });
     poll->start(10);
