@@ -25,6 +25,7 @@
 
 #include <cmath>
 
+#include "tests/timing_limits.h"
 #include "app/gui/dataset_panel.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
@@ -316,7 +317,7 @@ void InferenceEvaluationTest::evaluationMatchesTheCli() {
 
     QProcess cli;
     cli.start(qEnvironmentVariable("STUDIO_CLI"), {"evaluate", "--model", path, "--dataset", "shapes", "--json"});
-    QVERIFY(cli.waitForFinished(60000));
+    QVERIFY(cli.waitForFinished(timeLimitMs(60000)));
     QCOMPARE(cli.exitCode(), 0);
     const QList<QByteArray> lines = cli.readAllStandardOutput().trimmed().split('\n');
     const QJsonObject j = QJsonDocument::fromJson(lines.last()).object();
