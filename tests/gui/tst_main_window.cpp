@@ -308,7 +308,7 @@ void MainWindowTest::undoRedoRestoresEdits() {
     QCOMPARE(w.architectureEditor()->rowCount(), rows);
 
     setField(w.datasetPanel()->form(), "val_split", 0.2);
-    QCOMPARE(w.undoStack()->undoText(), QString("Change Validation"));
+    QCOMPARE(w.undoStack()->undoText(), QString("Change Validation split"));
     w.undoStack()->undo();
 
     // A change of dataset is one step too, and undoing it loads the previous set again.
