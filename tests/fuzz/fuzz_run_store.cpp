@@ -261,8 +261,8 @@ void removeStore(const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
 }
 
-// What the readers of a store do with it.
-void readStore(RunStore& s, const json& forkChanges) {
+// What the readers of a store do with it: list, export, show; then resume, fork or a claim.
+void readStore(RunStore& s, const json& forkChanges, std::size_t reader) {
     auto runs = s.runs();
     if (!runs) return;
     (void)runsCsv(*runs);
@@ -277,11 +277,21 @@ void readStore(RunStore& s, const json& forkChanges) {
     if (auto sweeps = s.sweeps())
         for (const SweepRecord& w : *sweeps) (void)s.sweep(w.id);
     if (runs->empty()) return;
+    // One of the three readers that rebuild the run (a model, its checkpoint, its data) per
+    // input, chosen by the input's length: each builds a model, so running all three tripled an
+    // input's cost, and a one-byte mutation moves an input to another reader.
     const RunRecord first = runs->front();
-    (void)prepareClaimedRun(s, first, 1, smallLoader());
-    (void)prepareResume(s, first.id, 0, 1, smallLoader());
-    if (auto list = s.checkpoints(first.id); list && !list->empty())
-        (void)prepareFork(s, first.id, list->front().epoch, forkChanges, "fork", smallLoader());
+    switch (reader % 3) {
+    case 0:
+        (void)prepareClaimedRun(s, first, 1, smallLoader());
+        break;
+    case 1:
+        (void)prepareResume(s, first.id, 0, 1, smallLoader());
+        break;
+    default:
+        if (auto list = s.checkpoints(first.id); list && !list->empty())
+            (void)prepareFork(s, first.id, list->front().epoch, forkChanges, "fork", smallLoader());
+    }
 }
 
 // The seed: a real run of 2 epochs (a small mlp on the harness's spirals), read back field by field.
@@ -358,7 +368,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         removeStore(path);
         writeBytes(path, data, size);
         auto store = openSqliteRunStore(path);
-        if (store) readStore(**store, json::object());
+        if (store) readStore(**store, json::object(), size);
         return 0;
     }
     const auto f = split(input, kSeparator, kFields);
@@ -368,6 +378,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fillStore(store, f, checkpointPath);
     json changes = json::object();
     if (auto parsed = parseJsonLimited(f[20], "The fork's changes", "")) changes = *parsed;
-    readStore(store, changes);
+    readStore(store, changes, size);
     return 0;
 }
