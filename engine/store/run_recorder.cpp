@@ -278,6 +278,10 @@ void RunRecorder::flush(std::unique_lock<std::mutex>& lock) {
         m_pending.batches.insert(m_pending.batches.begin(), progress.batches.begin(), progress.batches.end());
         m_pending.epochs.insert(m_pending.epochs.begin(), progress.epochs.begin(), progress.epochs.end());
         m_pending.edits.insert(m_pending.edits.begin(), progress.edits.begin(), progress.edits.end());
+        // The checkpoints and the best model too: their files are on disk but the store does not
+        // list them, so a resume after this would start over, and the next flush writes them again.
+        m_pendingCheckpoints.insert(m_pendingCheckpoints.begin(), checkpoints.begin(), checkpoints.end());
+        if (model && !m_pendingModel) m_pendingModel = std::move(model);
         m_dirty = !m_closing;
         if (error && !m_error) m_error = error;
         return;

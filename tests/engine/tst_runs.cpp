@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <SQLiteCpp/Database.h>
+
 #include "engine/data/synthetic.h"
 #include "engine/io/checkpoint_file.h"
 #include "engine/io/model_file.h"
@@ -185,6 +187,42 @@ private Q_SLOTS:
         auto again = prepareResume(**s, straight.record.id, 0, 1, plainDatasetLoader());
         QVERIFY(!again.ok());
         QVERIFY(again.error().message().find("already trained") != std::string::npos);
+    }
+
+    void aFailedWriteKeepsItsCheckpointForTheNext() {
+        // A store that refuses one write (another program holds it past the 10 s busy timeout; a
+        // full disk or a dropped connection alike) must not lose the checkpoint that write carried:
+        // its file is on disk, and the next write lists it, so a resume starts from it.
+        const std::string store = path("held.sqlite");
+        const auto earlier = trainNew(store, smallRun({{"epochs", 1}}));
+        auto s = openRunStore(store);
+        auto saved = loadCheckpointFile((*s)->checkpoints(earlier.record.id)->back().path);
+        QVERIFY(saved.ok());
+        RunRecord row = earlier.record;
+        row.epochsDone = 0;
+        auto id = (*s)->createRun(row);
+        QVERIFY(id.ok());
+        row.id = *id;
+        auto recorder = RunRecorder::open(store, row, 3);
+        QVERIFY(recorder.ok());
+
+        SQLite::Database holder(store, SQLite::OPEN_READWRITE);
+        holder.exec("BEGIN EXCLUSIVE");
+        (*recorder)->checkpoint(std::make_shared<const TrainingCheckpoint>(*saved));
+        EpochMetrics epoch;
+        epoch.epoch = 1;
+        (*recorder)->record(epoch);
+        QThread::msleep(11500);  // the writer's first try gives up after 10 s
+        holder.exec("ROLLBACK");
+        const Status closed = (*recorder)->close();  // writes again, now that the store is free
+        QVERIFY(!closed.ok());                        // the refused write is still reported
+        QVERIFY2(closed.error().message().find("locked") != std::string::npos, closed.error().what().c_str());
+        auto kept = (*s)->checkpoints(*id);
+        QVERIFY(kept.ok());
+        QCOMPARE(kept->size(), std::size_t(1));
+        QCOMPARE(kept->front().epoch, 1);
+        QCOMPARE((*s)->epochs(*id)->size(), std::size_t(1));
+        QVERIFY(loadCheckpointFile(kept->front().path).ok());
     }
 
     void resumeRefusesChangedData() {
