@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QThread>
 #include <QTemporaryDir>
 
 #include <map>
@@ -142,6 +144,26 @@ private Q_SLOTS:
         QProcess* doomed = startWorker({"--store", qurl, "--threads", "1", "--lease", "2"}, &owner);
         const QString before = waitFor(*doomed, "epoch 2/5");
         QVERIFY2(before.contains("epoch 2/5"), qPrintable(before));
+        // The worker prints an epoch as it ends; its recorder writes the checkpoint beside the
+        // training. Under load (CI's two cores, a parallel test) that write can lag the next
+        // epoch's line, and a kill before it leaves nothing to resume from (the heir then starts
+        // over, correctly). This test is about resuming: it kills once the store holds one.
+        const QRegularExpressionMatch claimed = QRegularExpression("run (\\d+) \\(").match(before);
+        QVERIFY2(claimed.hasMatch(), qPrintable(before));
+        const std::int64_t doomedRun = claimed.captured(1).toLongLong();
+        {
+            auto store = studio::openRunStore(url);
+            QVERIFY(store.ok());
+            QElapsedTimer waited;
+            waited.start();
+            auto kept = (*store)->checkpoints(doomedRun);
+            while (kept.ok() && kept->empty() && waited.elapsed() < 60000) {
+                QThread::msleep(20);
+                kept = (*store)->checkpoints(doomedRun);
+            }
+            QVERIFY2(kept.ok() && !kept->empty(), "no checkpoint of the doomed worker's trial reached the store");
+        }
+        QCOMPARE(doomed->state(), QProcess::Running);  // still mid-trial
         doomed->kill();  // SIGKILL mid-trial: no heartbeat, no release, no flush
         QVERIFY(doomed->waitForFinished());
         QCOMPARE(doomed->exitStatus(), QProcess::CrashExit);
