@@ -162,7 +162,8 @@ private Q_SLOTS:
         qInfo("%lld boundaries drawn in %.1f s of training (%.1f/s), last job %.1f ms, longest GUI gap %d ms",
               static_cast<long long>(drawn.count()), seconds, drawn.count() / seconds, page.boundary.lastJobMs(),
               longestGap);
-        QVERIFY2(drawn.count() >= 2 * seconds, "several boundaries a second (4-5 on an idle machine)");
+        // Several a second (4-5 on an idle machine); a sanitizer slows each drawing job 3-10×.
+        QVERIFY2(drawn.count() * kTimingSlack >= 2 * seconds, "several boundaries a second");
         QVERIFY2(longestGap < timeLimitMs(100), qPrintable(QString::number(longestGap)));
         // 30 steps per epoch × 13 epochs at 100 steps/s: at least 3.9 s (paced), not 0.3 s.
         QVERIFY2(seconds > 3.5, qPrintable(QString::number(seconds)));
