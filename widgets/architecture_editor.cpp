@@ -1,5 +1,6 @@
 #include "widgets/architecture_editor.h"
 
+#include "widgets/editor_focus.h"
 #include "widgets/focused_wheel.h"
 #include "widgets/human_units.h"
 #include "widgets/layer_table_model.h"
@@ -164,6 +165,10 @@ ArchitectureEditor::ArchitectureEditor(QWidget* parent) : QWidget(parent), m_mod
     rebuildAddMenu();
     rebuildOptionsPanel();
     updateButtons();
+}
+
+ArchitectureEditor::~ArchitectureEditor() {
+    releaseFocusWithin(this);
 }
 
 void ArchitectureEditor::setLayerKinds(const QList<LayerKindDescription>& kinds) {

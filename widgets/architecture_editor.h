@@ -23,6 +23,7 @@ class ArchitectureEditor : public QWidget {
     Q_OBJECT
 public:
     explicit ArchitectureEditor(QWidget* parent = nullptr);
+    ~ArchitectureEditor() override;  // an option editor with the focus finishes its edit first
 
     void setLayerKinds(const QList<LayerKindDescription>& kinds);
     void setPresets(const QStringList& presets);

@@ -11,6 +11,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "widgets/editor_focus.h"
+
 namespace studio::widgets {
 
 BackbonePicker::BackbonePicker(QWidget* parent) : QWidget(parent) {
@@ -78,6 +80,10 @@ BackbonePicker::BackbonePicker(QWidget* parent) : QWidget(parent) {
     for (QLineEdit* edit : {m_mean, m_std})
         connect(edit, &QLineEdit::editingFinished, this,
                 [this] { Q_EMIT normalizationEdited(m_mean->text().trimmed(), m_std->text().trimmed()); });
+}
+
+BackbonePicker::~BackbonePicker() {
+    releaseFocusWithin(this);
 }
 
 void BackbonePicker::askForFile() {

@@ -26,6 +26,7 @@ class BackbonePicker : public QWidget {
     Q_OBJECT
 public:
     explicit BackbonePicker(QWidget* parent = nullptr);
+    ~BackbonePicker() override;  // an option editor with the focus finishes its edit first
 
     /// What the project says (path "" = no backbone). Does not emit.
     void setChoice(const QString& path, const QString& featureLayer, const QString& mean, const QString& stddev);

@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "widgets/decision_boundary_view.h"
+#include "widgets/editor_focus.h"
 #include "widgets/unit_field_grid.h"
 
 namespace studio::widgets {
@@ -110,6 +111,10 @@ BoundaryPanel::BoundaryPanel(QWidget* parent) : QWidget(parent) {
             image.scaled(kMagnified, kMagnified, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)));
         m_magnifierCaption->setText(m_units->unitCaption(layer, unit));
     });
+}
+
+BoundaryPanel::~BoundaryPanel() {
+    releaseFocusWithin(this);
 }
 
 QList<double> BoundaryPanel::paceChoices() { return {0, 300, 100, 30, 10, 3, 1}; }

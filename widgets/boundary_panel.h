@@ -28,6 +28,7 @@ class BoundaryPanel : public QWidget {
     Q_OBJECT
 public:
     explicit BoundaryPanel(QWidget* parent = nullptr);
+    ~BoundaryPanel() override;  // an option editor with the focus finishes its edit first
 
     DecisionBoundaryView* view() const { return m_view; }
     UnitFieldGrid* units() const { return m_units; }

@@ -1,5 +1,6 @@
 #include "widgets/hyperparameter_form.h"
 
+#include "widgets/editor_focus.h"
 #include "widgets/focused_wheel.h"
 #include "widgets/scientific_spin_box.h"
 
@@ -48,6 +49,10 @@ HyperparameterForm::HyperparameterForm(QWidget* parent) : QWidget(parent) {
     });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+}
+
+HyperparameterForm::~HyperparameterForm() {
+    releaseFocusWithin(this);
 }
 
 void HyperparameterForm::setFields(const QList<FieldSpec>& fields) {

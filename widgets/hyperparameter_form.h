@@ -42,6 +42,7 @@ class HyperparameterForm : public QWidget {
     Q_OBJECT
 public:
     explicit HyperparameterForm(QWidget* parent = nullptr);
+    ~HyperparameterForm() override;  // an option editor with the focus finishes its edit first
 
     /// Rebuilds the form; groups appear in the order they are first named; values = defaults.
     void setFields(const QList<FieldSpec>& fields);

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void labelNamesTheField();
     void wheelScrollsPastUnfocusedEditors();
     void pathFieldIsTextWithOneSignalPerEdit();
+    void closingWithAFocusedFieldFinishesItsEdit();
 };
 
 void HyperparameterFormTest::buildsGroupsWithDefaults() {
@@ -381,6 +382,27 @@ void HyperparameterFormTest::pathFieldIsTextWithOneSignalPerEdit() {
     QCOMPARE(spy.at(1).at(2).toString(), QString());
     Q_EMIT edit->editingFinished();
     QCOMPARE(spy.count(), 2);  // nothing changed since
+}
+
+void HyperparameterFormTest::closingWithAFocusedFieldFinishesItsEdit() {
+    // A window closed while a field has the focus: the field loses it, finishes its edit, and the
+    // form reports it while it is still a form (under UBSan a slot that ran from QWidget's
+    // destructor instead was a call into a half-destroyed object).
+    auto* form = new HyperparameterForm;
+    form->setFields(trainingFields());
+    form->show();
+    form->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(form));
+    auto* epochs = qobject_cast<QSpinBox*>(form->editor("epochs"));
+    epochs->setFocus();
+    QVERIFY(epochs->hasFocus());
+    QSignalSpy spy(form, &HyperparameterForm::valueEdited);
+    epochs->stepBy(1);  // a gesture not yet ended
+    QCOMPARE(spy.count(), 0);
+    delete form;
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).toString(), QString("epochs"));
+    QCOMPARE(spy.at(0).at(2).toInt(), 11);
 }
 
 QTEST_MAIN(HyperparameterFormTest)
