@@ -10,6 +10,7 @@
 #include "app/gui/inference_controller.h"
 #include "engine/infer/snapshot.h"
 #include "engine/nn/model_spec.h"
+#include "tests/screenshot.h"
 #include "widgets/folder_results_table.h"
 #include "widgets/inference_panel.h"
 
@@ -82,6 +83,11 @@ void ClassifyFolderLoopTest::loopAndDanglingLinksAreRows() {
         QVERIFY(!table->cellText(r, FolderResultsTable::ClassColumn).isEmpty());
     }
     QVERIFY2(table->summaryText().contains("2 could not be classified"), qPrintable(table->summaryText()));
+
+    panel.resize(1024, 560);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(test::saveScreenshot(panel, "classify-folder-loop"));
 }
 
 QTEST_MAIN(ClassifyFolderLoopTest)

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QPushButton>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,6 +21,7 @@
 #include "engine/core/parallel.h"
 #include "engine/data/image_io.h"
 #include "engine/train/evaluator.h"
+#include "tests/screenshot.h"
 #include "tests/timing_limits.h"
 #include "widgets/inference_panel.h"
 #include "widgets/prediction_card.h"
@@ -66,6 +68,8 @@ private Q_SLOTS:
 
     void aCorrectionUpdatesTheCardInSeconds() {
         MainWindow w;
+        w.resize(1280, 800);
+        w.show();  // as a user has it: the cards are laid out and painted
         QString error, help;
         const QStringList args = {"training-studio",
                                   "--dataset",
@@ -102,6 +106,7 @@ private Q_SLOTS:
         const QString path = m_dir.filePath("mistake.png");
         QVERIFY(writePng(path.toStdString(), image).ok());
         widgets::InferencePanel* panel = w.inferencePanel();
+        w.centralTabs()->setCurrentWidget(panel);
         w.inferenceController()->addFiles({path});
         QTRY_VERIFY_WITH_TIMEOUT(panel->cardCount() == 1 &&
                                      panel->card(panel->cardIds().first())->state() == PredictionCard::State::Prediction,
@@ -116,6 +121,7 @@ private Q_SLOTS:
         QTest::mouseClick(card->addToTrainingButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(card->state() == PredictionCard::State::Waiting, 5000);
         QVERIFY2(card->statusText().contains("Learning from your correction"), qPrintable(card->statusText()));
+        QVERIFY(test::saveScreenshot(*card, "correction-card-learning"));  // a few ms, inside the timed loop
         TrainingController* training = w.trainingController();
         QTRY_VERIFY_WITH_TIMEOUT(training->lastSetup() && training->lastSetup()->data->pool.size() ==
                                                                  run.data->pool.size() + 1 &&
@@ -136,6 +142,7 @@ private Q_SLOTS:
         QVERIFY2(accuracyAfter >= accuracyBefore - 0.005,
                  qPrintable(QString("%1 → %2").arg(accuracyBefore).arg(accuracyAfter)));
         QVERIFY(w.runLog()->plainText().contains("Fine-tuning"));
+        QVERIFY(test::saveScreenshot(*card, "correction-card-updated"));
 
         // The fine-tuned model is in memory only (the run store does not keep fine-tunings):
         // closing would ask first, until it is saved.

@@ -21,6 +21,7 @@
 #include "app/gui/deploy_controller.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/main_window.h"
+#include "tests/screenshot.h"
 #include "app/gui/training_controller.h"
 #include "engine/core/rng.h"
 #include "engine/io/model_file.h"
@@ -34,13 +35,6 @@ using namespace studio;
 using namespace studio::app;
 
 namespace {
-
-void screenshot(QWidget& w, const QString& name) {
-    const QString dir = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QCoreApplication::processEvents();
-    w.grab().save(QDir(dir).filePath(name + ".png"));
-}
 
 // The same network with every weight shaken by 60% of its size: a variant whose predictions
 // differ from the float model's on some images but not on all.
@@ -199,9 +193,9 @@ void DeployTabTest::anAddedVariantFillsChartClassesAndChanges() {
     view()->setSelected(m_shakenId);
     QCOMPARE(view()->changedGallery()->count(), std::min(differ, 300));
     view()->detailTabs()->setCurrentIndex(2);
-    screenshot(*m_window, "deploy-changed");
+    QVERIFY(test::saveScreenshot(*m_window, "deploy-changed"));
     view()->detailTabs()->setCurrentIndex(1);
-    screenshot(*m_window, "deploy-classes");
+    QVERIFY(test::saveScreenshot(*m_window, "deploy-classes"));
     view()->detailTabs()->setCurrentIndex(0);
 }
 
@@ -220,7 +214,7 @@ void DeployTabTest::int8ButtonMakesASmallerVariant() {
              qPrintable(QString("%1 vs %2").arg(q.report->accuracy).arg(f.report->accuracy)));
     QCOMPARE(view()->chart()->points().size(), 3);
     QVERIFY(view()->chart()->pointRadius(q.id) < view()->chart()->pointRadius(f.id));
-    screenshot(*m_window, "deploy-int8");
+    QVERIFY(test::saveScreenshot(*m_window, "deploy-int8"));
 }
 
 void DeployTabTest::saveWritesAModelThatLoads() {

@@ -30,6 +30,7 @@
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/inference_controller.h"
 #include "app/gui/main_window.h"
+#include "tests/screenshot.h"
 #include "app/gui/training_controller.h"
 #include "engine/infer/predictor.h"
 #include "widgets/camera_view.h"
@@ -51,13 +52,6 @@ using widgets::PredictionCard;
 namespace {
 
 const QString kSamples = QStringLiteral(STUDIO_SOURCE_DIR "/datasets/samples");
-
-void screenshot(QWidget& w, const QString& name) {
-    const QString dir = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QCoreApplication::processEvents();
-    w.grab().save(QDir(dir).filePath(name + ".png"));
-}
 
 void drop(QWidget* target, const QStringList& paths) {
     QMimeData mime;
@@ -139,6 +133,8 @@ void InferenceEvaluationTest::noModelSaysSo() {
     QVERIFY(!waiting->shownPicture().isNull());
     QCOMPARE(waiting->state(), PredictionCard::State::Waiting);
     QVERIFY2(waiting->statusText().contains("No model yet"), qPrintable(waiting->statusText()));
+    m_window->centralTabs()->setCurrentWidget(panel);
+    QVERIFY(test::saveScreenshot(*m_window, "card-waiting-for-a-model"));
 
     // Train: the card refreshes with the new model by itself.
     m_window->hyperparameterForm()->setValues({{"epochs", 3}});
@@ -154,7 +150,7 @@ void InferenceEvaluationTest::noModelSaysSo() {
     PredictionCard* card = panel->card(panel->cardIds().first());
     QTRY_COMPARE(card->state(), PredictionCard::State::Prediction);
     QCOMPARE(card->bars()->probabilities().first().name, QString("star"));
-    screenshot(*m_window, "after-training");
+    QVERIFY(test::saveScreenshot(*m_window, "after-training"));
     panel->clearCards();
 }
 
@@ -212,7 +208,7 @@ void InferenceEvaluationTest::droppedFilesBecomeCardsMatchingTheEngine() {
         QCOMPARE(card->state(), PredictionCard::State::Error);
         QVERIFY2(card->errorText().contains(name), qPrintable(card->errorText()));
     }
-    screenshot(*m_window, "inference-cards");
+    QVERIFY(test::saveScreenshot(*m_window, "inference-cards"));
 }
 
 void InferenceEvaluationTest::pastedImageDataBecomesACard() {
@@ -247,7 +243,7 @@ void InferenceEvaluationTest::whyShowsAHeatmap() {
     const QColor centre = heat.pixelColor(heat.width() / 2, heat.height() / 2);
     const QColor corner = heat.pixelColor(1, 1);
     QVERIFY2(centre != corner, "the heatmap is flat");
-    screenshot(*m_window, "inference-why");
+    QVERIFY(test::saveScreenshot(*m_window, "inference-why"));
     // The input-gradient method draws another map of the same card.
     panel->toolbar()->saliencyMethodCombo()->setCurrentIndex(1);
     waitIdle(m_window->inferenceController());
@@ -269,7 +265,7 @@ void InferenceEvaluationTest::folderClassifiesIntoATable() {
     const QString csv = table->toCsv();
     QVERIFY(csv.contains("folder/ring.png"));
     QVERIFY(csv.contains("ring"));
-    screenshot(*m_window, "folder-table");
+    QVERIFY(test::saveScreenshot(*m_window, "folder-table"));
 }
 
 void InferenceEvaluationTest::cameraAbsentIsAMessage() {
@@ -281,6 +277,7 @@ void InferenceEvaluationTest::cameraAbsentIsAMessage() {
                  qPrintable(panel->cameraView()->messageText()));
     QVERIFY(!panel->isCameraOn());
     QVERIFY2(panel->cameraView()->isVisible(), "the message stays in sight with Camera off");
+    QVERIFY(test::saveScreenshot(*m_window, "camera-absent"));
 }
 
 // A video file through the same capture path as a webcam: frames → live probabilities.
@@ -299,7 +296,7 @@ void InferenceEvaluationTest::videoFramesGetLiveProbabilities() {
     // Frames keep coming: the video shows six shapes, four frames each, and loops.
     QSet<QString> answers;
     QTRY_VERIFY_WITH_TIMEOUT((answers.insert(view->bars()->probabilities().first().name), answers.size() >= 3), 15000);
-    screenshot(*m_window, "camera-video");
+    QVERIFY(test::saveScreenshot(*m_window, "camera-video"));
     panel->setCameraOn(false);
     inference->setCameraOn(false);
     waitIdle(inference);
@@ -310,7 +307,7 @@ void InferenceEvaluationTest::evaluationMatchesTheCli() {
     EvaluationController* eval = m_window->evaluationController();
     QTRY_VERIFY_WITH_TIMEOUT(!eval->isBusy() && eval->report().has_value(), 30000);
     m_window->centralTabs()->setCurrentWidget(m_window->evaluationView());
-    screenshot(*m_window, "evaluation");
+    QVERIFY(test::saveScreenshot(*m_window, "evaluation"));
     const QString path = m_dir.filePath("shapes.tsmodel");
     m_window->saveModel(path);
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(path), 10000);

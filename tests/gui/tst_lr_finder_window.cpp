@@ -13,6 +13,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include "tests/screenshot.h"
 #include "tests/timing_limits.h"
 #include "window_fixtures.h"
 
@@ -96,8 +97,7 @@ private Q_SLOTS:
         QCOMPARE(*dialog->plot()->suggestion(), suggested);
         QVERIFY(dialog->plot()->pointCount() >= 20);
         QVERIFY(dialog->plot()->xDecades().x() <= -7 && dialog->plot()->xDecades().y() >= 0);
-        const QString dir = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR");
-        if (!dir.isEmpty()) QVERIFY(dialog->grab().save(dir + "/lr-finder-dialog.png"));
+        QVERIFY(studio::test::saveScreenshot(*dialog, "lr-finder-dialog"));
 
         // The model was not touched, the learning rate not either, until Apply.
         QCOMPARE(w.hyperparameterForm()->value("lr").toDouble(), before);

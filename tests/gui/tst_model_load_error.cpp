@@ -14,6 +14,7 @@
 #include <QtTest>
 
 #include "app/gui/main_window.h"
+#include "tests/screenshot.h"
 
 using namespace studio;
 using namespace studio::app;
@@ -71,6 +72,7 @@ void ModelLoadErrorTest::badFileIsAMessageBoxNamingItAndTheFix() {
     const int screenWidth = box->screen()->availableGeometry().width();
     QVERIFY2(box->frameGeometry().width() <= screenWidth,
              qPrintable(QString("box %1 px on a %2 px screen").arg(box->frameGeometry().width()).arg(screenWidth)));
+    QVERIFY(studio::test::saveScreenshot(*box, "model-load-error"));
     box->button(QMessageBox::Ok)->click();
     QTRY_VERIFY(w.findChildren<QMessageBox*>().isEmpty());  // closed and deleted
 

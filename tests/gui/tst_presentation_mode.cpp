@@ -10,6 +10,7 @@
 
 #include "app/gui/main_window.h"
 #include "app/gui/presentation_mode.h"
+#include "tests/screenshot.h"
 #include "widgets/live_chart.h"
 #include "widgets/run_log.h"
 
@@ -45,8 +46,7 @@ private Q_SLOTS:
         QTRY_COMPARE(w.lossChart()->font().pointSizeF(), normal.pointSizeF() * PresentationMode::kFontScale);
         QCOMPARE(w.runLog()->font().pointSizeF(), log.pointSizeF() * PresentationMode::kFontScale);
         QCOMPARE(w.lossChart()->property("lineScale").toDouble(), PresentationMode::kLineScale);
-        if (const QString dir = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR"); !dir.isEmpty())
-            QVERIFY(w.grab().save(dir + "/presentation-1920x1080.png"));
+        QVERIFY(studio::test::saveScreenshot(w, "presentation-1920x1080"));
 
         action->trigger();
         QVERIFY(!action->isChecked());

@@ -14,6 +14,8 @@
 #include <QToolButton>
 #include <QtTest>
 
+#include "tests/screenshot.h"
+
 using namespace studio::widgets;
 
 namespace {
@@ -305,6 +307,7 @@ void ArchitectureEditorTest::optionsProblemWrapsAndIsNeverClipped() {
     QTRY_VERIFY2(
         problem->height() >= problem->heightForWidth(problem->width()),
         qPrintable(QStringLiteral("%1 < %2").arg(problem->height()).arg(problem->heightForWidth(problem->width()))));
+    QVERIFY(studio::test::saveScreenshot(editor, "layer-options-problem"));
 }
 
 QTEST_MAIN(ArchitectureEditorTest)

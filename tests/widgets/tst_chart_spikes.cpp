@@ -8,6 +8,7 @@
 #include "widgets/live_chart.h"
 #include "widgets/nice_axis.h"
 #include "widgets/spike_clipping.h"
+#include "tests/screenshot.h"
 
 #include <QGraphicsView>
 #include <QImage>
@@ -51,11 +52,6 @@ int pixelsNear(const QImage& image, const QColor& color, int tolerance = 40) {
                 ++n;
         }
     return n;
-}
-
-void saveShot(LiveChart& chart, const QString& name) {
-    const QString dir = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR");
-    if (!dir.isEmpty()) QVERIFY(chart.grab().save(dir + "/" + name));
 }
 
 }  // namespace
@@ -122,7 +118,7 @@ private Q_SLOTS:
         chart.show();
         QVERIFY(QTest::qWaitForWindowExposed(&chart));
         QVERIFY(pixelsNear(chart.grab().toImage(), QColor(214, 39, 40)) > 10);
-        saveShot(chart, "loss-spike-clipped.png");
+        QVERIFY(studio::test::saveScreenshot(chart, "loss-spike-clipped"));
         // On a log axis nothing is clipped: 1e6 is one decade among the others.
         chart.setAxisGroupLogarithmic({}, true);
         QVERIFY(chart.clippedPoints("batch").isEmpty());
@@ -218,7 +214,7 @@ private Q_SLOTS:
         const QImage image = chart.grab().toImage();
         // The orange dot (the legend's swatch alone is about 12 pixels of it).
         QVERIFY2(pixelsNear(image, QColor(230, 115, 0)) > 30, qPrintable(QString::number(pixelsNear(image, QColor(230, 115, 0)))));
-        saveShot(chart, "one-epoch.png");
+        QVERIFY(studio::test::saveScreenshot(chart, "one-epoch"));
         chart.appendPoints("val", {{2.0, 1.2}});  // two points make a line
         QVERIFY(!chart.drawsPointMarkers("val"));
     }

@@ -10,6 +10,8 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "tests/screenshot.h"
+
 using namespace studio::widgets;
 
 class DeployViewLayoutTest : public QObject {
@@ -75,6 +77,7 @@ private Q_SLOTS:
                                     .arg(benchHeader->sectionSize(c))
                                     .arg(benchHeader->sectionSizeHint(c))));
         QVERIFY(!bench->horizontalScrollBar()->isVisible());
+        QVERIFY(studio::test::saveScreenshot(tab, "deploy-view-580px"));
     }
 };
 

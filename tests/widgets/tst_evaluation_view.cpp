@@ -9,6 +9,8 @@
 #include <QToolButton>
 #include <QtTest>
 
+#include "tests/screenshot.h"
+
 using namespace studio::widgets;
 
 namespace {
@@ -202,6 +204,10 @@ void EvaluationViewTest::saysWhyThereIsNoEvaluation() {
     view.clear(reason);
     QCOMPARE(view.state(), EvaluationView::State::Empty);
     QVERIFY2(view.statusText().contains(reason), qPrintable(view.statusText()));
+    view.resize(800, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(studio::test::saveScreenshot(view, "no-evaluation-reason"));
     view.clear();
     QVERIFY(view.statusText().startsWith("No evaluation yet"));
 }

@@ -12,6 +12,7 @@
 #include <QSlider>
 
 #include "widgets/feature_map_view.h"
+#include "tests/screenshot.h"
 
 using namespace studio::widgets;
 
@@ -84,8 +85,7 @@ private Q_SLOTS:
             }
         QVERIFY(caption);
         QCOMPARE(view.statusText(), QString("epoch 3 · 4.1 ms"));
-        const QString dir = qEnvironmentVariable("STUDIO_SCREENSHOT_DIR");
-        if (!dir.isEmpty()) QVERIFY(view.grab().save(dir + "/feature_map_view.png"));
+        QVERIFY(studio::test::saveScreenshot(view, "feature_map_view"));
     }
 
     void narrowerWrapsAndSliderResizes() {

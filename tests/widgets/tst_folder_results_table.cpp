@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/screenshot.h"
+
 using namespace studio::widgets;
 using Row = FolderResultRow;
 
@@ -205,6 +207,7 @@ void FolderResultsTableTest::longErrorsWrapWhole() {
     QCOMPARE(table.cellText(0, FolderResultsTable::ErrorColumn), error);
     QVERIFY(view->rowHeight(0) >= needed());
     QCOMPARE(view->rowHeight(1), oneLine);
+    QVERIFY(studio::test::saveScreenshot(table, "folder-table-long-error"));
 }
 
 // On the Try it tab at 1024×700 the table is about 580 pixels wide: every column fits in it.
