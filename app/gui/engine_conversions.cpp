@@ -150,6 +150,9 @@ QList<widgets::LayerRow> layerRows(const ModelSpec& spec, const SpecReport& repo
                     "Unknown until layer %1 is fixed: this layer's input comes through layer %1, which is "
                     "invalid.")
                     .arg(invalid);
+        // A layer that could not be built has no numbers of its own (not 0 parameters).
+        else if (!row.problem.isEmpty() && report.layers[i].output.empty())
+            row.unknownBecause = QObject::tr("Unknown until this layer is fixed: it cannot be built as it is.");
         rows.append(row);
     }
     return rows;

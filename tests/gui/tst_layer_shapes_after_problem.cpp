@@ -6,6 +6,7 @@
 
 #include "app/gui/architecture_controller.h"
 #include "engine/nn/model_spec.h"
+#include "tests/screenshot.h"
 #include "widgets/architecture_editor.h"
 #include "widgets/layer_table_model.h"
 
@@ -51,8 +52,14 @@ void LayerShapesAfterProblemTest::layersAfterAnInvalidOneAreUnknown() {
     // Before the invalid layer: real numbers.
     QCOMPARE(cell(m, 0, LayerTableModel::OutputShape), QString("6×24×24"));
     QVERIFY(cell(m, 0, LayerTableModel::Params) != "?");
-    // The invalid layer says what is wrong.
-    QVERIFY(!cell(m, 1, LayerTableModel::Problem).isEmpty());
+    // The invalid layer says what is wrong, and its own numbers are unknown (not 0).
+    const QString problem = cell(m, 1, LayerTableModel::Problem);
+    QVERIFY(!problem.isEmpty());
+    for (int column : {LayerTableModel::OutputShape, LayerTableModel::Params, LayerTableModel::Flops}) {
+        QCOMPARE(cell(m, 1, column), QString("?"));
+        QVERIFY2(cell(m, 1, column, Qt::ToolTipRole).contains("until this layer is fixed"),
+                 qPrintable(cell(m, 1, column, Qt::ToolTipRole)));
+    }
     // After it: not the shapes of a model without it (maxpool 6×12×12, flatten 864, dense 8) …
     for (int row = 2; row < 5; ++row) {
         for (int column : {LayerTableModel::OutputShape, LayerTableModel::Params, LayerTableModel::Flops}) {
@@ -64,6 +71,11 @@ void LayerShapesAfterProblemTest::layersAfterAnInvalidOneAreUnknown() {
     }
     // … and the totals are unknown too.
     QVERIFY2(editor.totalsText().contains("unknown until layer 2 is fixed"), qPrintable(editor.totalsText()));
+
+    editor.resize(420, 560);  // about the Model dock's size at 1024×700
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    QVERIFY(test::saveScreenshot(editor, "layer-shapes-after-a-problem"));
 }
 
 void LayerShapesAfterProblemTest::aValidModelShowsEveryShape() {
