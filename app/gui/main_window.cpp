@@ -473,13 +473,17 @@ void MainWindow::onDatasetLoaded(const QString& nameOrPath, std::shared_ptr<cons
     m_bundleSource = nameOrPath;
     m_bundleProject = m_project;
     m_datasetPanel->setBundle(m_bundle);
-    // An earlier failure is no longer true; other errors (a failed run) stay until replaced.
-    if (!m_datasetError.isEmpty() && m_controls->statusIsError() && m_controls->statusText() == m_datasetError)
-        m_controls->setStatus({});
+    // An earlier failure is no longer true; other errors (a failed run) stay until replaced. The
+    // log keeps the failure, so it says the load that followed worked.
+    const QString loaded = tr("Loaded %1").arg(toQString(m_bundle->description));
+    if (!m_datasetError.isEmpty()) {
+        if (m_controls->statusIsError() && m_controls->statusText() == m_datasetError) m_controls->setStatus({});
+        m_log->appendLine(loaded);
+    }
     m_datasetError.clear();
     for (const SkippedFile& f : m_bundle->skipped)
         m_log->appendLine(tr("Skipped %1: %2").arg(toQString(f.path), toQString(f.reason)), RunLog::Severity::Warning);
-    showInfo(tr("Loaded %1").arg(toQString(m_bundle->description)));
+    showInfo(loaded);
     refreshArchitecture();
     refreshSchedule();
     refreshStartState();

@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QtTest>
 
+#include "tests/screenshot.h"
 #include "tests/timing_limits.h"
 
 #include "window_fixtures.h"
@@ -528,6 +529,8 @@ void MainWindowTest::startupOptions() {
 
 void MainWindowTest::loadErrorClearsWhenALaterLoadWorks() {
     MainWindow w;
+    w.resize(1024, 700);
+    w.show();  // to be looked at (STUDIO_SCREENSHOT_DIR)
     waitForData(w);
     QTemporaryDir dir;
     const QString missing = dir.filePath("no-such-folder");
@@ -536,6 +539,7 @@ void MainWindowTest::loadErrorClearsWhenALaterLoadWorks() {
     QVERIFY(w.trainingControls()->statusIsError());
     QVERIFY2(w.trainingControls()->statusText().contains("Could not load the dataset"),
              qPrintable(w.trainingControls()->statusText()));
+    QVERIFY(test::saveScreenshot(w, "dataset-load-error"));
 
     chooseDataset(w, "circles");
     waitForData(w);
@@ -544,6 +548,10 @@ void MainWindowTest::loadErrorClearsWhenALaterLoadWorks() {
              qPrintable(w.trainingControls()->statusText()));
     QVERIFY(!w.trainingControls()->statusIsError());
     QVERIFY(!w.datasetPanel()->infoText().contains("no-such-folder"));
+    // The log keeps the failure and, after it, the load that worked.
+    const QString log = w.runLog()->plainText();
+    QVERIFY2(log.lastIndexOf("Loaded circles") > log.lastIndexOf("Could not load the dataset"), qPrintable(log));
+    QVERIFY(test::saveScreenshot(w, "dataset-load-error-cleared"));
 }
 
 // A teacher typed into the form's Distillation field: the run distils (the teacher read on the
