@@ -215,9 +215,18 @@ void PredictionCard::setPrediction(const QImage& modelView, const QString& capti
     m_latency->setText(latencyText(microseconds));
     m_bars->setProbabilities(top);
     const QList<ClassProbability> sorted = m_bars->probabilities();
-    m_headline->setText(sorted.isEmpty() ? tr("no answer")
-                                         : tr("%1 · %2").arg(sorted.first().name,
-                                                             ProbabilityBars::percentText(sorted.first().probability)));
+    if (sorted.isEmpty()) {
+        m_headline->setText(tr("no answer"));
+    } else {
+        // Beside the model's view, at the card's fixed width: a long class name is elided (the
+        // tooltip has it whole) so that the percentage always shows.
+        const QString percent = tr(" · %1").arg(ProbabilityBars::percentText(sorted.first().probability));
+        const int available = kWidth - 2 * kMargin - 2 * frameWidth() - (kModelViewSize + 2) - 10;
+        const QFontMetrics metrics(m_headline->font());
+        m_headline->setText(
+            metrics.elidedText(sorted.first().name, Qt::ElideRight, available - metrics.horizontalAdvance(percent)) +
+            percent);
+    }
     m_headline->setToolTip(sorted.isEmpty() ? QString() : plainToolTip(sorted.first().name));
     setState(State::Prediction);
 }

@@ -12,6 +12,8 @@
 #include <QVBoxLayout>
 #include <QtTest>
 
+#include "tests/screenshot.h"
+
 using namespace studio::widgets;
 using State = PredictionCard::State;
 
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void predictionShowsWhatTheModelSaw();
     void errorNamesTheFileInRed();
     void titleElidedWithFullPathTooltip();
+    void longClassNameIsElidedBesideItsPercentage();
     void saliencyReplacesOrOverlaysThumbnail();
     void correctionEmitsChosenClass();
     void correctionDisabledWithReason();
@@ -153,6 +156,27 @@ void PredictionCardTest::titleElidedWithFullPathTooltip() {
     QVERIFY(found);
     PredictionCard shortCard(6, "cat.png", {}, photo());
     QCOMPARE(shortCard.shownTitle(), QString("cat.png"));
+}
+
+// A class name from someone's dataset can be long: the headline beside the model's view elides it
+// and keeps the percentage, instead of running off the card's edge (seen on a screenshot).
+void PredictionCardTest::longClassNameIsElidedBesideItsPercentage() {
+    const QString name = "a class someone named at great length";
+    PredictionCard card(8, "x.png", "/data/x.png", photo());
+    card.setPrediction(digit(), "model input 28×28 gray", {{name, 0.9, 0}, {"short", 0.1, 1}}, 40);
+    card.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&card));
+    const QString shown = card.headlineText();
+    QVERIFY2(shown.endsWith(" · 90%") && shown.contains(QChar(0x2026)), qPrintable(shown));
+    QLabel* headline = nullptr;
+    for (QLabel* label : card.findChildren<QLabel*>())
+        if (label->text() == shown) headline = label;
+    QVERIFY(headline);
+    QVERIFY2(headline->fontMetrics().horizontalAdvance(shown) <= headline->width(),
+             qPrintable(QString("%1 px of text in %2 px").arg(headline->fontMetrics().horizontalAdvance(shown))
+                            .arg(headline->width())));
+    QCOMPARE(headline->toolTip(), plainToolTip(name));
+    QVERIFY(studio::test::saveScreenshot(card, "card-long-class-name"));
 }
 
 void PredictionCardTest::saliencyReplacesOrOverlaysThumbnail() {
