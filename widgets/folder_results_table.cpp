@@ -134,16 +134,22 @@ FolderResultsTable::FolderResultsTable(QWidget* parent) : QWidget(parent) {
     // File and Error share what the class and confidence leave, so the table never scrolls
     // sideways: a fixed 280-pixel File column left the Error column off the edge on the Try it
     // tab at 1024×700. File names elide in the middle (tooltip: the whole name); errors wrap.
-    header->setSectionResizeMode(FileColumn, QHeaderView::Stretch);
+    // An even share made a one-sentence error eight lines tall beside a short name: File gets at
+    // most 40% (fitFileColumn) and Error the rest, until the user drags the File column.
+    header->setSectionResizeMode(FileColumn, QHeaderView::Interactive);
     header->setSectionResizeMode(ClassColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ConfidenceColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ErrorColumn, QHeaderView::Stretch);
     header->setStretchLastSection(false);
     // A wrapped error's row is as tall as the error needs at the column's width, in any order.
     // The stretched Error column settles after the view's resize: fit once things have settled.
-    connect(header, &QHeaderView::sectionResized, this, &FolderResultsTable::scheduleFit);
+    connect(header, &QHeaderView::sectionResized, this, [this](int column) {
+        if (column == FileColumn && m_headerPressed) m_fileColumnSizedByUser = true;  // dragged: keep it
+        scheduleFit();
+    });
     connect(proxy, &QAbstractItemModel::layoutChanged, this, &FolderResultsTable::scheduleFit);
     m_view->viewport()->installEventFilter(this);
+    header->viewport()->installEventFilter(this);
 
     m_summary = new QLabel(this);
     m_summary->setTextFormat(Qt::PlainText);  // names the folder
@@ -193,6 +199,12 @@ void FolderResultsTable::setRows(const QList<FolderResultRow>& rows, const QStri
 
 bool FolderResultsTable::eventFilter(QObject* watched, QEvent* event) {
     if (watched == m_view->viewport() && event->type() == QEvent::Resize) scheduleFit();
+    if (watched == m_view->horizontalHeader()->viewport()) {
+        if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick)
+            m_headerPressed = true;
+        else if (event->type() == QEvent::MouseButtonRelease)
+            m_headerPressed = false;
+    }
     return QWidget::eventFilter(watched, event);
 }
 
@@ -201,8 +213,25 @@ void FolderResultsTable::scheduleFit() {
     m_fitPending = true;
     QTimer::singleShot(0, this, [this] {
         m_fitPending = false;
+        fitFileColumn();
         fitRowHeights();
     });
+}
+
+void FolderResultsTable::fitFileColumn() {
+    if (m_fileColumnSizedByUser) return;
+    const int shared = m_view->viewport()->width() - m_view->columnWidth(ClassColumn) -
+                       m_view->columnWidth(ConfidenceColumn);
+    int width = shared;
+    if (!m_view->isColumnHidden(ErrorColumn)) {
+        const QAbstractItemModel* shown = m_view->model();
+        int names = m_view->horizontalHeader()->sectionSizeHint(FileColumn);
+        for (int row = 0; row < std::min(shown->rowCount(), 1000); ++row)  // as Qt's own column fit
+            names = std::max(names, m_view->sizeHintForIndex(shown->index(row, FileColumn)).width() + 1);
+        width = std::min(names, std::max(120, shared * 2 / 5));
+    }
+    if (width <= 0 || width == m_view->columnWidth(FileColumn)) return;
+    m_view->setColumnWidth(FileColumn, width);
 }
 
 void FolderResultsTable::fitRowHeights() {

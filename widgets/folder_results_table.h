@@ -61,9 +61,12 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    /// With errors shown, File takes what its names need up to 40% of the width it shares with
+    /// Error (errors are the longer texts); without, all of it. Not after the user has sized it.
+    void fitFileColumn();
     /// Rows with an error as tall as their wrapped error at the Error column's width.
     void fitRowHeights();
-    void scheduleFit();  // fitRowHeights once the current events are handled
+    void scheduleFit();  // fitFileColumn and fitRowHeights once the current events are handled
 
     QList<FolderResultRow> m_rows;
     QStandardItemModel* m_model = nullptr;
@@ -71,6 +74,8 @@ private:
     QLabel* m_summary = nullptr;
     QPushButton* m_export = nullptr;
     bool m_fitPending = false;
+    bool m_headerPressed = false;  // a mouse button is down on the header: resizes are the user's
+    bool m_fileColumnSizedByUser = false;
 };
 
 }  // namespace studio::widgets

@@ -4,6 +4,8 @@
 #include "widgets/folder_results_table.h"
 
 #include <QFile>
+#include <QHeaderView>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void exportButtonEmitsIntent();
     void longErrorsWrapWhole();
     void noSidewaysScrollingWhenNarrow();
+    void fileColumnFollowsItsNamesAndTheUser();
 };
 
 void FolderResultsTableTest::csvField_data() {
@@ -187,6 +190,10 @@ void FolderResultsTableTest::longErrorsWrapWhole() {
         return view->fontMetrics().boundingRect(QRect(0, 0, width, 100000), Qt::TextWrapAnywhere, error).height();
     };
     QVERIFY(view->columnWidth(FolderResultsTable::ErrorColumn) > 100);
+    // The error, the longer text, gets the larger share: File at most 40% of what they share.
+    QTRY_VERIFY2(view->columnWidth(FolderResultsTable::FileColumn) * 3 <= view->columnWidth(FolderResultsTable::ErrorColumn) * 2 + 3,
+                 qPrintable(QString("File %1 px, Error %2 px").arg(view->columnWidth(FolderResultsTable::FileColumn))
+                                .arg(view->columnWidth(FolderResultsTable::ErrorColumn))));
     QVERIFY2(needed() > view->fontMetrics().height(), "the error fits one line: the test shows nothing");
     QVERIFY2(view->rowHeight(1) >= needed(),
              qPrintable(QString("row %1 px, error %2 px").arg(view->rowHeight(1)).arg(needed())));
@@ -231,6 +238,48 @@ void FolderResultsTableTest::noSidewaysScrollingWhenNarrow() {
     QVERIFY(!view->horizontalScrollBar()->isVisible());
     QVERIFY(view->columnWidth(FolderResultsTable::ErrorColumn) >= 120);  // room to read an error
     QVERIFY(view->columnWidth(FolderResultsTable::FileColumn) >= 120);
+}
+
+// Short names take only what they need; without errors File has all the room; a File column the
+// user dragged keeps its width.
+void FolderResultsTableTest::fileColumnFollowsItsNamesAndTheUser() {
+    FolderResultsTable table;
+    table.resize(800, 400);
+    table.setRows({{"a.png", "cat", 0.9, {}}, {"b.png", "dog", 0.8, {}}});
+    table.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&table));
+    QTableView* view = table.view();
+    const int shared = [&] {
+        return view->viewport()->width() - view->columnWidth(FolderResultsTable::ClassColumn) -
+               view->columnWidth(FolderResultsTable::ConfidenceColumn);
+    }();
+    QTRY_COMPARE(view->columnWidth(FolderResultsTable::FileColumn), shared);  // no Error column
+
+    table.setRows({{"a.png", {}, 0.0, "Image 'a.png' is not a supported image: its first bytes match no format."},
+                   {"b.png", "dog", 0.8, {}}});
+    QTRY_VERIFY(view->columnWidth(FolderResultsTable::ErrorColumn) > 0);
+    int names = view->horizontalHeader()->sectionSizeHint(FolderResultsTable::FileColumn);
+    for (int row = 0; row < 2; ++row)
+        names = std::max(names, view->sizeHintForIndex(view->model()->index(row, FolderResultsTable::FileColumn)).width() + 1);
+    QTRY_COMPARE(view->columnWidth(FolderResultsTable::FileColumn), names);
+
+    // The user drags the File column's right edge 100 px wider.
+    QHeaderView* header = view->horizontalHeader();
+    const int edge = header->sectionViewportPosition(FolderResultsTable::FileColumn) + names - 1;
+    const int y = header->height() / 2;
+    QTest::mousePress(header->viewport(), Qt::LeftButton, {}, QPoint(edge, y));
+    for (int dx = 10; dx <= 100; dx += 10) {
+        QMouseEvent move(QEvent::MouseMove, QPointF(edge + dx, y), header->viewport()->mapToGlobal(QPointF(edge + dx, y)),
+                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(header->viewport(), &move);  // QTest::mouseMove carries no button
+    }
+    QTest::mouseRelease(header->viewport(), Qt::LeftButton, {}, QPoint(edge + 100, y));
+    const int dragged = view->columnWidth(FolderResultsTable::FileColumn);
+    QVERIFY2(dragged >= names + 90, qPrintable(QString("%1 → %2 px").arg(names).arg(dragged)));
+    table.resize(900, 400);  // a refit would take it back to the names' width
+    table.setRows({{"c.png", {}, 0.0, "an error"}});
+    QTest::qWait(50);
+    QCOMPARE(view->columnWidth(FolderResultsTable::FileColumn), dragged);
 }
 
 QTEST_MAIN(FolderResultsTableTest)
