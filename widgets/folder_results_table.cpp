@@ -193,6 +193,11 @@ void FolderResultsTable::setRows(const QList<FolderResultRow>& rows, const QStri
     m_summary->setText(summary);
     m_export->setEnabled(!rows.isEmpty());
     m_view->setColumnHidden(ErrorColumn, errors == 0);
+    // The width the names need, once a listing rather than at every resize (at most 1,000 rows,
+    // as Qt's own fit to contents).
+    m_fileNamesWidth = m_view->horizontalHeader()->sectionSizeHint(FileColumn);
+    for (int row = 0; row < std::min(m_model->rowCount(), 1000); ++row)
+        m_fileNamesWidth = std::max(m_fileNamesWidth, m_view->sizeHintForIndex(m_view->model()->index(row, FileColumn)).width() + 1);
     fitRowHeights();
     scheduleFit();  // again once a shown Error column has its width
 }
@@ -223,13 +228,7 @@ void FolderResultsTable::fitFileColumn() {
     const int shared = m_view->viewport()->width() - m_view->columnWidth(ClassColumn) -
                        m_view->columnWidth(ConfidenceColumn);
     int width = shared;
-    if (!m_view->isColumnHidden(ErrorColumn)) {
-        const QAbstractItemModel* shown = m_view->model();
-        int names = m_view->horizontalHeader()->sectionSizeHint(FileColumn);
-        for (int row = 0; row < std::min(shown->rowCount(), 1000); ++row)  // as Qt's own column fit
-            names = std::max(names, m_view->sizeHintForIndex(shown->index(row, FileColumn)).width() + 1);
-        width = std::min(names, std::max(120, shared * 2 / 5));
-    }
+    if (!m_view->isColumnHidden(ErrorColumn)) width = std::min(m_fileNamesWidth, std::max(120, shared * 2 / 5));
     if (width <= 0 || width == m_view->columnWidth(FileColumn)) return;
     m_view->setColumnWidth(FileColumn, width);
 }

@@ -76,6 +76,7 @@ private:
     bool m_fitPending = false;
     bool m_headerPressed = false;  // a mouse button is down on the header: resizes are the user's
     bool m_fileColumnSizedByUser = false;
+    int m_fileNamesWidth = 0;  // what the File column's title and names need, from setRows
 };
 
 }  // namespace studio::widgets

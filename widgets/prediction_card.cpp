@@ -20,6 +20,7 @@ namespace studio::widgets {
 namespace {
 
 constexpr int kMargin = 12;
+constexpr int kSummaryGap = 10;  // between the model's view and the headline beside it
 constexpr int kCloseSize = 22;
 
 // Small pictures grow by a whole factor with nearest-neighbour (an MNIST digit stays crisp
@@ -120,7 +121,7 @@ PredictionCard::PredictionCard(int cardId, const QString& title, const QString& 
     summary->addWidget(m_latency);
     summary->addStretch(1);
     auto* seen = new QHBoxLayout;
-    seen->setSpacing(10);
+    seen->setSpacing(kSummaryGap);
     seen->addWidget(m_modelViewLabel, 0, Qt::AlignTop);
     seen->addLayout(summary, 1);
     auto* correct = new QHBoxLayout;
@@ -221,7 +222,7 @@ void PredictionCard::setPrediction(const QImage& modelView, const QString& capti
         // Beside the model's view, at the card's fixed width: a long class name is elided (the
         // tooltip has it whole) so that the percentage always shows.
         const QString percent = tr(" · %1").arg(ProbabilityBars::percentText(sorted.first().probability));
-        const int available = kWidth - 2 * kMargin - 2 * frameWidth() - (kModelViewSize + 2) - 10;
+        const int available = kWidth - 2 * kMargin - 2 * frameWidth() - (kModelViewSize + 2) - kSummaryGap;
         const QFontMetrics metrics(m_headline->font());
         m_headline->setText(
             metrics.elidedText(sorted.first().name, Qt::ElideRight, available - metrics.horizontalAdvance(percent)) +
