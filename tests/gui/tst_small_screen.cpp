@@ -41,6 +41,7 @@ private Q_SLOTS:
         QTRY_VERIFY2(tabs->sizeHint().width() <= w.centralTabs()->width(),
                      qPrintable(QString("tabs need %1 px, have %2").arg(tabs->sizeHint().width())
                                     .arg(w.centralTabs()->width())));
+        QTRY_VERIFY_WITH_TIMEOUT(w.dataset() && !w.isDatasetLoading(), 20000);  // pictured loaded, not loading
         for (int i = 0; i < w.centralTabs()->count(); ++i) {  // each page at this size, to look at
             w.centralTabs()->setCurrentIndex(i);
             QVERIFY(studio::test::saveScreenshot(w, QString("small-screen-%1").arg(i + 1)));
